@@ -1,0 +1,38 @@
+# Clara: `make run` serves on the embedded store; `make test` runs every test.
+GO      ?= go
+BIN     := bin/clara
+# VERSION, when given (a semantic version), overrides the release built in.
+VERSION ?=
+LDFLAGS := $(if $(VERSION),-X main.version=$(VERSION))
+
+.PHONY: build run mcp test test-go test-e2e lint bench clean
+
+build:
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/clara
+
+run: build
+	./$(BIN) serve
+
+mcp: build
+	./$(BIN) mcp
+
+## test: formatting, vet, every Go test (PostgreSQL is started by the tests), then the Node MCP client.
+test: lint test-go test-e2e
+
+lint:
+	@unformatted="$$(gofmt -l $$(git ls-files '*.go'))"; \
+	 if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+
+test-go:
+	$(GO) tool gotestsum --format testname -- -count=1 ./...
+
+test-e2e: build
+	cd e2e && npm ci --no-audit --no-fund --loglevel=error && CLARA_BIN=$(CURDIR)/$(BIN) npm test
+
+## bench: Go benchmarks, including the MCP start-up and health throughput figures in the README.
+bench: build
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf bin e2e/node_modules

@@ -1,0 +1,112 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+
+	"github.com/clara-backend/clara/core"
+)
+
+// basePath is where the REST API lives.
+const basePath = "/api/v1"
+
+// routeUnmatched is the route of a request that matched no route, in logs
+// and metrics.
+const routeUnmatched = "unmatched"
+
+// routes builds s.mux: the common middleware, the REST API under basePath,
+// the mounts at the root, and the 404 and 405 answers everywhere. The API
+// routes are registered with their full paths in one group, rather than on
+// a subrouter, so that a request is routed once.
+func (s *server) routes(mounts []Mount, testRoutes func(chi.Router)) {
+	mux := chi.NewRouter()
+	// Outermost first, inside server.ServeHTTP (which wraps the mux).
+	// refuseOversized runs before routing; GetHead is last: it routes HEAD
+	// to GET handlers.
+	mux.Use(s.recoverPanics, s.logRequests, s.measure, s.refuseOversized, middleware.GetHead)
+	mux.NotFound(s.notFound)
+	mux.MethodNotAllowed(s.methodNotAllowed)
+
+	mux.Group(func(r chi.Router) {
+		// Inline middleware: it runs once a route matched.
+		r.Use(captureRoute, apiHeaders, s.limitBody, withCredentials)
+		r.Get(basePath+"/health", s.health)
+		r.Get(basePath+"/version", s.version)
+		if testRoutes != nil {
+			testRoutes(r)
+		}
+	})
+
+	matched := mux.With(captureRoute)
+	for _, m := range mounts {
+		matched.Handle(m.Pattern, m.Handler)
+	}
+	s.mux = mux
+}
+
+// refuseOversized answers 413 to any API request whose declared body is over
+// the limit, before routing: an oversized body is refused whatever its path
+// or method, without being read.
+func (s *server) refuseOversized(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > s.maxBody && strings.HasPrefix(r.URL.Path, basePath+"/") {
+			setRoute(r, routeUnmatched)
+			writeError(w, r, core.ErrTooLarge())
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// notFound answers a request that matched no route.
+func (s *server) notFound(w http.ResponseWriter, r *http.Request) {
+	setRoute(r, routeUnmatched)
+	writeError(w, r, core.ErrRouteNotFound())
+}
+
+// methodNotAllowed answers a request whose path is routed for other methods
+// only, listing those in the Allow header. chi also calls it for methods it
+// does not know; when the path serves no method at all the answer is 404.
+func (s *server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	setRoute(r, routeUnmatched)
+	allow := s.allowedMethods(r)
+	if allow == "" {
+		writeError(w, r, core.ErrRouteNotFound())
+		return
+	}
+	w.Header().Set("Allow", allow)
+	writeError(w, r, core.ErrMethodNotAllowed())
+}
+
+// probedMethods are the methods listed in an Allow header, in its order.
+var probedMethods = []string{
+	http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut,
+	http.MethodPatch, http.MethodDelete, http.MethodOptions,
+}
+
+// allowedMethods returns the methods s.mux serves at r's path, comma
+// separated; HEAD is listed wherever GET is, as GetHead serves it.
+func (s *server) allowedMethods(r *http.Request) string {
+	path := r.URL.RawPath
+	if path == "" {
+		path = r.URL.Path
+	}
+	var allowed []string
+	get := false
+	for _, m := range probedMethods {
+		ok := s.mux.Match(chi.NewRouteContext(), m, path)
+		switch {
+		case m == http.MethodGet:
+			get = ok
+		case m == http.MethodHead:
+			ok = ok || get
+		}
+		if ok {
+			allowed = append(allowed, m)
+		}
+	}
+	return strings.Join(allowed, ", ")
+}

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+
+	"github.com/clara-backend/clara/config"
+	"github.com/clara-backend/clara/core"
+	"github.com/clara-backend/clara/store"
+)
+
+// app is what every serving command shares: configuration, logger, an open
+// and migrated database, and the domain core over it.
+type app struct {
+	cfg config.Config
+	log *slog.Logger
+	db  store.DB
+	svc *core.Service
+}
+
+// configure reads the configuration after fs has been parsed and builds the
+// logger, which writes to stderr.
+func configure(loader *config.Loader, env *environment) (config.Config, *slog.Logger, error) {
+	cfg, err := loader.Load(env.lookupEnv)
+	if err != nil {
+		return cfg, nil, err
+	}
+	return cfg, newLogger(cfg, env.stderr), nil
+}
+
+// open reads the configuration, fills in embedded secrets, opens and
+// migrates the database and builds the core.
+func open(ctx context.Context, loader *config.Loader, env *environment) (*app, error) {
+	cfg, log, err := configure(loader, env)
+	if err != nil {
+		return nil, err
+	}
+	generated, err := config.EnsureSecrets(&cfg)
+	if err != nil {
+		return nil, err
+	}
+	db, err := store.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	if generated {
+		log.Info("embedded store: client apps authenticate with this public API key (set CLARA_PUBLIC_API_KEY to choose your own)",
+			"public_api_key", cfg.PublicAPIKey, "data_dir", cfg.DataDir)
+	}
+	svc := core.New(core.Deps{Store: db, Version: version})
+	return &app{cfg: cfg, log: log, db: db, svc: svc}, nil
+}
+
+// newLogger returns the process logger: JSON, or text on a terminal when the
+// format is "auto".
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	text := cfg.LogFormat == "text" || (cfg.LogFormat == "auto" && isTerminal(w))
+	if text {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+// configFlagSet returns a flag set with every configuration flag bound.
+func configFlagSet(name, args, about string, env *environment) (*flag.FlagSet, *config.Loader) {
+	fs := newFlagSet(name, args, about, env)
+	return fs, config.Bind(fs)
+}

@@ -1,0 +1,104 @@
+// Command clara is Clara's whole backend in one binary: the REST API and the
+// MCP server over one domain core.
+//
+//	clara serve              REST at /api/v1, MCP at /mcp and /sse, metrics at /metrics
+//	clara mcp                MCP over stdio, for Claude Desktop and other hosts
+//	clara migrate up|status  apply or list database migrations
+//	clara version            print the release
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is Clara's release; builds may set it with
+// -ldflags "-X main.version=1.2.3".
+var version = "0.1.0"
+
+// command is one subcommand of clara.
+type command struct {
+	name, args, summary string
+	run                 func(ctx context.Context, env *environment, args []string) error
+}
+
+// environment is what a command may touch of the process.
+type environment struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	lookupEnv      func(string) (string, bool)
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "[flags]", "serve the REST API, MCP over HTTP (Streamable HTTP and SSE) and metrics", runServe},
+		{"mcp", "[flags]", "serve MCP over stdio (stdout carries only JSON-RPC; logs go to stderr)", runMCP},
+		{"migrate", "up|status [flags]", "apply pending database migrations, or list them", runMigrate},
+		{"version", "", "print Clara's release", runVersion},
+	}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], &environment{os.Stdin, os.Stdout, os.Stderr, os.LookupEnv})
+	stop()
+	os.Exit(code)
+}
+
+// run executes the command line args and returns the exit code.
+func run(ctx context.Context, args []string, env *environment) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(env.stderr)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	for _, c := range commands() {
+		if c.name != args[0] {
+			continue
+		}
+		err := c.run(ctx, env, args[1:])
+		switch {
+		case err == nil:
+			return 0
+		case errors.Is(err, flag.ErrHelp):
+			return 0
+		case errors.Is(err, errUsage):
+			return 2
+		default:
+			fmt.Fprintf(env.stderr, "clara %s: %v\n", c.name, err)
+			return 1
+		}
+	}
+	fmt.Fprintf(env.stderr, "clara: unknown command %q\n\n", args[0])
+	usage(env.stderr)
+	return 2
+}
+
+// errUsage reports a command line that was already explained to the user.
+var errUsage = errors.New("usage")
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "Clara: claim checking and content analysis, over REST and MCP.")
+	fmt.Fprintln(w, "\nUsage:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  clara %-8s %-18s %s\n", c.name, c.args, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun `clara COMMAND --help` for a command's flags and environment variables.")
+}
+
+func runVersion(_ context.Context, env *environment, args []string) error {
+	fs := newFlagSet("version", "", "Print Clara's release.", env)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	fmt.Fprintln(env.stdout, "clara", version)
+	return nil
+}

@@ -1,0 +1,260 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/clara-backend/clara/store/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// syncBuffer is a bytes.Buffer safe for a writer and a reader at once.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// testEnv returns an environment with only vars set, a fresh data
+// directory, and buffers for the output.
+func testEnv(t *testing.T, stdin io.Reader, vars ...string) (*environment, *syncBuffer, *syncBuffer) {
+	t.Helper()
+	t.Chdir(t.TempDir()) // no stray .env
+	m := map[string]string{"CLARA_DATA_DIR": t.TempDir(), "CLARA_LOG_FORMAT": "json"}
+	for i := 0; i+1 < len(vars); i += 2 {
+		m[vars[i]] = vars[i+1]
+	}
+	var out, errOut syncBuffer
+	if stdin == nil {
+		stdin = strings.NewReader("")
+	}
+	return &environment{stdin: stdin, stdout: &out, stderr: &errOut,
+		lookupEnv: func(k string) (string, bool) { v, ok := m[k]; return v, ok }}, &out, &errOut
+}
+
+func TestVersion(t *testing.T) {
+	env, out, _ := testEnv(t, nil)
+	if code := run(t.Context(), []string{"version"}, env); code != 0 || out.String() != "clara "+version+"\n" {
+		t.Fatalf("exit %d, out %q", code, out.String())
+	}
+}
+
+func TestHelpOnEveryCommand(t *testing.T) {
+	for _, c := range commands() {
+		env, _, errOut := testEnv(t, nil)
+		if code := run(t.Context(), []string{c.name, "--help"}, env); code != 0 {
+			t.Errorf("%s --help: exit %d", c.name, code)
+		}
+		if !strings.Contains(errOut.String(), "Usage: clara "+c.name) {
+			t.Errorf("%s --help printed %q", c.name, errOut.String())
+		}
+	}
+	env, _, errOut := testEnv(t, nil)
+	if code := run(t.Context(), []string{"serve", "--help"}, env); code != 0 || !strings.Contains(errOut.String(), "CLARA_HTTP_ADDR") {
+		t.Errorf("serve --help must list the environment: %q", errOut.String())
+	}
+}
+
+func TestUnknownCommandAndArguments(t *testing.T) {
+	env, _, errOut := testEnv(t, nil)
+	if code := run(t.Context(), []string{"fly"}, env); code != 2 || !strings.Contains(errOut.String(), `unknown command "fly"`) {
+		t.Errorf("exit %d, %q", code, errOut.String())
+	}
+	env, _, _ = testEnv(t, nil)
+	if code := run(t.Context(), []string{"serve", "extra"}, env); code != 2 {
+		t.Errorf("stray argument: exit %d", code)
+	}
+	env, _, _ = testEnv(t, nil)
+	if code := run(t.Context(), []string{"migrate", "sideways"}, env); code != 2 {
+		t.Errorf("migrate sideways: exit %d", code)
+	}
+}
+
+func TestBadConfigurationStopsWithOneLine(t *testing.T) {
+	for _, cmd := range []string{"serve", "mcp", "migrate"} {
+		args := []string{cmd}
+		if cmd == "migrate" {
+			args = append(args, "up")
+		}
+		env, _, errOut := testEnv(t, nil, "CLARA_LOG_LEVEL", "loud")
+		code := run(t.Context(), args, env)
+		want := "clara " + cmd + `: CLARA_LOG_LEVEL: "loud" is not one of debug, info, warn, error` + "\n"
+		if code != 1 || errOut.String() != want {
+			t.Errorf("%s: exit %d, stderr %q, want %q", cmd, code, errOut.String(), want)
+		}
+	}
+}
+
+func TestMigrateUpAndStatus(t *testing.T) {
+	for _, tc := range []struct{ name, url string }{{"sqlite", ""}, {"postgres", pgtest.NewURL(t)}} {
+		t.Run(tc.name, func(t *testing.T) {
+			env, out, errOut := testEnv(t, nil, "CLARA_DATABASE_URL", tc.url,
+				"CLARA_TOKEN_SECRET", strings.Repeat("x", 32), "CLARA_PUBLIC_API_KEY", "test-public-key-1234")
+			if code := run(t.Context(), []string{"migrate", "up"}, env); code != 0 {
+				t.Fatalf("migrate up: exit %d: %s", code, errOut)
+			}
+			if !regexp.MustCompile(`(?m)^1\s+00001_settings\.sql\s+\d{4}-`).MatchString(out.String()) {
+				t.Fatalf("status output:\n%s", out)
+			}
+			if !strings.Contains(out.String(), "("+tc.name+")") {
+				t.Errorf("status must name the dialect:\n%s", out)
+			}
+		})
+	}
+}
+
+func TestMCPOverStdio(t *testing.T) {
+	inR, inW := io.Pipe()
+	env, out, errOut := testEnv(t, inR)
+	done := make(chan int, 1)
+	go func() { done <- run(t.Context(), []string{"mcp"}, env) }()
+	send := func(msg string) {
+		if _, err := io.WriteString(inW, msg+"\n"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A client waits for the initialize answer before anything else.
+	send(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"test","version":"1"}}}`)
+	waitFor(t, func() bool { return strings.Count(out.String(), "\n") >= 1 })
+	send(`{"jsonrpc":"2.0","method":"notifications/initialized"}`)
+	send(`{"jsonrpc":"2.0","id":2,"method":"tools/list"}`)
+	waitFor(t, func() bool { return strings.Count(out.String(), "\n") >= 2 })
+	inW.Close()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("exit %d after stdin closed: %s", code, errOut)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("clara mcp did not exit when stdin closed")
+	}
+	sc := bufio.NewScanner(strings.NewReader(out.String()))
+	var ids []float64
+	for sc.Scan() {
+		var msg struct {
+			JSONRPC string         `json:"jsonrpc"`
+			ID      float64        `json:"id"`
+			Result  map[string]any `json:"result"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &msg); err != nil || msg.JSONRPC != "2.0" || msg.Result == nil {
+			t.Fatalf("stdout must carry only JSON-RPC results, got %q", sc.Text())
+		}
+		ids = append(ids, msg.ID)
+	}
+	if len(ids) != 2 || ids[0] != 1 || ids[1] != 2 {
+		t.Fatalf("answers to ids %v, want [1 2]", ids)
+	}
+	if !strings.Contains(out.String(), `"name":"health"`) {
+		t.Errorf("tools/list lacks health: %s", out)
+	}
+}
+
+func TestServeAndShutDownGracefully(t *testing.T) {
+	for _, tc := range []struct{ name, url string }{{"sqlite", ""}, {"postgres", pgtest.NewURL(t)}} {
+		t.Run(tc.name, func(t *testing.T) {
+			env, _, errOut := testEnv(t, nil, "CLARA_DATABASE_URL", tc.url, "CLARA_HTTP_ADDR", "127.0.0.1:0",
+				"CLARA_TOKEN_SECRET", strings.Repeat("x", 32), "CLARA_PUBLIC_API_KEY", "test-public-key-1234")
+			ctx, cancel := context.WithCancel(t.Context())
+			done := make(chan int, 1)
+			go func() { done <- run(ctx, []string{"serve"}, env) }()
+			addrRE := regexp.MustCompile(`"addr":"([^"]+)"`)
+			waitFor(t, func() bool { return addrRE.MatchString(errOut.String()) })
+			base := "http://" + addrRE.FindStringSubmatch(errOut.String())[1]
+
+			checks := []struct {
+				method, path string
+				status       int
+				body         string
+			}{
+				{"GET", "/api/v1/health", 200, `{"data":{"service":"clara","status":"healthy"},"message":"Health check successful.","status":"success"}`},
+				{"GET", "/api/v1/version", 200, `{"data":{"version":"` + version + `"},"message":"Version check successful.","status":"success"}`},
+				{"GET", "/api/v1/nowhere", 404, `{"data":null,"message":"The requested route does not exist.","status":"error"}`},
+				{"DELETE", "/api/v1/health", 405, `{"data":null,"message":"The requested method is not allowed for this route.","status":"error"}`},
+			}
+			for _, c := range checks {
+				req, _ := http.NewRequest(c.method, base+c.path, nil)
+				status, body := do(t, req)
+				if status != c.status || strings.TrimSpace(body) != c.body {
+					t.Errorf("%s %s: %d %s, want %d %s", c.method, c.path, status, body, c.status, c.body)
+				}
+			}
+			req, _ := http.NewRequest("POST", base+"/api/v1/health", bytes.NewReader(make([]byte, 1<<20+1)))
+			if status, body := do(t, req); status != 413 || !strings.Contains(body, "Request body is too large.") {
+				t.Errorf("body over 1 MiB: %d %s", status, body)
+			}
+			req, _ = http.NewRequest("GET", base+"/metrics", nil)
+			if status, body := do(t, req); status != 200 || !strings.Contains(body, "clara_http_requests_total") {
+				t.Errorf("metrics: %d, has request counter: %v", status, strings.Contains(body, "clara_http_requests_total"))
+			}
+
+			cancel()
+			select {
+			case code := <-done:
+				if code != 0 {
+					t.Fatalf("exit %d: %s", code, errOut)
+				}
+			case <-time.After(20 * time.Second):
+				t.Fatal("serve did not stop")
+			}
+			if !strings.Contains(errOut.String(), `"msg":"stopped"`) {
+				t.Errorf("no clean stop logged: %s", errOut)
+			}
+		})
+	}
+}
+
+func TestEmbeddedDefaultPrintsGeneratedPublicKey(t *testing.T) {
+	env, _, errOut := testEnv(t, nil)
+	if code := run(t.Context(), []string{"mcp"}, env); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !regexp.MustCompile(`"public_api_key":"clara_pub_[0-9a-f]{48}"`).MatchString(errOut.String()) {
+		t.Fatalf("public key not printed: %s", errOut)
+	}
+}
+
+func do(t *testing.T, req *http.Request) (int, string) {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.Header.Get("X-Request-Id") == "" {
+		t.Errorf("%s %s: no X-Request-Id", req.Method, req.URL.Path)
+	}
+	return resp.StatusCode, string(b)
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("timed out waiting")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

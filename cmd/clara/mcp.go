@@ -1,0 +1,29 @@
+package main
+
+import (
+	"context"
+
+	"github.com/clara-backend/clara/core"
+	"github.com/clara-backend/clara/tools"
+)
+
+func runMCP(ctx context.Context, env *environment, args []string) error {
+	fs, loader := configFlagSet("mcp", "[flags]",
+		"Serve MCP over stdio: JSON-RPC on stdin and stdout, logs on stderr. Exits when stdin closes.\n"+
+			"CLARA_API_KEY (an API key, clara_api_…) identifies the caller for the whole process.", env)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	a, err := open(ctx, loader, env)
+	if err != nil {
+		return err
+	}
+	defer a.db.Close()
+	creds := core.Credentials{Transport: core.TransportMCPStdio}
+	if a.cfg.APIKey != "" {
+		creds.Authorization = "Bearer " + a.cfg.APIKey
+	}
+	s := tools.NewServer(a.svc, tools.Options{Logger: a.log, Version: version})
+	a.log.Debug("serving MCP over stdio", "store", a.db.Dialect())
+	return tools.ServeStdio(ctx, s, env.stdin, env.stdout, creds)
+}

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/clara-backend/clara/api"
+	"github.com/clara-backend/clara/tools"
+)
+
+func runServe(ctx context.Context, env *environment, args []string) error {
+	fs, loader := configFlagSet("serve", "[flags]",
+		"Serve the REST API under /api/v1, MCP over Streamable HTTP at /mcp and over SSE at /sse and /message,\n"+
+			"and Prometheus metrics at /metrics. Stops gracefully on SIGINT or SIGTERM.", env)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	a, err := open(ctx, loader, env)
+	if err != nil {
+		return err
+	}
+	defer a.db.Close()
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	mcpServer := tools.NewServer(a.svc, tools.Options{Logger: a.log, Version: version, Metrics: reg})
+	mcpHTTP := tools.NewHTTPHandlers(mcpServer, tools.HTTPOptions{Logger: a.log})
+	handler := api.New(a.svc, api.Options{
+		Logger:            a.log,
+		Metrics:           reg,
+		TrustProxyHeaders: a.cfg.TrustProxy,
+		Mounts: []api.Mount{
+			{Pattern: "/mcp", Handler: mcpHTTP.Streamable},
+			{Pattern: "/sse", Handler: mcpHTTP.SSE},
+			{Pattern: "/message", Handler: mcpHTTP.Message},
+			{Pattern: "/metrics", Handler: promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})},
+		},
+	})
+
+	ln, err := net.Listen("tcp", a.cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listen on %s (CLARA_HTTP_ADDR): %w", a.cfg.HTTPAddr, err)
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+	}
+	fresh := trackFreshConns(srv)
+	srv.RegisterOnShutdown(mcpHTTP.CloseStreams)
+	srv.RegisterOnShutdown(fresh.closeAll)
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	a.log.Info("clara is serving", "version", version, "addr", ln.Addr().String(),
+		"store", a.db.Dialect(), "public_url", a.cfg.PublicURL)
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	a.log.Info("shutting down: draining requests", "timeout", a.cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	a.log.Info("stopped")
+	return nil
+}

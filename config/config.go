@@ -1,0 +1,128 @@
+// Package config reads Clara's configuration from, in rising order of
+// precedence, built-in defaults, an optional .env file, CLARA_* environment
+// variables and command-line flags. Every value is checked once, at start-up,
+// and a bad one is reported in one line that names the variable.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/joho/godotenv"
+)
+
+// Config is Clara's whole configuration.
+type Config struct {
+	DatabaseURL     string        // "" or sqlite://… = embedded SQLite; postgres://… = PostgreSQL
+	HTTPAddr        string        // where `clara serve` listens
+	DataDir         string        // the embedded store's home and generated secrets
+	PublicURL       string        // the URL clients reach Clara at, without a trailing slash
+	LogLevel        slog.Level    // minimum level logged
+	LogFormat       string        // "json", "text" or "auto" (text on a terminal)
+	TokenSecret     string        // HS256 signing secret of user tokens and API keys
+	PublicAPIKey    string        // the raw key client apps send in Authorization
+	APIKey          string        // an API key that identifies the stdio caller
+	ShutdownTimeout time.Duration // how long a stopping server drains requests
+	TrustProxy      bool          // take the client address from X-Forwarded-For
+	EnvFile         string        // the .env file read, "" when none was
+}
+
+// Embedded reports whether the configuration selects the embedded SQLite
+// store rather than PostgreSQL.
+func (c Config) Embedded() bool { return !isPostgresURL(c.DatabaseURL) }
+
+// Loader binds Clara's flags to a flag set and, once it is parsed, builds
+// the Config.
+type Loader struct {
+	fs      *flag.FlagSet
+	flags   map[string]*string // setting env name → flag value
+	envFile *string
+}
+
+// Bind defines a flag on fs for every setting that has one, and the
+// --env-file flag, and returns the Loader that reads them.
+func Bind(fs *flag.FlagSet) *Loader {
+	l := &Loader{fs: fs, flags: map[string]*string{}}
+	for _, s := range settings {
+		if s.flag == "" {
+			continue
+		}
+		l.flags[s.env] = fs.String(s.flag, "", s.usage+" ("+s.env+")")
+	}
+	l.envFile = fs.String("env-file", "", "read settings from this file ("+envFileVar+`, default ".env" when present)`)
+	return l
+}
+
+const envFileVar = "CLARA_ENV_FILE"
+
+// Load returns the configuration, with lookupEnv as the process environment
+// (os.LookupEnv in production). Call it after the flag set is parsed.
+func (l *Loader) Load(lookupEnv func(string) (string, bool)) (Config, error) {
+	set := map[string]bool{}
+	l.fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+
+	dotenv, envFile, err := readEnvFile(*l.envFile, set["env-file"], lookupEnv)
+	if err != nil {
+		return Config{}, err
+	}
+	var c Config
+	c.EnvFile = envFile
+	for _, s := range settings {
+		value, source := s.def, s.env
+		if v, ok := dotenv[s.env]; ok {
+			value = v
+		}
+		if v, ok := lookupEnv(s.env); ok {
+			value = v
+		}
+		if s.flag != "" && set[s.flag] {
+			value, source = *l.flags[s.env], "--"+s.flag
+		}
+		if err := s.apply(&c, value, lookupEnv); err != nil {
+			return Config{}, fmt.Errorf("%s: %w", source, err)
+		}
+	}
+	return c, finish(&c)
+}
+
+// readEnvFile reads the .env file named by the flag, by CLARA_ENV_FILE, or
+// ".env" in the working directory. Only a file named explicitly must exist.
+func readEnvFile(flagValue string, flagSet bool, lookupEnv func(string) (string, bool)) (map[string]string, string, error) {
+	path, source, explicit := ".env", "", false
+	if v, ok := lookupEnv(envFileVar); ok && v != "" {
+		path, source, explicit = v, envFileVar, true
+	}
+	if flagSet {
+		path, source, explicit = flagValue, "--env-file", true
+	}
+	values, err := godotenv.Read(path)
+	switch {
+	case err == nil:
+		return values, path, nil
+	case errors.Is(err, os.ErrNotExist) && !explicit:
+		return nil, "", nil
+	default:
+		if source == "" {
+			source = path
+		}
+		return nil, "", fmt.Errorf("%s: cannot read %s: %w", source, path, err)
+	}
+}
+
+// finish fills in values that derive from others.
+func finish(c *Config) error {
+	if c.PublicURL == "" {
+		c.PublicURL = "http://" + c.HTTPAddr
+	}
+	if !c.Embedded() && c.TokenSecret == "" {
+		return errors.New("CLARA_TOKEN_SECRET: required when CLARA_DATABASE_URL points at PostgreSQL, so that every replica signs alike (at least 32 random bytes, e.g. `openssl rand -hex 32`)")
+	}
+	if !c.Embedded() && c.PublicAPIKey == "" {
+		return errors.New("CLARA_PUBLIC_API_KEY: required when CLARA_DATABASE_URL points at PostgreSQL (at least 16 characters, e.g. `openssl rand -hex 24`)")
+	}
+	return nil
+}

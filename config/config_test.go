@@ -1,0 +1,162 @@
+package config
+
+import (
+	"flag"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// load parses args and builds a Config from env alone (no process env).
+func load(t *testing.T, args []string, env map[string]string) (Config, error) {
+	t.Helper()
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	l := Bind(fs)
+	if err := fs.Parse(args); err != nil {
+		t.Fatalf("parse %v: %v", args, err)
+	}
+	return l.Load(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+}
+
+func TestDefaults(t *testing.T) {
+	t.Chdir(t.TempDir()) // no .env here
+	c, err := load(t, nil, map[string]string{"HOME": "/home/ada"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.HTTPAddr != "127.0.0.1:8000" || c.PublicURL != "http://127.0.0.1:8000" {
+		t.Errorf("addr %q, public URL %q", c.HTTPAddr, c.PublicURL)
+	}
+	if c.DataDir != "/home/ada/.local/share/clara" {
+		t.Errorf("data dir %q", c.DataDir)
+	}
+	if c.LogLevel != slog.LevelInfo || c.LogFormat != "auto" || c.ShutdownTimeout != 15*time.Second {
+		t.Errorf("log %v %q, shutdown %v", c.LogLevel, c.LogFormat, c.ShutdownTimeout)
+	}
+	if !c.Embedded() || c.EnvFile != "" {
+		t.Errorf("embedded %v, env file %q", c.Embedded(), c.EnvFile)
+	}
+}
+
+func TestXDGDataHome(t *testing.T) {
+	c, err := load(t, nil, map[string]string{"XDG_DATA_HOME": "/xdg", "HOME": "/home/ada"})
+	if err != nil || c.DataDir != "/xdg/clara" {
+		t.Fatalf("data dir %q, err %v", c.DataDir, err)
+	}
+}
+
+func TestPrecedence(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	env := "CLARA_HTTP_ADDR=127.0.0.1:1111\nCLARA_LOG_LEVEL=debug\nCLARA_LOG_FORMAT=text\n"
+	if err := os.WriteFile(filepath.Join(dir, ".env"), []byte(env), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := load(t, []string{"--addr", "127.0.0.1:3333"}, map[string]string{
+		"HOME": dir, "CLARA_HTTP_ADDR": "127.0.0.1:2222", "CLARA_LOG_LEVEL": "warn",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.HTTPAddr != "127.0.0.1:3333" {
+		t.Errorf("flag must win over env: %q", c.HTTPAddr)
+	}
+	if c.LogLevel != slog.LevelWarn {
+		t.Errorf("env must win over .env: %v", c.LogLevel)
+	}
+	if c.LogFormat != "text" {
+		t.Errorf(".env must win over default: %q", c.LogFormat)
+	}
+	if c.EnvFile != ".env" {
+		t.Errorf("env file %q", c.EnvFile)
+	}
+}
+
+func TestExplicitEnvFileMustExist(t *testing.T) {
+	_, err := load(t, []string{"--env-file", "/nonexistent/clara.env"}, map[string]string{"HOME": "/h"})
+	if err == nil || !strings.HasPrefix(err.Error(), "--env-file: ") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestBadValuesNameTheVariable(t *testing.T) {
+	t.Chdir(t.TempDir())
+	cases := []struct {
+		env    map[string]string
+		args   []string
+		prefix string
+	}{
+		{env: map[string]string{"CLARA_HTTP_ADDR": "8000"}, prefix: "CLARA_HTTP_ADDR: "},
+		{env: map[string]string{"CLARA_HTTP_ADDR": "localhost:99999"}, prefix: "CLARA_HTTP_ADDR: "},
+		{env: map[string]string{}, args: []string{"--addr", "nope"}, prefix: "--addr: "},
+		{env: map[string]string{"CLARA_LOG_LEVEL": "loud"}, prefix: "CLARA_LOG_LEVEL: "},
+		{env: map[string]string{"CLARA_LOG_LEVEL": "info+2"}, prefix: "CLARA_LOG_LEVEL: "},
+		{env: map[string]string{"CLARA_LOG_FORMAT": "xml"}, prefix: "CLARA_LOG_FORMAT: "},
+		{env: map[string]string{"CLARA_DATABASE_URL": "mysql://x"}, prefix: "CLARA_DATABASE_URL: "},
+		{env: map[string]string{"CLARA_PUBLIC_URL": "ftp://x"}, prefix: "CLARA_PUBLIC_URL: "},
+		{env: map[string]string{"CLARA_TOKEN_SECRET": "short"}, prefix: "CLARA_TOKEN_SECRET: "},
+		{env: map[string]string{"CLARA_PUBLIC_API_KEY": "has a space in it ok"}, prefix: "CLARA_PUBLIC_API_KEY: "},
+		{env: map[string]string{"CLARA_SHUTDOWN_TIMEOUT": "-1s"}, prefix: "CLARA_SHUTDOWN_TIMEOUT: "},
+		{env: map[string]string{"CLARA_TRUST_PROXY": "maybe"}, prefix: "CLARA_TRUST_PROXY: "},
+		{env: map[string]string{"CLARA_DATABASE_URL": "postgres://h/db"}, prefix: "CLARA_TOKEN_SECRET: required"},
+	}
+	for _, tc := range cases {
+		tc.env["HOME"] = "/h"
+		_, err := load(t, tc.args, tc.env)
+		if err == nil || !strings.HasPrefix(err.Error(), tc.prefix) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%v %v: err = %v, want one line starting %q", tc.env, tc.args, err, tc.prefix)
+		}
+	}
+}
+
+func TestSecretsHaveNoFlags(t *testing.T) {
+	for _, s := range Settings() {
+		if s.Secret && s.Flag != "" {
+			t.Errorf("%s is secret but has flag --%s (flags show in ps)", s.Env, s.Flag)
+		}
+	}
+}
+
+func TestEnsureSecretsGeneratesOnceAndKeeps(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	c := Config{DataDir: dir}
+	gen, err := EnsureSecrets(&c)
+	if err != nil || !gen {
+		t.Fatalf("gen %v err %v", gen, err)
+	}
+	if len(c.TokenSecret) < 32 || !strings.HasPrefix(c.PublicAPIKey, "clara_pub_") {
+		t.Fatalf("secrets %d bytes, key %q", len(c.TokenSecret), c.PublicAPIKey)
+	}
+	info, err := os.Stat(filepath.Join(dir, secretsFile))
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("secrets file: %v %v", info, err)
+	}
+	again := Config{DataDir: dir}
+	if _, err := EnsureSecrets(&again); err != nil || again != c {
+		t.Fatalf("second load differs: %+v vs %+v (%v)", again, c, err)
+	}
+	configured := Config{DataDir: dir, TokenSecret: strings.Repeat("s", 32), PublicAPIKey: "operator-key-0123"}
+	if gen, err := EnsureSecrets(&configured); err != nil || gen || configured.PublicAPIKey != "operator-key-0123" {
+		t.Fatalf("configured values must win: %+v gen %v err %v", configured, gen, err)
+	}
+}
+
+func TestEnsureSecretsRefusesLooseFile(t *testing.T) {
+	dir := t.TempDir()
+	c := Config{DataDir: dir}
+	if _, err := EnsureSecrets(&c); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(filepath.Join(dir, secretsFile), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c = Config{DataDir: dir}
+	if _, err := EnsureSecrets(&c); err == nil || !strings.Contains(err.Error(), "chmod 600") {
+		t.Fatalf("err = %v", err)
+	}
+}

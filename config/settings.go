@@ -1,0 +1,182 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// setting is one configuration value: where it comes from, its default, and
+// how it is checked and stored.
+type setting struct {
+	env    string // environment variable
+	flag   string // command-line flag, "" for values that must not appear in `ps` (secrets)
+	def    string
+	usage  string
+	secret bool
+	apply  func(c *Config, v string, lookupEnv func(string) (string, bool)) error
+}
+
+// settings lists every value Clara reads, in the order the README shows them.
+var settings = []setting{
+	{env: "CLARA_DATABASE_URL", flag: "database-url", usage: "database: postgres://… for PostgreSQL; empty or sqlite://PATH for the embedded store",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			if v != "" && !isPostgresURL(v) && !strings.HasPrefix(v, "sqlite://") {
+				return errors.New("must start with postgres://, postgresql:// or sqlite:// (or be empty for the embedded store)")
+			}
+			c.DatabaseURL = v
+			return nil
+		}},
+	{env: "CLARA_HTTP_ADDR", flag: "addr", def: "127.0.0.1:8000", usage: "host:port that `clara serve` listens on",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			host, port, err := net.SplitHostPort(v)
+			if err != nil {
+				return fmt.Errorf("%q is not host:port", v)
+			}
+			if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+				return fmt.Errorf("%q has no valid port (0 to 65535)", v)
+			}
+			if host != "" && strings.ContainsAny(host, " /") {
+				return fmt.Errorf("%q has no valid host", v)
+			}
+			c.HTTPAddr = v
+			return nil
+		}},
+	{env: "CLARA_DATA_DIR", flag: "data-dir", usage: "where the embedded store and generated secrets live (default $XDG_DATA_HOME/clara or ~/.local/share/clara)",
+		apply: func(c *Config, v string, lookupEnv func(string) (string, bool)) error {
+			if v == "" {
+				d, err := defaultDataDir(lookupEnv)
+				if err != nil {
+					return err
+				}
+				v = d
+			}
+			abs, err := filepath.Abs(v)
+			if err != nil {
+				return fmt.Errorf("%q: %w", v, err)
+			}
+			c.DataDir = abs
+			return nil
+		}},
+	{env: "CLARA_PUBLIC_URL", flag: "public-url", usage: "the URL clients reach Clara at (default http://ADDR)",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			if v == "" {
+				return nil
+			}
+			u, err := url.Parse(v)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+				return fmt.Errorf("%q is not an absolute http(s) URL", v)
+			}
+			c.PublicURL = strings.TrimRight(v, "/")
+			return nil
+		}},
+	{env: "CLARA_LOG_LEVEL", flag: "log-level", def: "info", usage: "debug, info, warn or error",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil || strings.ContainsAny(v, "+-") {
+				return fmt.Errorf("%q is not one of debug, info, warn, error", v)
+			}
+			return nil
+		}},
+	{env: "CLARA_LOG_FORMAT", flag: "log-format", def: "auto", usage: "json, text, or auto (text on a terminal, else JSON)",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			switch v {
+			case "json", "text", "auto":
+				c.LogFormat = v
+				return nil
+			}
+			return fmt.Errorf("%q is not one of json, text, auto", v)
+		}},
+	{env: "CLARA_TOKEN_SECRET", secret: true, usage: "secret that signs user tokens and API keys, at least 32 bytes (generated into the data directory on the embedded store)",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			if v != "" && len(v) < 32 {
+				return fmt.Errorf("is %d bytes long; use at least 32 random bytes", len(v))
+			}
+			c.TokenSecret = v
+			return nil
+		}},
+	{env: "CLARA_PUBLIC_API_KEY", secret: true, usage: "the key client apps send raw in Authorization, at least 16 characters (generated and printed on the embedded store)",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			if v != "" && (len(v) < 16 || !printableToken(v)) {
+				return errors.New("must be at least 16 printable characters without spaces")
+			}
+			c.PublicAPIKey = v
+			return nil
+		}},
+	{env: "CLARA_API_KEY", secret: true, usage: "an API key (clara_api_…) that identifies the caller of `clara mcp` over stdio",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			if v != "" && !printableToken(v) {
+				return errors.New("must be printable characters without spaces")
+			}
+			c.APIKey = v
+			return nil
+		}},
+	{env: "CLARA_SHUTDOWN_TIMEOUT", flag: "shutdown-timeout", def: "15s", usage: "how long a stopping server drains requests",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 {
+				return fmt.Errorf("%q is not a positive duration such as 15s", v)
+			}
+			c.ShutdownTimeout = d
+			return nil
+		}},
+	{env: "CLARA_TRUST_PROXY", flag: "trust-proxy", def: "false", usage: "take client addresses from X-Forwarded-For (only behind a proxy you run)",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return fmt.Errorf("%q is not true or false", v)
+			}
+			c.TrustProxy = b
+			return nil
+		}},
+}
+
+func isPostgresURL(v string) bool {
+	return strings.HasPrefix(v, "postgres://") || strings.HasPrefix(v, "postgresql://")
+}
+
+func printableToken(v string) bool {
+	for _, r := range v {
+		if !unicode.IsPrint(r) || unicode.IsSpace(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// defaultDataDir is $XDG_DATA_HOME/clara, else ~/.local/share/clara.
+func defaultDataDir(lookupEnv func(string) (string, bool)) (string, error) {
+	if x, ok := lookupEnv("XDG_DATA_HOME"); ok && filepath.IsAbs(x) {
+		return filepath.Join(x, "clara"), nil
+	}
+	home, ok := lookupEnv("HOME")
+	if !ok || home == "" {
+		h, err := os.UserHomeDir()
+		if err != nil {
+			return "", errors.New("no home directory to keep data in; set CLARA_DATA_DIR")
+		}
+		home = h
+	}
+	return filepath.Join(home, ".local", "share", "clara"), nil
+}
+
+// Setting describes one configuration value for documentation.
+type Setting struct {
+	Env, Flag, Default, Usage string
+	Secret                    bool
+}
+
+// Settings lists every configuration value, for help texts and docs.
+func Settings() []Setting {
+	out := make([]Setting, len(settings))
+	for i, s := range settings {
+		out[i] = Setting{Env: s.env, Flag: s.flag, Default: s.def, Usage: s.usage, Secret: s.secret}
+	}
+	return out
+}

@@ -1,0 +1,107 @@
+// Package postgres is Clara's PostgreSQL driver, built on a pgx/v5 pool. It
+// implements store.DB; its schema is the goose migrations embedded from
+// migrations/*.sql.
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/clara-backend/clara/store/migrate"
+)
+
+// Pool defaults, used when the URL does not set them (pool_max_conns,
+// connect_timeout, application_name).
+const (
+	defaultConnectTimeout  = 10 * time.Second
+	defaultMaxConnIdleTime = 5 * time.Minute
+	defaultAppName         = "clara"
+)
+
+// DB is an open PostgreSQL database.
+type DB struct {
+	pool      *pgxpool.Pool
+	sqlDB     *sql.DB // database/sql view of pool, for goose
+	migrator  *migrate.Migrator
+	closeOnce sync.Once
+}
+
+// Open connects to the PostgreSQL database at url (postgres:// or
+// postgresql://, or key=value pairs) and pings it, so that a wrong address or
+// password fails here. Errors never contain the password. Open does not
+// migrate; call Migrate.
+func Open(ctx context.Context, url string) (*DB, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		// pgconn redacts the password in its parse errors.
+		return nil, fmt.Errorf("parse postgres url: %w", err)
+	}
+	if !strings.Contains(url, "pool_max_conns") {
+		cfg.MaxConns = int32(max(10, 4*runtime.GOMAXPROCS(0)))
+	}
+	if !strings.Contains(url, "pool_max_conn_idle_time") {
+		cfg.MaxConnIdleTime = defaultMaxConnIdleTime
+	}
+	if cfg.ConnConfig.ConnectTimeout == 0 {
+		cfg.ConnConfig.ConnectTimeout = defaultConnectTimeout
+	}
+	if _, ok := cfg.ConnConfig.RuntimeParams["application_name"]; !ok {
+		cfg.ConnConfig.RuntimeParams["application_name"] = defaultAppName
+	}
+	where := describe(cfg)
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres %s: %w", where, err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("connect to postgres %s: %w", where, err)
+	}
+	db := &DB{pool: pool, sqlDB: stdlib.OpenDBFromPool(pool)}
+	if db.migrator, err = newMigrator(db.sqlDB); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// describe names the server and database of cfg without the password.
+func describe(cfg *pgxpool.Config) string {
+	c := cfg.ConnConfig
+	return fmt.Sprintf("user=%s host=%s port=%d database=%s", c.User, c.Host, c.Port, c.Database)
+}
+
+// Dialect returns "postgres".
+func (db *DB) Dialect() string { return "postgres" }
+
+// Pool returns the underlying pgx pool, for transactions and River.
+func (db *DB) Pool() *pgxpool.Pool { return db.pool }
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.pool.Ping(ctx); err != nil {
+		return fmt.Errorf("ping postgres: %w", err)
+	}
+	return nil
+}
+
+// Close closes every connection. Later calls do nothing.
+func (db *DB) Close() error {
+	var err error
+	db.closeOnce.Do(func() {
+		err = db.sqlDB.Close()
+		db.pool.Close()
+	})
+	if err != nil {
+		return fmt.Errorf("close postgres: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,55 @@
+// Package storetest is the conformance suite every store driver must pass.
+// A driver's test calls Run with a function that opens a fresh database;
+// each check runs as a parallel subtest named after it, e.g.
+// TestConformance/sqlite/Settings/RoundTrip. Later features add their checks
+// to Checks.
+package storetest
+
+import (
+	"testing"
+
+	"github.com/clara-backend/clara/store"
+)
+
+// Opener returns a fresh database, dedicated to t and closed when t ends. It
+// may or may not have migrations applied; the suite migrates it itself.
+type Opener func(t *testing.T) store.DB
+
+// Check is one named conformance check. Run gets a fresh database, dedicated
+// to it, with every migration applied.
+type Check struct {
+	Name string // "Area/Behaviour", e.g. "Settings/RoundTrip"
+	Run  func(t *testing.T, db store.DB)
+}
+
+// Checks lists every conformance check, grouped by area.
+var Checks = []Check{
+	{"Migrations/UpDownUp", testMigrationsUpDownUp},
+	{"Migrations/Idempotent", testMigrationsIdempotent},
+	{"Settings/RoundTrip", testSettingsRoundTrip},
+	{"Settings/Missing", testSettingsMissing},
+	{"Settings/Overwrite", testSettingsOverwrite},
+	{"Settings/Concurrent", testSettingsConcurrent},
+	{"Ping", testPing},
+	{"Close", testClose},
+}
+
+// Run runs every check against the databases that open returns.
+func Run(t *testing.T, open Opener) {
+	for _, c := range Checks {
+		t.Run(c.Name, func(t *testing.T) {
+			t.Parallel()
+			c.Run(t, Migrated(t, open))
+		})
+	}
+}
+
+// Migrated returns a fresh database from open with every migration applied.
+func Migrated(t *testing.T, open Opener) store.DB {
+	t.Helper()
+	db := open(t)
+	if err := db.Migrate(t.Context()); err != nil {
+		t.Fatalf("Migrate: %v", err)
+	}
+	return db
+}

@@ -1,0 +1,140 @@
+package tools
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/clara-backend/clara/core"
+)
+
+// Tool declarations (tool.go, hints.go and the tool files) use no mcp-go
+// type: this file alone turns them into mcp-go tools and handlers.
+
+// boundTool is a declaration turned into an mcp-go tool and raw handler.
+type boundTool = server.ServerTool
+
+// toolEnv is what the adapter needs from the server around it.
+type toolEnv struct {
+	log *slog.Logger
+}
+
+// errServerFault is the only thing a caller learns of a server fault: mcp-go
+// turns it into JSON-RPC error -32603 with this message.
+var errServerFault = errors.New(core.MsgInternal)
+
+// bind implements Definition: the mcp-go tool (schemas inferred from In and
+// Out, all four hints) and the raw handler around t.Handle.
+func (t Tool[In, Out]) bind(rt *toolEnv) boundTool {
+	tool := mcp.NewTool(t.Name,
+		mcp.WithToolTitle(t.Title),
+		mcp.WithDescription(t.Description),
+		mcp.WithInputSchema[In](),
+		mcp.WithOutputSchema[Out](),
+		mcp.WithToolAnnotation(mcp.ToolAnnotation{
+			Title:           t.Title,
+			ReadOnlyHint:    mcp.ToBoolPtr(t.Hints.ReadOnly()),
+			DestructiveHint: mcp.ToBoolPtr(t.Hints.Destructive()),
+			IdempotentHint:  mcp.ToBoolPtr(t.Hints.Idempotent()),
+			OpenWorldHint:   mcp.ToBoolPtr(t.Hints.OpenWorld()),
+		}),
+	)
+	tool.RawInputSchema = withProperties(tool.RawInputSchema)
+	return boundTool{Tool: tool, Handler: adapt(rt, t.Name, t.Handle)}
+}
+
+// withProperties adds "properties": {} to an object schema that has none
+// (the schema of NoInput), which some hosts require of every tool.
+func withProperties(schema json.RawMessage) json.RawMessage {
+	var m map[string]any
+	if json.Unmarshal(schema, &m) != nil || m["properties"] != nil {
+		return schema
+	}
+	m["properties"] = map[string]any{}
+	out, err := json.Marshal(m)
+	if err != nil {
+		return schema
+	}
+	return out
+}
+
+// adapt is the one generic adapter from a typed handler to mcp-go's raw
+// handler: it binds the arguments, runs h and renders its outcome.
+func adapt[In, Out any](rt *toolEnv, name string, h Handler[In, Out]) server.ToolHandlerFunc {
+	return func(ctx context.Context, req mcp.CallToolRequest) (res *mcp.CallToolResult, err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				rt.log.ErrorContext(ctx, "mcp tool panicked", "tool", name, "panic", p, "stack", string(debug.Stack()))
+				res, err = nil, errServerFault
+			}
+		}()
+		var in In
+		if err := req.BindArguments(&in); err != nil {
+			return failure(ctx, rt, name, core.ErrInvalid(bindProblem(err)))
+		}
+		out, err := h(ctx, in)
+		if err != nil {
+			res, fault := failure(ctx, rt, name, err)
+			// Data of the output type (health's unhealthy report) goes along:
+			// clients validate any structuredContent against the output schema.
+			if data, ok := core.ErrorOf(err).Data.(Out); ok && res != nil {
+				res.StructuredContent = data
+			}
+			return res, fault
+		}
+		text, err := json.Marshal(out)
+		if err != nil {
+			return failure(ctx, rt, name, core.ErrInternal(fmt.Errorf("render %s output: %w", name, err)))
+		}
+		return mcp.NewToolResultStructured(out, string(text)), nil
+	}
+}
+
+// failure renders a handler's error: a server fault (internal code, or an
+// error that is no *core.Error) becomes a protocol error with a generic
+// message and a log line; any other core error becomes an isError result
+// with the REST message and, for invalid input, the fields on a second line.
+func failure(ctx context.Context, rt *toolEnv, name string, err error) (*mcp.CallToolResult, error) {
+	e := core.ErrorOf(err)
+	if e.Code == core.CodeInternal {
+		if ctx.Err() != nil {
+			rt.log.DebugContext(ctx, "mcp tool abandoned", "tool", name, "err", err)
+		} else {
+			rt.log.ErrorContext(ctx, "mcp tool failed", "tool", name, "err", err)
+		}
+		return nil, errServerFault
+	}
+	if e.Err != nil {
+		rt.log.WarnContext(ctx, "mcp tool refused", "tool", name, "code", string(e.Code), "err", e.Err)
+	}
+	text := e.Message
+	if detail := fieldDetail(e.Fields); detail != "" {
+		text += "\n" + detail
+	}
+	return mcp.NewToolResultError(text), nil
+}
+
+// fieldDetail renders validation detail as "field: problem; field: problem".
+func fieldDetail(fields []core.FieldError) string {
+	parts := make([]string, 0, len(fields))
+	for _, f := range fields {
+		parts = append(parts, f.Field+": "+f.Problem)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// bindProblem words a decoding failure of the arguments for a model.
+func bindProblem(err error) core.FieldError {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Field != "" {
+		return core.FieldError{Field: te.Field, Problem: "must be of type " + te.Type.String()}
+	}
+	return core.FieldError{Field: "arguments", Problem: "must be a JSON object matching the input schema"}
+}

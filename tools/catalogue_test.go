@@ -1,0 +1,186 @@
+package tools
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// contractTable is the tools table of spec/mcp-tools.md, verbatim: every
+// tool Clara serves must appear in it, with the same four hints.
+const contractTable = `
+| register | POST /auth/register | F / F / F / F |
+| google_sign_in | POST /auth/google | F / F / T / T |
+| login | POST /auth/session | F / F / F / F |
+| logout | DELETE /auth/session | F / T / T / F |
+| change_password | PATCH /users/{email}/password | F / T / F / F |
+| send_otp | POST /users/{email}/otp/{type} | F / F / F / T |
+| activate_account | POST /users/{email}/activate | F / F / T / F |
+| enable_2fa | POST /users/{id}/2fa | F / F / T / F |
+| disable_2fa | DELETE /users/{id}/2fa | F / T / T / F |
+| view_user | GET /users/{id} | T / F / T / F |
+| update_user | PATCH /users/{id} | F / F / T / F |
+| view_api_key | GET /users/{id}/api_key | T / F / T / F |
+| reset_api_key | POST /users/{id}/api_key | F / T / F / F |
+| list_transactions | GET /users/{id}/transactions | T / F / T / F |
+| view_transaction | GET /users/{id}/transactions/{tid} | T / F / T / F |
+| list_tasks | GET /users/{id}/tasks | T / F / T / F |
+| view_task | GET /users/{id}/tasks/{tid} | T / F / T / F |
+| supported_attachments | GET /users/{id}/agent/supported_attachments | T / F / T / F |
+| analyze | POST /users/{id}/agent/analysis | F / F / F / T |
+| credit_rate | GET /stripe/rate | T / F / T / F |
+| buy_credits | POST /stripe/buy | F / F / F / T |
+| billing_portal | POST /stripe/portal | F / F / F / T |
+| health | GET /health | T / F / T / F |
+| version | GET /version | T / F / T / F |
+`
+
+// hintKeys are the annotation keys, in the table's column order.
+var hintKeys = [4]string{"readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"}
+
+// contractHints parses contractTable into tool name → four hints.
+func contractHints(t *testing.T) map[string][4]bool {
+	t.Helper()
+	out := map[string][4]bool{}
+	for _, line := range strings.Split(strings.TrimSpace(contractTable), "\n") {
+		cells := strings.Split(strings.Trim(line, "| "), "|")
+		flags := strings.Split(strings.TrimSpace(cells[2]), " / ")
+		if len(cells) != 3 || len(flags) != 4 {
+			t.Fatalf("bad table row %q", line)
+		}
+		var hints [4]bool
+		for i, f := range flags {
+			hints[i] = f == "T"
+		}
+		out[strings.TrimSpace(cells[0])] = hints
+	}
+	return out
+}
+
+// listedTool is a tool of tools/list as generic JSON.
+type listedTool map[string]any
+
+// listed returns the tools of the real server's tools/list.
+func listed(t *testing.T) []listedTool {
+	t.Helper()
+	var tools []listedTool
+	if err := json.Unmarshal(listedTools(t, catalogueServer(t)), &tools); err != nil {
+		t.Fatal(err)
+	}
+	if len(tools) == 0 {
+		t.Fatal("no tools listed")
+	}
+	return tools
+}
+
+// Every listed tool states all four hints, as the contract's table says.
+func TestHintsMatchContract(t *testing.T) {
+	table := contractHints(t)
+	for _, tool := range listed(t) {
+		name, _ := tool["name"].(string)
+		want, ok := table[name]
+		if !ok {
+			t.Errorf("tool %q is not in the contract's table", name)
+			continue
+		}
+		annotations, _ := tool["annotations"].(map[string]any)
+		for i, key := range hintKeys {
+			got, ok := annotations[key].(bool)
+			if !ok {
+				t.Errorf("%s: %s not listed explicitly (annotations %v)", name, key, annotations)
+				continue
+			}
+			if got != want[i] {
+				t.Errorf("%s: %s = %v, contract says %v", name, key, got, want[i])
+			}
+		}
+	}
+}
+
+// Every listed tool has what a host model needs: a valid name, a title, a
+// description, object input and output schemas, and a description on
+// every property.
+func TestToolMetadata(t *testing.T) {
+	seen := map[string]bool{}
+	for _, tool := range listed(t) {
+		name, _ := tool["name"].(string)
+		if !namePattern.MatchString(name) || seen[name] {
+			t.Errorf("bad or duplicate name %q", name)
+		}
+		seen[name] = true
+		for _, key := range []string{"title", "description"} {
+			if s, _ := tool[key].(string); strings.TrimSpace(s) == "" {
+				t.Errorf("%s: no %s", name, key)
+			}
+		}
+		for _, key := range []string{"inputSchema", "outputSchema"} {
+			schema, ok := tool[key].(map[string]any)
+			if !ok || schema["type"] != "object" {
+				t.Errorf("%s: %s is not an object schema: %v", name, key, tool[key])
+				continue
+			}
+			for _, combinator := range []string{"oneOf", "anyOf", "allOf"} {
+				if _, ok := schema[combinator]; ok {
+					t.Errorf("%s: %s has a top-level %s", name, key, combinator)
+				}
+			}
+			for _, p := range undescribed(schema, key) {
+				t.Errorf("%s: property %s has no description", name, p)
+			}
+		}
+	}
+}
+
+// undescribed returns the paths of the properties of schema, at any depth,
+// that have no description.
+func undescribed(schema map[string]any, path string) []string {
+	var out []string
+	props, _ := schema["properties"].(map[string]any)
+	for name, p := range props {
+		prop, _ := p.(map[string]any)
+		at := fmt.Sprintf("%s.%s", path, name)
+		if d, _ := prop["description"].(string); strings.TrimSpace(d) == "" {
+			out = append(out, at)
+		}
+		out = append(out, undescribed(prop, at)...)
+	}
+	if items, ok := schema["items"].(map[string]any); ok {
+		out = append(out, undescribed(items, path+"[]")...)
+	}
+	defs, _ := schema["$defs"].(map[string]any)
+	for name, d := range defs {
+		if def, ok := d.(map[string]any); ok {
+			out = append(out, undescribed(def, path+".$defs."+name)...)
+		}
+	}
+	return out
+}
+
+// Declarations that miss a part are refused before they reach mcp-go.
+func TestValidateRefusesIncompleteTools(t *testing.T) {
+	good := versionTool(nil)
+	if err := good.Validate(); err != nil {
+		t.Fatalf("version tool: %v", err)
+	}
+	for name, mutate := range map[string]func(*Tool[NoInput, struct{}]){
+		"bad name":   func(d *Tool[NoInput, struct{}]) { d.Name = "view.user" },
+		"no title":   func(d *Tool[NoInput, struct{}]) { d.Title = "" },
+		"no desc":    func(d *Tool[NoInput, struct{}]) { d.Description = "" },
+		"no hints":   func(d *Tool[NoInput, struct{}]) { d.Hints = Hints{} },
+		"no handler": func(d *Tool[NoInput, struct{}]) { d.Handle = nil },
+	} {
+		d := Tool[NoInput, struct{}]{Name: "ok", Title: "T", Description: "D",
+			Hints:  Annotate(true, false, true, false),
+			Handle: func(context.Context, NoInput) (struct{}, error) { return struct{}{}, nil }}
+		mutate(&d)
+		if d.Validate() == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	if (Tool[NoInput, []string]{Name: "x", Title: "T", Description: "D", Hints: Annotate(true, false, true, false),
+		Handle: func(context.Context, NoInput) ([]string, error) { return nil, nil }}).Validate() == nil {
+		t.Error("a slice output was accepted")
+	}
+}

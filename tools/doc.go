@@ -1,0 +1,23 @@
+// Package tools is Clara's MCP server: one typed tool per capability of the
+// domain core, registered on a mark3labs/mcp-go server, and the transports
+// the command line serves it on (stdio, Streamable HTTP, legacy HTTP+SSE).
+//
+// A tool is declared once as a [Tool] value: its name, title, an LLM-facing
+// description, its four behaviour [Hints], and a typed handler over
+// [core.Service]. Input and output schemas are inferred from the handler's
+// types. Declarations carry no mcp-go type; a single generic adapter turns
+// every declaration into an mcp-go tool and maps results and core errors
+// onto MCP results:
+//
+//   - success: structuredContent holds the output object (lists wrapped as
+//     {"items": [...]}, see [List]), and the text content its JSON;
+//   - a business failure (a [core.Error] of any code but internal): a result
+//     with isError set and exactly the message of the REST API, followed for
+//     invalid input by the offending fields on a second line;
+//   - a server fault (internal code, unknown errors, panics): a JSON-RPC
+//     internal error with a generic message; the cause goes to the log only.
+//
+// Callers identify themselves with credentials carried into every handler by
+// [core.WithCredentials]: the Authorization and User-Id headers over HTTP,
+// and credentials given to [ServeStdio] (CLARA_API_KEY) over stdio.
+package tools

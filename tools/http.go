@@ -1,0 +1,156 @@
+package tools
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/clara-backend/clara/core"
+)
+
+// DefaultMaxBodyBytes is the largest request body the HTTP transports read.
+const DefaultMaxBodyBytes = 4 << 20
+
+// DefaultSSEKeepAlive is the interval of the pings that keep idle SSE
+// streams open through proxies.
+const DefaultSSEKeepAlive = 25 * time.Second
+
+// HTTPOptions configure NewHTTPHandlers. Every field is optional.
+type HTTPOptions struct {
+	// Logger receives transport errors; nil discards.
+	Logger *slog.Logger
+	// MaxBodyBytes bounds request bodies; DefaultMaxBodyBytes when 0.
+	MaxBodyBytes int64
+	// SSEKeepAlive is the SSE ping interval; DefaultSSEKeepAlive when 0,
+	// none when negative.
+	SSEKeepAlive time.Duration
+	// BasePath is the path prefix under which SSE and Message are mounted
+	// when it is not the root, e.g. "/clara" for /clara/sse and
+	// /clara/message. The SSE endpoint event names BasePath + "/message".
+	BasePath string
+}
+
+// HTTPHandlers are the MCP endpoints of `clara serve`, to mount on the
+// router: Streamable at /mcp, SSE at /sse and Message at /message.
+type HTTPHandlers struct {
+	// Streamable serves the Streamable HTTP transport (POST, GET and DELETE
+	// /mcp), stateless: any replica can answer any request.
+	Streamable http.Handler
+	// SSE serves the event streams of the legacy HTTP+SSE transport (GET
+	// /sse). Its first event names the message endpoint as a path relative
+	// to the host the client connected to: /message?sessionId=….
+	SSE http.Handler
+	// Message receives the client's messages of an SSE session (POST
+	// /message?sessionId=…). SSE is sticky: the stream and its messages
+	// must reach the same process.
+	Message http.Handler
+
+	sse        *server.SSEServer
+	streamable *server.StreamableHTTPServer
+}
+
+// NewHTTPHandlers returns the HTTP transports of s. Request bodies over the
+// limit are refused with 413 and a JSON-RPC error. Handlers see the caller's
+// Authorization and User-Id headers through core.CredentialsFrom. Requests
+// that reach a loopback listener with a non-loopback Host header are refused
+// (DNS-rebinding protection of mcp-go).
+func NewHTTPHandlers(s *server.MCPServer, opts HTTPOptions) *HTTPHandlers {
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	limit := opts.MaxBodyBytes
+	if limit <= 0 {
+		limit = DefaultMaxBodyBytes
+	}
+	streamable := server.NewStreamableHTTPServer(s,
+		server.WithStateLess(true),
+		server.WithHTTPContextFunc(httpCredentials(core.TransportMCPHTTP)),
+		server.WithStreamableHTTPLogger(logger),
+	)
+	sseOpts := []server.SSEOption{
+		server.WithStaticBasePath(opts.BasePath),
+		server.WithSSEEndpoint("/sse"),
+		server.WithMessageEndpoint("/message"),
+		server.WithUseFullURLForMessageEndpoint(false),
+		server.WithSSEContextFunc(httpCredentials(core.TransportMCPSSE)),
+	}
+	switch keepAlive := opts.SSEKeepAlive; {
+	case keepAlive == 0:
+		sseOpts = append(sseOpts, server.WithKeepAliveInterval(DefaultSSEKeepAlive))
+	case keepAlive > 0:
+		sseOpts = append(sseOpts, server.WithKeepAliveInterval(keepAlive))
+	}
+	sse := server.NewSSEServer(s, sseOpts...)
+	return &HTTPHandlers{
+		Streamable: limitBody(streamable, limit),
+		SSE:        sse.SSEHandler(),
+		Message:    limitBody(sse.MessageHandler(), limit),
+		sse:        sse,
+		streamable: streamable,
+	}
+}
+
+// CloseStreams ends every open SSE stream, which would otherwise keep
+// http.Server.Shutdown waiting until its clients leave. Register it with
+// http.Server.RegisterOnShutdown: it then runs once the listeners are
+// closed, so no new stream starts after it.
+func (h *HTTPHandlers) CloseStreams() {
+	h.sse.CloseSessions()
+	h.streamable.CloseSessions(context.Background())
+}
+
+// Shutdown ends every open stream (see CloseStreams). The http.Server that
+// mounts the handlers is the command line's to shut down; mcp-go's own
+// SSEServer.Shutdown does nothing for handlers mounted elsewhere.
+func (h *HTTPHandlers) Shutdown(ctx context.Context) error {
+	h.sse.CloseSessions()
+	return h.streamable.Shutdown(ctx)
+}
+
+// limitBody refuses POST bodies over limit with 413: at once when the
+// Content-Length says so, else (chunked) once limit bytes have been read.
+// The body is read up front, as both mcp-go handlers read all of it anyway.
+func limitBody(next http.Handler, limit int64) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost || r.Body == nil || r.Body == http.NoBody {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if r.ContentLength > limit {
+			writeRPCError(w, http.StatusRequestEntityTooLarge, mcp.INVALID_REQUEST, core.MsgTooLarge)
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+		if err != nil {
+			var tooLarge *http.MaxBytesError
+			if errors.As(err, &tooLarge) {
+				writeRPCError(w, http.StatusRequestEntityTooLarge, mcp.INVALID_REQUEST, core.MsgTooLarge)
+				return
+			}
+			writeRPCError(w, http.StatusBadRequest, mcp.PARSE_ERROR, "Request body could not be read.")
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		r.ContentLength = int64(len(body))
+		next.ServeHTTP(w, r)
+	})
+}
+
+// writeRPCError answers with status and a JSON-RPC error of no id.
+func writeRPCError(w http.ResponseWriter, status, code int, message string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(mcp.JSONRPCError{
+		JSONRPC: mcp.JSONRPC_VERSION,
+		Error:   mcp.NewJSONRPCErrorDetails(code, message, nil),
+	})
+}

@@ -1,0 +1,41 @@
+package tools
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/clara-backend/clara/core"
+)
+
+// ServeStdio serves s over newline-delimited JSON-RPC: requests from in,
+// responses and notifications (nothing else) to out. Every handler sees
+// creds through core.CredentialsFrom, with Transport set to
+// core.TransportMCPStdio when empty; the command line passes
+// Authorization "Bearer " + CLARA_API_KEY when that variable is set.
+//
+// ServeStdio returns nil when in reaches EOF, once the requests already read
+// are answered, and nil when ctx is cancelled; any other error is a failure
+// to read or write. mcp-go keeps one stdio session per process, so serve at
+// most one stdio stream at a time.
+func ServeStdio(ctx context.Context, s *server.MCPServer, in io.Reader, out io.Writer, creds core.Credentials) error {
+	if creds.Transport == "" {
+		creds.Transport = core.TransportMCPStdio
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	tracker := newPending(ctx)
+	ss := server.NewStdioServer(s)
+	ss.SetErrorLogger(slog.NewLogLogger(slog.Default().Handler(), slog.LevelError))
+	ss.SetContextFunc(func(ctx context.Context) context.Context {
+		return core.WithCredentials(ctx, creds)
+	})
+	err := ss.Listen(ctx, tracker.reader(in), tracker.writer(out))
+	if err != nil && ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,106 @@
+package tools
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"regexp"
+)
+
+// Handler is the typed body of a tool: it receives the decoded arguments and
+// returns the output object, or an error (a *core.Error for failures the
+// caller may see).
+type Handler[In, Out any] func(ctx context.Context, in In) (Out, error)
+
+// Tool declares one MCP tool: its surface and its typed handler. In and Out
+// must be struct types; every field needs a `jsonschema:"…"` description,
+// and an optional input field needs `omitempty`. Lists in outputs are
+// wrapped in [List].
+type Tool[In, Out any] struct {
+	// Name is the tool's identifier, matching ^[a-z0-9_]{1,64}$.
+	Name string
+	// Title is a short human-readable name shown by hosts.
+	Title string
+	// Description tells a model what the tool does, when to use it and what
+	// it costs.
+	Description string
+	// Hints are the four behaviour annotations, built with [Annotate].
+	Hints Hints
+	// Handle runs the tool.
+	Handle Handler[In, Out]
+}
+
+// Definition is a declared tool of any input and output types, as the
+// registry holds it. Only [Tool] implements it.
+type Definition interface {
+	// Describe returns the tool's name, title, description and hints.
+	Describe() Descriptor
+	// Validate reports what is missing or malformed in the declaration.
+	Validate() error
+	// bind turns the declaration into an mcp-go tool (adapter.go).
+	bind(rt *toolEnv) boundTool
+}
+
+// Descriptor is the SDK-independent surface of a tool, without its schemas.
+type Descriptor struct {
+	Name        string
+	Title       string
+	Description string
+	Hints       Hints
+}
+
+// Describe implements Definition.
+func (t Tool[In, Out]) Describe() Descriptor {
+	return Descriptor{Name: t.Name, Title: t.Title, Description: t.Description, Hints: t.Hints}
+}
+
+// namePattern is the shape of a tool name; some hosts reject dots.
+var namePattern = regexp.MustCompile(`^[a-z0-9_]{1,64}$`)
+
+// Validate implements Definition.
+func (t Tool[In, Out]) Validate() error {
+	var errs []error
+	if !namePattern.MatchString(t.Name) {
+		errs = append(errs, fmt.Errorf("name %q does not match %s", t.Name, namePattern))
+	}
+	if t.Title == "" {
+		errs = append(errs, errors.New("missing title"))
+	}
+	if t.Description == "" {
+		errs = append(errs, errors.New("missing description"))
+	}
+	if !t.Hints.set {
+		errs = append(errs, errors.New("hints not stated: build them with tools.Annotate"))
+	}
+	if t.Handle == nil {
+		errs = append(errs, errors.New("missing handler"))
+	}
+	if k := reflect.TypeFor[In]().Kind(); k != reflect.Struct {
+		errs = append(errs, fmt.Errorf("input type is a %s, not a struct", k))
+	}
+	if k := reflect.TypeFor[Out]().Kind(); k != reflect.Struct {
+		errs = append(errs, fmt.Errorf("output type is a %s, not a struct (wrap lists in tools.List)", k))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("tool %q: %w", t.Name, err)
+	}
+	return nil
+}
+
+// NoInput is the input of a tool that takes no arguments.
+type NoInput struct{}
+
+// List wraps a list in an object, since output schemas are always objects.
+type List[T any] struct {
+	Items []T `json:"items" jsonschema:"the results, in order"`
+}
+
+// ListOf returns items wrapped in a List; a nil slice becomes an empty list,
+// so the output is never {"items": null}.
+func ListOf[T any](items []T) List[T] {
+	if items == nil {
+		items = []T{}
+	}
+	return List[T]{Items: items}
+}
