@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
 	"time"
 
@@ -34,6 +35,15 @@ type Config struct {
 // Embedded reports whether the configuration selects the embedded SQLite
 // store rather than PostgreSQL.
 func (c Config) Embedded() bool { return !isPostgresURL(c.DatabaseURL) }
+
+// PublicHost returns the host (and port, if any) of PublicURL.
+func (c Config) PublicHost() string {
+	u, err := url.Parse(c.PublicURL)
+	if err != nil {
+		return ""
+	}
+	return u.Host
+}
 
 // Loader binds Clara's flags to a flag set and, once it is parsed, builds
 // the Config.

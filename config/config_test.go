@@ -38,6 +38,9 @@ func TestDefaults(t *testing.T) {
 	if c.LogLevel != slog.LevelInfo || c.LogFormat != "auto" || c.ShutdownTimeout != 15*time.Second {
 		t.Errorf("log %v %q, shutdown %v", c.LogLevel, c.LogFormat, c.ShutdownTimeout)
 	}
+	if c.PublicHost() != "127.0.0.1:8000" {
+		t.Errorf("public host %q", c.PublicHost())
+	}
 	if !c.Embedded() || c.EnvFile != "" {
 		t.Errorf("embedded %v, env file %q", c.Embedded(), c.EnvFile)
 	}

@@ -32,6 +32,10 @@ type HTTPOptions struct {
 	// SSEKeepAlive is the SSE ping interval; DefaultSSEKeepAlive when 0,
 	// none when negative.
 	SSEKeepAlive time.Duration
+	// AllowedHosts are host names, besides loopback ones, that requests
+	// arriving on a loopback listener may carry in Host: the host of Clara's
+	// public URL, for a reverse proxy on the same machine.
+	AllowedHosts []string
 	// BasePath is the path prefix under which SSE and Message are mounted
 	// when it is not the root, e.g. "/clara" for /clara/sse and
 	// /clara/message. The SSE endpoint event names BasePath + "/message".
@@ -60,8 +64,8 @@ type HTTPHandlers struct {
 // NewHTTPHandlers returns the HTTP transports of s. Request bodies over the
 // limit are refused with 413 and a JSON-RPC error. Handlers see the caller's
 // Authorization and User-Id headers through core.CredentialsFrom. Requests
-// that reach a loopback listener with a non-loopback Host header are refused
-// (DNS-rebinding protection of mcp-go).
+// that reach a loopback listener with a Host header that is neither loopback
+// nor one of opts.AllowedHosts are refused (DNS-rebinding protection).
 func NewHTTPHandlers(s *server.MCPServer, opts HTTPOptions) *HTTPHandlers {
 	logger := opts.Logger
 	if logger == nil {
@@ -75,6 +79,7 @@ func NewHTTPHandlers(s *server.MCPServer, opts HTTPOptions) *HTTPHandlers {
 		server.WithStateLess(true),
 		server.WithHTTPContextFunc(httpCredentials(core.TransportMCPHTTP)),
 		server.WithStreamableHTTPLogger(logger),
+		server.WithDisableLocalhostProtection(true), // guardHost does it
 	)
 	sseOpts := []server.SSEOption{
 		server.WithStaticBasePath(opts.BasePath),
@@ -82,6 +87,7 @@ func NewHTTPHandlers(s *server.MCPServer, opts HTTPOptions) *HTTPHandlers {
 		server.WithMessageEndpoint("/message"),
 		server.WithUseFullURLForMessageEndpoint(false),
 		server.WithSSEContextFunc(httpCredentials(core.TransportMCPSSE)),
+		server.WithSSEDisableLocalhostProtection(true), // guardHost does it
 	}
 	switch keepAlive := opts.SSEKeepAlive; {
 	case keepAlive == 0:
@@ -91,9 +97,9 @@ func NewHTTPHandlers(s *server.MCPServer, opts HTTPOptions) *HTTPHandlers {
 	}
 	sse := server.NewSSEServer(s, sseOpts...)
 	return &HTTPHandlers{
-		Streamable: limitBody(streamable, limit),
-		SSE:        sse.SSEHandler(),
-		Message:    limitBody(sse.MessageHandler(), limit),
+		Streamable: guardHost(limitBody(streamable, limit), opts.AllowedHosts),
+		SSE:        guardHost(sse.SSEHandler(), opts.AllowedHosts),
+		Message:    guardHost(limitBody(sse.MessageHandler(), limit), opts.AllowedHosts),
 		sse:        sse,
 		streamable: streamable,
 	}

@@ -193,3 +193,26 @@ func TestDNSRebindingProtection(t *testing.T) {
 		}
 	}
 }
+
+// The public URL's host, forwarded by a reverse proxy on the same machine,
+// passes the loopback guard; other hosts still do not.
+func TestAllowedHostPassesLoopbackGuard(t *testing.T) {
+	s, _, _ := newTestServer(t)
+	h := NewHTTPHandlers(s, HTTPOptions{AllowedHosts: []string{"clara.example.com"}})
+	ts := httptest.NewServer(h.Streamable)
+	t.Cleanup(ts.Close)
+	for host, want := range map[string]int{"clara.example.com": http.StatusOK, "CLARA.example.com:443": http.StatusOK, "evil.example": http.StatusForbidden} {
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, ts.URL, strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"ping"}`))
+		req.Host = host
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("Host %s: status %d, want %d", host, resp.StatusCode, want)
+		}
+	}
+}

@@ -33,7 +33,10 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	mcpServer := tools.NewServer(a.svc, tools.Options{Logger: a.log, Version: version, Metrics: reg})
-	mcpHTTP := tools.NewHTTPHandlers(mcpServer, tools.HTTPOptions{Logger: a.log})
+	mcpHTTP := tools.NewHTTPHandlers(mcpServer, tools.HTTPOptions{
+		Logger:       a.log,
+		AllowedHosts: []string{a.cfg.PublicHost()},
+	})
 	handler := api.New(a.svc, api.Options{
 		Logger:            a.log,
 		Metrics:           reg,
@@ -42,7 +45,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 			{Pattern: "/mcp", Handler: mcpHTTP.Streamable},
 			{Pattern: "/sse", Handler: mcpHTTP.SSE},
 			{Pattern: "/message", Handler: mcpHTTP.Message},
-			{Pattern: "/metrics", Handler: promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})},
+			{Pattern: "GET /metrics", Handler: promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})},
 		},
 	})
 
