@@ -154,13 +154,13 @@ func TestErrorTable(t *testing.T) {
 
 	// Causes of 500 and 503 are in the log, with the request id; never in
 	// the answer (checked above).
-	if len(env.logs.lines(`"disk on fire"`, `"request_id"`, `"level":"ERROR"`)) == 0 {
+	if len(env.logs.Lines(`"disk on fire"`, `"request_id"`, `"level":"ERROR"`)) == 0 {
 		t.Errorf("the cause of a 500 is not logged:\n%s", env.logs)
 	}
-	if len(env.logs.lines(`db gone`, `"request_id"`, `"level":"WARN"`)) == 0 {
+	if len(env.logs.Lines(`db gone`, `"request_id"`, `"level":"WARN"`)) == 0 {
 		t.Errorf("the cause of a 503 is not logged:\n%s", env.logs)
 	}
-	if len(closedEnv.logs.lines(`ping sqlite`, `"request_id"`)) == 0 {
+	if len(closedEnv.logs.Lines(`ping sqlite`, `"request_id"`)) == 0 {
 		t.Errorf("the cause of the unhealthy 503 is not logged:\n%s", closedEnv.logs)
 	}
 }

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -9,13 +8,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/clara-backend/clara/core"
+	"github.com/clara-backend/clara/internal/logbuf"
 	"github.com/clara-backend/clara/store/sqlite"
 )
 
@@ -116,7 +115,7 @@ func testRoutes(r chi.Router) {
 type testEnv struct {
 	srv   *server
 	store *sqlite.DB
-	logs  *syncBuffer
+	logs  *logbuf.Buffer
 }
 
 // newTestEnv returns a server over a fresh migrated SQLite store, with the
@@ -125,7 +124,7 @@ func newTestEnv(tb testing.TB, opts Options) *testEnv {
 	tb.Helper()
 	db := openStore(tb)
 	svc := core.New(core.Deps{Store: db, Version: testVersion})
-	logs := new(syncBuffer)
+	logs := new(logbuf.Buffer)
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
@@ -141,39 +140,6 @@ func (e *testEnv) do(method, target string, body io.Reader, header ...string) *h
 	rec := httptest.NewRecorder()
 	e.srv.ServeHTTP(rec, req)
 	return rec
-}
-
-// syncBuffer is a bytes.Buffer safe for concurrent writers.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// lines returns the log lines that contain every one of subs.
-func (b *syncBuffer) lines(subs ...string) []string {
-	var out []string
-	for _, line := range strings.Split(b.String(), "\n") {
-		ok := line != ""
-		for _, s := range subs {
-			ok = ok && strings.Contains(line, s)
-		}
-		if ok {
-			out = append(out, line)
-		}
-	}
-	return out
 }
 
 // errorBody returns the exact error envelope of message and data (raw JSON).

@@ -58,11 +58,11 @@ func TestRecoverPanics(t *testing.T) {
 	if cl := rec.Header().Get("Content-Length"); cl != "" {
 		t.Errorf("stale Content-Length %q kept", cl)
 	}
-	panics := env.logs.lines(`"msg":"panic"`, `"request_id":"panic-1"`, `secret detail 42`, `"stack":`, `"level":"ERROR"`)
+	panics := env.logs.Lines(`"msg":"panic"`, `"request_id":"panic-1"`, `secret detail 42`, `"stack":`, `"level":"ERROR"`)
 	if len(panics) != 1 || !strings.Contains(panics[0], "helpers_test.go") {
 		t.Errorf("panic log: %v\nall logs:\n%s", panics, env.logs)
 	}
-	access := env.logs.lines(`"msg":"http request"`, `"request_id":"panic-1"`)
+	access := env.logs.Lines(`"msg":"http request"`, `"request_id":"panic-1"`)
 	if len(access) != 1 || !strings.Contains(access[0], `"status":500`) || !strings.Contains(access[0], `"level":"ERROR"`) {
 		t.Errorf("access log: %v", access)
 	}
@@ -85,10 +85,10 @@ func TestRecoverPanicsAfterWrite(t *testing.T) {
 			}
 		}
 	}
-	if n := len(env.logs.lines(`"msg":"panic"`, `late`)); n != 1 {
+	if n := len(env.logs.Lines(`"msg":"panic"`, `late`)); n != 1 {
 		t.Errorf("%d panic logs for the late panic:\n%s", n, env.logs)
 	}
-	if n := len(env.logs.lines(`"msg":"panic"`)); n != 1 {
+	if n := len(env.logs.Lines(`"msg":"panic"`)); n != 1 {
 		t.Errorf("ErrAbortHandler was logged as a panic:\n%s", env.logs)
 	}
 }
@@ -105,7 +105,7 @@ func TestAccessLog(t *testing.T) {
 			t.Errorf("the log holds %q:\n%s", secret, logs)
 		}
 	}
-	lines := env.logs.lines(`"msg":"http request"`, `"request_id":"log-1"`)
+	lines := env.logs.Lines(`"msg":"http request"`, `"request_id":"log-1"`)
 	if len(lines) != 1 {
 		t.Fatalf("access log lines: %v", lines)
 	}
@@ -127,11 +127,11 @@ func TestAccessLog(t *testing.T) {
 	if _, ok := entry["path"]; ok {
 		t.Error("a matched route logs its raw path")
 	}
-	if l := env.logs.lines(`"request_id":"log-2"`, `"route":"/api/v1/test/echo"`); len(l) != 1 {
+	if l := env.logs.Lines(`"request_id":"log-2"`, `"route":"/api/v1/test/echo"`); len(l) != 1 {
 		t.Errorf("echo access log: %v", l)
 	}
 	// An unmatched request has no pattern: its path is logged instead.
-	if l := env.logs.lines(`"request_id":"log-3"`, `"route":"unmatched"`, `"path":"/nope/user@example.com"`, `"status":404`); len(l) != 1 {
+	if l := env.logs.Lines(`"request_id":"log-3"`, `"route":"unmatched"`, `"path":"/nope/user@example.com"`, `"status":404`); len(l) != 1 {
 		t.Errorf("404 access log: %v", l)
 	}
 }

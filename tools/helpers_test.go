@@ -1,7 +1,6 @@
 package tools
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,7 +8,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
-	"sync"
 	"testing"
 
 	"github.com/mark3labs/mcp-go/client"
@@ -17,8 +15,22 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/clara-backend/clara/core"
+	"github.com/clara-backend/clara/internal/logbuf"
 	"github.com/clara-backend/clara/store/sqlite"
 )
+
+// protocolEra is a generation of the MCP protocol that a client speaks.
+type protocolEra struct {
+	name     string
+	opts     []client.ClientOption
+	protocol string
+}
+
+// eras are the protocol generations every transport is tested in.
+var eras = []protocolEra{
+	{"modern", nil, mcp.ProtocolVersion20260728},
+	{"legacy", []client.ClientOption{client.WithProtocolVersion(mcp.ProtocolVersion20251125)}, mcp.ProtocolVersion20251125},
+}
 
 // testVersion is the release of the services built by the tests.
 const testVersion = "test"
@@ -45,34 +57,15 @@ func newService(t *testing.T) (*core.Service, *sqlite.DB) {
 	return core.New(core.Deps{Store: db, Version: testVersion}), db
 }
 
-// syncBuffer is a bytes.Buffer safe for concurrent writers.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// testLogger returns a logger writing to the test's output and to the
 // returned buffer.
-func testLogger(t *testing.T) (*slog.Logger, *syncBuffer) {
-	buf := &syncBuffer{}
+func testLogger(t *testing.T) (*slog.Logger, *logbuf.Buffer) {
+	buf := &logbuf.Buffer{}
 	h := slog.NewTextHandler(&teeWriter{buf, t.Output()}, &slog.HandlerOptions{Level: slog.LevelDebug})
 	return slog.New(h), buf
 }
 
 type teeWriter struct {
-	buf *syncBuffer
+	buf *logbuf.Buffer
 	out interface{ Write([]byte) (int, error) }
 }
 
@@ -83,7 +76,7 @@ func (w *teeWriter) Write(p []byte) (int, error) {
 
 // newTestServer returns the real server over a real service, plus the
 // test-only tools of this file, and the log buffer.
-func newTestServer(t *testing.T) (*server.MCPServer, *sqlite.DB, *syncBuffer) {
+func newTestServer(t *testing.T) (*server.MCPServer, *sqlite.DB, *logbuf.Buffer) {
 	t.Helper()
 	svc, db := newService(t)
 	logger, logs := testLogger(t)

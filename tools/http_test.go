@@ -50,14 +50,7 @@ func checkWhoami(t *testing.T, c *client.Client, transport string) {
 }
 
 func TestStreamableHTTP(t *testing.T) {
-	for _, era := range []struct {
-		name     string
-		opts     []client.ClientOption
-		protocol string
-	}{
-		{"modern", nil, mcp.ProtocolVersion20260728},
-		{"legacy", []client.ClientOption{client.WithProtocolVersion(mcp.ProtocolVersion20251125)}, mcp.ProtocolVersion20251125},
-	} {
+	for _, era := range eras {
 		t.Run(era.name, func(t *testing.T) {
 			s, _, _ := newTestServer(t)
 			ts := serveHTTP(t, s)
@@ -79,14 +72,7 @@ func TestStreamableHTTP(t *testing.T) {
 
 // The Go client speaks either era over SSE; the TypeScript SDK speaks legacy.
 func TestSSE(t *testing.T) {
-	for _, era := range []struct {
-		name     string
-		opts     []client.ClientOption
-		protocol string
-	}{
-		{"modern", nil, mcp.ProtocolVersion20260728},
-		{"legacy", []client.ClientOption{client.WithProtocolVersion(mcp.ProtocolVersion20251125)}, mcp.ProtocolVersion20251125},
-	} {
+	for _, era := range eras {
 		t.Run(era.name, func(t *testing.T) {
 			s, _, _ := newTestServer(t)
 			ts := serveHTTP(t, s)

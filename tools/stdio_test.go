@@ -51,14 +51,7 @@ func waitDone(t *testing.T, done <-chan error) {
 }
 
 func TestStdio(t *testing.T) {
-	for _, era := range []struct {
-		name     string
-		opts     []client.ClientOption
-		protocol string
-	}{
-		{"modern", nil, mcp.ProtocolVersion20260728},
-		{"legacy", []client.ClientOption{client.WithProtocolVersion(mcp.ProtocolVersion20251125)}, mcp.ProtocolVersion20251125},
-	} {
+	for _, era := range eras {
 		t.Run(era.name, func(t *testing.T) {
 			s, _, _ := newTestServer(t)
 			creds := core.Credentials{Authorization: "Bearer api_key_0123"}

@@ -32,6 +32,15 @@ func configure(loader *config.Loader, env *environment) (config.Config, *slog.Lo
 	return cfg, newLogger(cfg, env.stderr), nil
 }
 
+// openCommand parses the flags of a serving command and opens its app.
+func openCommand(ctx context.Context, env *environment, name, about string, args []string) (*app, error) {
+	fs, loader := configFlagSet(name, "[flags]", about, env)
+	if err := parse(fs, args); err != nil {
+		return nil, err
+	}
+	return open(ctx, loader, env)
+}
+
 // open reads the configuration, fills in embedded secrets, opens and
 // migrates the database and builds the core.
 func open(ctx context.Context, loader *config.Loader, env *environment) (*app, error) {

@@ -9,43 +9,25 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/clara-backend/clara/internal/logbuf"
 	"github.com/clara-backend/clara/store/pgtest"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
-// syncBuffer is a bytes.Buffer safe for a writer and a reader at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // testEnv returns an environment with only vars set, a fresh data
 // directory, and buffers for the output.
-func testEnv(t *testing.T, stdin io.Reader, vars ...string) (*environment, *syncBuffer, *syncBuffer) {
+func testEnv(t *testing.T, stdin io.Reader, vars ...string) (*environment, *logbuf.Buffer, *logbuf.Buffer) {
 	t.Helper()
 	t.Chdir(t.TempDir()) // no stray .env
 	m := map[string]string{"CLARA_DATA_DIR": t.TempDir(), "CLARA_LOG_FORMAT": "json"}
 	for i := 0; i+1 < len(vars); i += 2 {
 		m[vars[i]] = vars[i+1]
 	}
-	var out, errOut syncBuffer
+	var out, errOut logbuf.Buffer
 	if stdin == nil {
 		stdin = strings.NewReader("")
 	}

@@ -8,13 +8,9 @@ import (
 )
 
 func runMCP(ctx context.Context, env *environment, args []string) error {
-	fs, loader := configFlagSet("mcp", "[flags]",
+	a, err := openCommand(ctx, env, "mcp",
 		"Serve MCP over stdio: JSON-RPC on stdin and stdout, logs on stderr. Exits when stdin closes.\n"+
-			"CLARA_API_KEY (an API key, clara_api_…) identifies the caller for the whole process.", env)
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	a, err := open(ctx, loader, env)
+			"CLARA_API_KEY (an API key, clara_api_…) identifies the caller for the whole process.", args)
 	if err != nil {
 		return err
 	}

@@ -18,13 +18,9 @@ import (
 )
 
 func runServe(ctx context.Context, env *environment, args []string) error {
-	fs, loader := configFlagSet("serve", "[flags]",
+	a, err := openCommand(ctx, env, "serve",
 		"Serve the REST API under /api/v1, MCP over Streamable HTTP at /mcp and over SSE at /sse and /message,\n"+
-			"and Prometheus metrics at /metrics. Stops gracefully on SIGINT or SIGTERM.", env)
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	a, err := open(ctx, loader, env)
+			"and Prometheus metrics at /metrics. Stops gracefully on SIGINT or SIGTERM.", args)
 	if err != nil {
 		return err
 	}
@@ -73,7 +69,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	a.log.Info("shutting down: draining requests", "timeout", a.cfg.ShutdownTimeout)
+	a.log.Info("shutting down: draining requests", "timeout", a.cfg.ShutdownTimeout.String())
 	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
