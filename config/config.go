@@ -28,8 +28,26 @@ type Config struct {
 	PublicAPIKey    string        // the raw key client apps send in Authorization
 	APIKey          string        // an API key that identifies the stdio caller
 	ShutdownTimeout time.Duration // how long a stopping server drains requests
-	TrustProxy      bool          // take the client address from X-Forwarded-For
-	EnvFile         string        // the .env file read, "" when none was
+	RateLimit       int           // requests per second of one user token, API key or address
+	OTPTTL          time.Duration // how long a one-time code is valid
+	SessionTTL      time.Duration // how long a user token is valid
+
+	SMTP SMTP // where one-time codes are mailed; Host "" = the development outbox
+
+	GoogleClientIDs []string // OAuth client ids whose Google ID tokens are accepted
+	GoogleJWKSURL   string   // where Google's signing keys are fetched
+	TrustProxy      bool     // take the client address from X-Forwarded-For
+	EnvFile         string   // the .env file read, "" when none was
+}
+
+// SMTP is the mail server one-time codes go through.
+type SMTP struct {
+	Host     string
+	Port     int
+	Username string
+	Password string
+	From     string
+	Security string // "starttls", "tls" or "none"; "" picks by port
 }
 
 // Embedded reports whether the configuration selects the embedded SQLite

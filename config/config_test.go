@@ -140,7 +140,7 @@ func TestEnsureSecretsGeneratesOnceAndKeeps(t *testing.T) {
 		t.Fatalf("secrets file: %v %v", info, err)
 	}
 	again := Config{DataDir: dir}
-	if _, err := EnsureSecrets(&again); err != nil || again != c {
+	if _, err := EnsureSecrets(&again); err != nil || again.TokenSecret != c.TokenSecret || again.PublicAPIKey != c.PublicAPIKey {
 		t.Fatalf("second load differs: %+v vs %+v (%v)", again, c, err)
 	}
 	configured := Config{DataDir: dir, TokenSecret: strings.Repeat("s", 32), PublicAPIKey: "operator-key-0123"}
@@ -161,5 +161,31 @@ func TestEnsureSecretsRefusesLooseFile(t *testing.T) {
 	c = Config{DataDir: dir}
 	if _, err := EnsureSecrets(&c); err == nil || !strings.Contains(err.Error(), "chmod 600") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestAccountSettings(t *testing.T) {
+	t.Chdir(t.TempDir())
+	c, err := load(t, []string{"--rate-limit", "50"}, map[string]string{
+		"HOME": "/h", "CLARA_OTP_TTL": "5m", "CLARA_GOOGLE_CLIENT_IDS": " a.apps , b.apps ,",
+		"CLARA_SMTP_HOST": "smtp.example.com", "CLARA_SMTP_PASSWORD": "pw",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.RateLimit != 50 || c.OTPTTL != 5*time.Minute || c.SessionTTL != 168*time.Hour {
+		t.Errorf("rate %d, otp ttl %v, session ttl %v", c.RateLimit, c.OTPTTL, c.SessionTTL)
+	}
+	if len(c.GoogleClientIDs) != 2 || c.GoogleClientIDs[0] != "a.apps" || c.GoogleClientIDs[1] != "b.apps" {
+		t.Errorf("google client ids %q", c.GoogleClientIDs)
+	}
+	if c.SMTP.Host != "smtp.example.com" || c.SMTP.Port != 587 || c.SMTP.Password != "pw" || c.SMTP.From != "Clara <no-reply@localhost>" {
+		t.Errorf("smtp %+v", c.SMTP)
+	}
+	for env, bad := range map[string]string{"CLARA_RATE_LIMIT": "0", "CLARA_OTP_TTL": "soon", "CLARA_SMTP_PORT": "70000",
+		"CLARA_SMTP_FROM": "not an address", "CLARA_SMTP_SECURITY": "ssl", "CLARA_GOOGLE_JWKS_URL": "file:///etc/passwd"} {
+		if _, err := load(t, nil, map[string]string{"HOME": "/h", env: bad}); err == nil || !strings.HasPrefix(err.Error(), env+": ") {
+			t.Errorf("%s=%q: err = %v", env, bad, err)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/mail"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -119,11 +120,83 @@ var settings = []setting{
 		}},
 	{env: "CLARA_SHUTDOWN_TIMEOUT", flag: "shutdown-timeout", def: "15s", usage: "how long a stopping server drains requests",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
-			d, err := time.ParseDuration(v)
-			if err != nil || d <= 0 {
-				return fmt.Errorf("%q is not a positive duration such as 15s", v)
+			return positiveDuration(v, &c.ShutdownTimeout)
+		}},
+	{env: "CLARA_RATE_LIMIT", flag: "rate-limit", def: "10", usage: "requests per second allowed to one user token, API key or client address",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				return fmt.Errorf("%q is not a whole number of at least 1", v)
 			}
-			c.ShutdownTimeout = d
+			c.RateLimit = n
+			return nil
+		}},
+	{env: "CLARA_OTP_TTL", flag: "otp-ttl", def: "10m", usage: "how long an emailed one-time code is valid",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			return positiveDuration(v, &c.OTPTTL)
+		}},
+	{env: "CLARA_SESSION_TTL", flag: "session-ttl", def: "168h", usage: "how long a user token (a login) is valid",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			return positiveDuration(v, &c.SessionTTL)
+		}},
+	{env: "CLARA_SMTP_HOST", flag: "smtp-host", usage: "mail server for one-time codes; empty writes them to the log and <data dir>/outbox instead (development only)",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			c.SMTP.Host = v
+			return nil
+		}},
+	{env: "CLARA_SMTP_PORT", flag: "smtp-port", def: "587", usage: "mail server port",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 65535 {
+				return fmt.Errorf("%q is not a port (1 to 65535)", v)
+			}
+			c.SMTP.Port = n
+			return nil
+		}},
+	{env: "CLARA_SMTP_USERNAME", flag: "smtp-username", usage: "mail server user name (empty: no authentication)",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			c.SMTP.Username = v
+			return nil
+		}},
+	{env: "CLARA_SMTP_PASSWORD", secret: true, usage: "mail server password",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			c.SMTP.Password = v
+			return nil
+		}},
+	{env: "CLARA_SMTP_FROM", flag: "smtp-from", def: "Clara <no-reply@localhost>", usage: "sender of Clara's mail",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			if _, err := mail.ParseAddress(v); err != nil {
+				return fmt.Errorf("%q is not an address such as Clara <no-reply@example.com>", v)
+			}
+			c.SMTP.From = v
+			return nil
+		}},
+	{env: "CLARA_SMTP_SECURITY", flag: "smtp-security", usage: "starttls, tls (implicit, port 465) or none (loopback only); empty picks by port",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			switch v {
+			case "", "starttls", "tls", "none":
+				c.SMTP.Security = v
+				return nil
+			}
+			return fmt.Errorf("%q is not one of starttls, tls, none", v)
+		}},
+	{env: "CLARA_GOOGLE_CLIENT_IDS", flag: "google-client-ids", usage: "comma-separated OAuth client ids whose Google ID tokens sign users in (empty: Google sign-in off)",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			c.GoogleClientIDs = nil
+			for _, id := range strings.Split(v, ",") {
+				if id = strings.TrimSpace(id); id != "" {
+					c.GoogleClientIDs = append(c.GoogleClientIDs, id)
+				}
+			}
+			return nil
+		}},
+	{env: "CLARA_GOOGLE_JWKS_URL", flag: "google-jwks-url", def: "https://www.googleapis.com/oauth2/v3/certs", usage: "where Google's token signing keys are fetched",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			u, err := url.Parse(v)
+			if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+				return fmt.Errorf("%q is not an absolute http(s) URL", v)
+			}
+			c.GoogleJWKSURL = v
 			return nil
 		}},
 	{env: "CLARA_TRUST_PROXY", flag: "trust-proxy", def: "false", usage: "take client addresses from X-Forwarded-For (only behind a proxy you run)",
@@ -135,6 +208,15 @@ var settings = []setting{
 			c.TrustProxy = b
 			return nil
 		}},
+}
+
+func positiveDuration(v string, dst *time.Duration) error {
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return fmt.Errorf("%q is not a positive duration such as 15s or 10m", v)
+	}
+	*dst = d
+	return nil
 }
 
 func isPostgresURL(v string) bool {

@@ -7,6 +7,8 @@ package core
 import (
 	"context"
 	"time"
+
+	"github.com/clara-backend/clara/auth"
 )
 
 // ServiceName is how Clara names itself in health reports.
@@ -15,25 +17,71 @@ const ServiceName = "clara"
 // Service is the domain core. Every capability is one method, shared by the
 // REST handlers and the MCP tools.
 type Service struct {
-	store   Store
-	version string
-	now     func() time.Time
+	store     Store
+	version   string
+	now       func() time.Time
+	policy    Policy
+	mailer    Mailer
+	limiter   Limiter
+	google    GoogleVerifier
+	publicKey string
+	keys      auth.Keys
+	passwords *auth.Passwords
+	tokens    *auth.Tokens
+	totp      *auth.TOTP
 }
 
-// Deps are what a Service is built from.
+// Deps are what a Service is built from. Only Store is required.
 type Deps struct {
 	Store   Store
 	Version string           // the release, e.g. "0.1.0"
 	Now     func() time.Time // the clock; time.Now when nil
+	Policy  *Policy          // DefaultPolicy() when nil
+
+	// Secret keys user tokens, API keys, one-time codes and authenticator
+	// secrets (at least 32 bytes); a random one when empty, which suits
+	// only tests.
+	Secret string
+	// PublicAPIKey is the key client apps send raw in Authorization.
+	PublicAPIKey string
+	// Passwords hashes passwords; auth's defaults when nil.
+	Passwords *auth.Passwords
+
+	Mailer  Mailer         // sends one-time codes; none configured: sending fails
+	Limiter Limiter        // rate limits; nil: unlimited
+	Google  GoogleVerifier // checks Google ID tokens; nil: Google sign-in refused
 }
 
 // New returns a Service over deps.
 func New(deps Deps) *Service {
-	now := deps.Now
-	if now == nil {
-		now = time.Now
+	s := &Service{
+		store:     deps.Store,
+		version:   deps.Version,
+		now:       deps.Now,
+		mailer:    deps.Mailer,
+		limiter:   deps.Limiter,
+		google:    deps.Google,
+		publicKey: deps.PublicAPIKey,
+		passwords: deps.Passwords,
 	}
-	return &Service{store: deps.Store, version: deps.Version, now: now}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	s.policy = DefaultPolicy()
+	if deps.Policy != nil {
+		s.policy = *deps.Policy
+	}
+	secret := deps.Secret
+	if secret == "" {
+		secret = NewID("") + NewID("")
+	}
+	s.keys = auth.DeriveKeys(secret)
+	s.tokens = auth.NewTokens(s.keys, auth.TokenOptions{UserTTL: s.policy.SessionTTL, Now: s.now})
+	s.totp = auth.NewTOTP(s.keys, s.policy.TOTPIssuer, s.now)
+	if s.passwords == nil {
+		s.passwords = auth.NewPasswords(auth.DefaultPasswordParams)
+	}
+	return s
 }
 
 // Health is the answer of a health check.

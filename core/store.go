@@ -1,18 +1,96 @@
 package core
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Store is the persistence port of the core. Two drivers implement it
 // (PostgreSQL and embedded SQLite, package store); both pass one conformance
 // suite (package store/storetest).
 type Store interface {
+	Queries
+	// InTx runs fn in one transaction, giving it Queries bound to that
+	// transaction: everything fn does commits together when it returns nil,
+	// and nothing does when it returns an error (which InTx returns).
+	InTx(ctx context.Context, fn func(q Queries) error) error
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
-	// Setting returns the value stored under key, or an error of
-	// CodeNotFound when there is none.
+	// Close releases the store's connections.
+	Close() error
+}
+
+// Queries are the reads and writes of the core, on the store or inside one
+// of its transactions. Lookups of a missing row return an error of
+// CodeNotFound (ErrNotFound with the resource's name); writes that would
+// duplicate a unique value return CodeConflict. Times are stored to the
+// microsecond at least.
+type Queries interface {
+	// Setting returns the value stored under key (not found: "Setting").
 	Setting(ctx context.Context, key string) (string, error)
 	// PutSetting stores value under key, replacing any earlier value.
 	PutSetting(ctx context.Context, key, value string) error
-	// Close releases the store's connections.
-	Close() error
+
+	// CreateUser stores a new user and its API key id; an email already
+	// taken is a conflict.
+	CreateUser(ctx context.Context, u User, apiKeyID string) error
+	// UserByID returns the user (not found: "User").
+	UserByID(ctx context.Context, id string) (User, error)
+	// UserByEmail returns the user with that normalised email (not found: "User").
+	UserByEmail(ctx context.Context, email string) (User, error)
+	// UpdateProfile applies p and sets updated_at to now; it returns the user.
+	UpdateProfile(ctx context.Context, id string, p ProfileUpdate, now time.Time) (User, error)
+	// ActivateUser marks the user active.
+	ActivateUser(ctx context.Context, id string, now time.Time) error
+	// SetPasswordHash replaces the user's password hash.
+	SetPasswordHash(ctx context.Context, id, hash string, now time.Time) error
+	// SetTwoFactor turns the user's 2FA flag on or off.
+	SetTwoFactor(ctx context.Context, id string, enabled bool, now time.Time) error
+	// SetTOTP stores the user's encrypted authenticator secret ("" removes
+	// it) and whether it is confirmed; it resets the last accepted step.
+	SetTOTP(ctx context.Context, id, secret string, enabled bool, now time.Time) error
+	// AdvanceTOTPStep records step as the last TOTP time step accepted for
+	// the user, only if it is later than the one recorded; it reports
+	// whether it was (false: a replay).
+	AdvanceTOTPStep(ctx context.Context, id string, step int64) (bool, error)
+
+	// LoginFailure records a failed password login at now. Failures older
+	// than window are forgotten first; when the count reaches max, password
+	// login is locked until now+lockFor. It returns the count and the lock's
+	// end (zero when not locked).
+	LoginFailure(ctx context.Context, userID string, now time.Time, window time.Duration, max int, lockFor time.Duration) (int, time.Time, error)
+	// LoginLock returns when the user's password-login lock ends (zero
+	// when there is none).
+	LoginLock(ctx context.Context, userID string) (time.Time, error)
+	// ClearLoginFailures forgets the user's failures after a good login.
+	ClearLoginFailures(ctx context.Context, userID string) error
+
+	// CreateSession stores a new session.
+	CreateSession(ctx context.Context, s Session) error
+	// SessionByID returns the session (not found: "Session").
+	SessionByID(ctx context.Context, id string) (Session, error)
+	// RevokeSession revokes one session (no error when already revoked).
+	RevokeSession(ctx context.Context, id string, now time.Time) error
+	// RevokeUserSessions revokes every live session of the user except
+	// exceptID ("" for none) and returns how many it revoked.
+	RevokeUserSessions(ctx context.Context, userID, exceptID string, now time.Time) (int, error)
+
+	// APIKeyOf returns the user's current API key, without its token (not
+	// found: "API key").
+	APIKeyOf(ctx context.Context, userID string) (APIKey, error)
+	// ResetAPIKey gives the user a new API key id, which kills the old
+	// key's token, and returns the new key without its token.
+	ResetAPIKey(ctx context.Context, userID, newID string, now time.Time) (APIKey, error)
+
+	// PutOTP stores o, replacing the user's earlier code of its type.
+	PutOTP(ctx context.Context, o OTP) error
+	// OTPOf returns the user's code of type t (not found: "OTP").
+	OTPOf(ctx context.Context, userID string, t OTPType) (OTP, error)
+	// CountOTPAttempt adds one to the code's attempts, unless it already
+	// has max; it returns the new count, or not found ("OTP") when the code
+	// is gone or has no attempts left.
+	CountOTPAttempt(ctx context.Context, id string, max int) (int, error)
+	// DeleteOTP removes the code; it reports whether this call removed it,
+	// so that of concurrent consumers exactly one wins.
+	DeleteOTP(ctx context.Context, id string) (bool, error)
 }

@@ -26,9 +26,10 @@ const (
 	defaultAppName         = "clara"
 )
 
-// DB is an open PostgreSQL database.
+// DB is an open PostgreSQL database. Its query methods implement
+// core.Queries on the pool; InTx runs the same methods in a transaction.
 type DB struct {
-	pool      *pgxpool.Pool
+	queries           // on the pool; its field pool is the pgx pool
 	sqlDB     *sql.DB // database/sql view of pool, for goose
 	migrator  *migrate.Migrator
 	closeOnce sync.Once
@@ -65,7 +66,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("connect to postgres %s: %w", where, err)
 	}
-	db := &DB{pool: pool, sqlDB: stdlib.OpenDBFromPool(pool)}
+	db := &DB{queries: queries{conn: pool, pool: pool}, sqlDB: stdlib.OpenDBFromPool(pool)}
 	if db.migrator, err = newMigrator(db.sqlDB); err != nil {
 		_ = db.Close()
 		return nil, err

@@ -2,36 +2,28 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
-	"errors"
-	"fmt"
-
-	"github.com/clara-backend/clara/core"
 )
 
 // Setting returns the value stored under key, or an error of code
 // core.CodeNotFound when there is none.
-func (db *DB) Setting(ctx context.Context, key string) (string, error) {
+func (q queries) Setting(ctx context.Context, key string) (string, error) {
 	var value string
-	err := db.db.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&value)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", core.ErrNotFound("Setting")
-	}
+	err := q.conn.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = $1`, key).Scan(&value)
 	if err != nil {
-		return "", fmt.Errorf("get setting %q: %w", key, err)
+		return "", notFound(err, "Setting", "get setting %q", key)
 	}
 	return value, nil
 }
 
 // PutSetting stores value under key, replacing any earlier value.
-func (db *DB) PutSetting(ctx context.Context, key, value string) error {
-	_, err := db.db.ExecContext(ctx, `
+func (q queries) PutSetting(ctx context.Context, key, value string) error {
+	_, err := q.conn.ExecContext(ctx, `
 		INSERT INTO settings (key, value, updated_at)
-		VALUES (?, ?, strftime('%Y-%m-%d %H:%M:%f', 'now'))
+		VALUES ($1, $2, strftime('%Y-%m-%d %H:%M:%f', 'now'))
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
 		key, value)
 	if err != nil {
-		return fmt.Errorf("put setting %q: %w", key, err)
+		return wrap(err, "put setting %q", key)
 	}
 	return nil
 }

@@ -32,8 +32,10 @@ const dsnParams = "_pragma=busy_timeout(10000)" +
 // set-up pragmas do not run on every query.
 const maxIdleConns = 8
 
-// DB is an open SQLite database.
+// DB is an open SQLite database. Its query methods implement core.Queries
+// on the database; InTx runs the same methods in a transaction.
 type DB struct {
+	queries   // on db
 	db        *sql.DB
 	path      string
 	migrator  *migrate.Migrator
@@ -60,7 +62,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		_ = sqlDB.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	db := &DB{db: sqlDB, path: path}
+	db := &DB{queries: queries{conn: sqlDB, root: sqlDB}, db: sqlDB, path: path}
 	if db.migrator, err = newMigrator(sqlDB); err != nil {
 		_ = sqlDB.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)

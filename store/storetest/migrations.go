@@ -19,6 +19,9 @@ func testMigrationsUpDownUp(t *testing.T, db store.DB) {
 		if _, err := db.Setting(ctx, "k"); err == nil || core.ErrorCode(err) == core.CodeNotFound {
 			t.Fatalf("round %d: Setting after MigrateDownAll = %v, want a failure (no table)", round, err)
 		}
+		if _, err := db.UserByID(ctx, "user_x"); err == nil || core.ErrorCode(err) == core.CodeNotFound {
+			t.Fatalf("round %d: UserByID after MigrateDownAll = %v, want a failure (no table)", round, err)
+		}
 		if err := db.Migrate(ctx); err != nil {
 			t.Fatalf("round %d: Migrate: %v", round, err)
 		}
@@ -26,6 +29,9 @@ func testMigrationsUpDownUp(t *testing.T, db store.DB) {
 		if err := db.PutSetting(ctx, "k", "v"); err != nil {
 			t.Fatalf("round %d: PutSetting after Migrate: %v", round, err)
 		}
+		u := createUser(t, db)
+		createSession(t, db, u.ID, t0)
+		putOTP(t, db, u.ID, core.OTPActivation, t0)
 	}
 }
 

@@ -1,0 +1,179 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html"
+	"time"
+
+	"github.com/clara-backend/clara/auth"
+)
+
+// issueOTP stores a new code of type t for u (replacing the older one) and
+// mails it, inside q's transaction: when the mail cannot be sent, the code
+// is not kept either, and the caller learns of the failure.
+func (s *Service) issueOTP(ctx context.Context, q Queries, u User, t OTPType) error {
+	code := auth.NewOTPCode()
+	now := s.now()
+	o := OTP{
+		ID:        NewID(PrefixOTP),
+		UserID:    u.ID,
+		Type:      t,
+		CodeHash:  s.keys.OTPHash(u.ID, string(t), code),
+		CreatedAt: now,
+		ExpiresAt: now.Add(s.policy.OTPTTL),
+	}
+	if err := q.PutOTP(ctx, o); err != nil {
+		return fmt.Errorf("store %s code: %w", t, err)
+	}
+	return s.send(ctx, otpMessage(u, t, code, s.policy.OTPTTL))
+}
+
+// send mails m within the policy's timeout; a failure is a 503.
+func (s *Service) send(ctx context.Context, m Message) error {
+	if s.mailer == nil {
+		return ErrUnavailable(errors.New("no mailer is configured"))
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.policy.MailTimeout)
+	defer cancel()
+	if err := s.mailer.Send(ctx, m); err != nil {
+		return ErrUnavailable(fmt.Errorf("send mail %q: %w", m.Subject, err))
+	}
+	return nil
+}
+
+// consumeOTP checks code against u's code of type t. A right code is used
+// up in the same transaction as then, so the code and the change it allows
+// stand or fall together, and of concurrent submissions of one code exactly
+// one succeeds. Every submission counts; after the policy's attempts the
+// code is dead. A missing, expired, used or wrong code is a 401.
+func (s *Service) consumeOTP(ctx context.Context, u User, t OTPType, code string, then func(q Queries) error) error {
+	o, err := s.store.OTPOf(ctx, u.ID, t)
+	if ErrorCode(err) == CodeNotFound {
+		return ErrUnauthenticated()
+	}
+	if err != nil {
+		return fmt.Errorf("load %s code: %w", t, err)
+	}
+	if !s.now().Before(o.ExpiresAt) {
+		if _, err := s.store.DeleteOTP(ctx, o.ID); err != nil {
+			return fmt.Errorf("delete expired %s code: %w", t, err)
+		}
+		return ErrUnauthenticated()
+	}
+	n, err := s.store.CountOTPAttempt(ctx, o.ID, s.policy.OTPMaxAttempts)
+	if ErrorCode(err) == CodeNotFound {
+		return ErrUnauthenticated()
+	}
+	if err != nil {
+		return fmt.Errorf("count %s code attempt: %w", t, err)
+	}
+	if !s.keys.OTPMatches(o.CodeHash, u.ID, string(t), code) {
+		if n >= s.policy.OTPMaxAttempts {
+			if _, err := s.store.DeleteOTP(ctx, o.ID); err != nil {
+				return fmt.Errorf("burn %s code: %w", t, err)
+			}
+		}
+		return ErrUnauthenticated()
+	}
+	return s.store.InTx(ctx, func(q Queries) error {
+		won, err := q.DeleteOTP(ctx, o.ID)
+		if err != nil {
+			return fmt.Errorf("use %s code: %w", t, err)
+		}
+		if !won {
+			return ErrUnauthenticated()
+		}
+		return then(q)
+	})
+}
+
+// SendOTP mails a new code of type otpType to the user with that email.
+// It needs the public key. A second code of one type within the resend
+// interval is a 429.
+func (s *Service) SendOTP(ctx context.Context, email, otpType string) error {
+	if _, err := s.authenticate(ctx, AuthPublicKey); err != nil {
+		return err
+	}
+	if err := s.allow("otp-ip:"+clientAddr(ctx), s.policy.OTPIP); err != nil {
+		return err
+	}
+	t, ok := ParseOTPType(otpType)
+	if !ok {
+		return ErrInvalid(FieldError{Field: "otp_type", Problem: "must be ACTIVATION, CHANGE_PASSWORD or TWO_FACTOR_AUTH"})
+	}
+	u, err := s.userByEmail(ctx, email)
+	if err != nil {
+		return err
+	}
+	if prev, err := s.store.OTPOf(ctx, u.ID, t); err == nil {
+		if wait := prev.CreatedAt.Add(s.policy.OTPResendAfter).Sub(s.now()); wait > 0 {
+			return ErrRateLimited(wait)
+		}
+	} else if ErrorCode(err) != CodeNotFound {
+		return fmt.Errorf("load %s code: %w", t, err)
+	}
+	return s.store.InTx(ctx, func(q Queries) error { return s.issueOTP(ctx, q, u, t) })
+}
+
+// Activate activates the account with that email, given its ACTIVATION
+// code, and returns the user. It needs the public key.
+func (s *Service) Activate(ctx context.Context, email, code string) (User, error) {
+	if _, err := s.authenticate(ctx, AuthPublicKey); err != nil {
+		return User{}, err
+	}
+	if err := s.allow("otp-ip:"+clientAddr(ctx), s.policy.OTPIP); err != nil {
+		return User{}, err
+	}
+	var f fields
+	f.checkCode("code", code)
+	if err := f.err(); err != nil {
+		return User{}, err
+	}
+	u, err := s.userByEmail(ctx, email)
+	if err != nil {
+		return User{}, err
+	}
+	err = s.consumeOTP(ctx, u, OTPActivation, code, func(q Queries) error {
+		return q.ActivateUser(ctx, u.ID, s.now())
+	})
+	if err != nil {
+		return User{}, err
+	}
+	return s.store.UserByID(ctx, u.ID)
+}
+
+// userByEmail finds the user by a (not yet normalised) email: 404 when
+// there is none.
+func (s *Service) userByEmail(ctx context.Context, email string) (User, error) {
+	email = NormalizeEmail(email)
+	var f fields
+	f.checkEmail("user_email", email)
+	if err := f.err(); err != nil {
+		return User{}, err
+	}
+	u, err := s.store.UserByEmail(ctx, email)
+	if err != nil && ErrorCode(err) != CodeNotFound {
+		return u, fmt.Errorf("load user by email: %w", err)
+	}
+	return u, err
+}
+
+// otpMessage is the email that carries a one-time code.
+func otpMessage(u User, t OTPType, code string, ttl time.Duration) Message {
+	purpose := map[OTPType]string{
+		OTPActivation:     "activate your Clara account",
+		OTPChangePassword: "change your Clara password",
+		OTPTwoFactor:      "finish signing in to Clara",
+	}[t]
+	minutes := int(ttl.Round(time.Minute) / time.Minute)
+	text := fmt.Sprintf("Hello %s,\n\nYour code to %s is %s.\n\nIt is valid for %d minutes and works once. "+
+		"If you did not ask for it, ignore this email; nobody can use it without access to your mailbox.\n\n— Clara\n",
+		u.FirstName, purpose, code, minutes)
+	html := fmt.Sprintf(`<!doctype html><html><body style="font-family:sans-serif">`+
+		`<p>Hello %s,</p><p>Your code to %s is</p><p style="font-size:28px;font-weight:bold;letter-spacing:4px">%s</p>`+
+		`<p>It is valid for %d minutes and works once. If you did not ask for it, ignore this email.</p><p>— Clara</p>`+
+		`</body></html>`, html.EscapeString(u.FirstName), purpose, code, minutes)
+	return Message{To: u.Email, Subject: "Your Clara code: " + code, Text: text, HTML: html}
+}

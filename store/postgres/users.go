@@ -1,0 +1,142 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/clara-backend/clara/core"
+)
+
+// userColumns are the columns scanUser reads, in its order.
+const userColumns = `id, email, first_name, last_name, password_hash, is_active, is_2fa_enabled,
+	is_dark_mode, credits, totp_secret, totp_enabled, totp_last_step, created_at, updated_at`
+
+// scanUser reads one row of userColumns.
+func scanUser(row pgx.Row) (core.User, error) {
+	var (
+		u                     core.User
+		created, updated      time.Time
+		credits, totpLastStep int64
+	)
+	err := row.Scan(&u.ID, &u.Email, &u.FirstName, &u.LastName, &u.PasswordHash, &u.IsActive,
+		&u.Is2FAEnabled, &u.IsDarkMode, &credits, &u.TOTPSecret, &u.TOTPEnabled, &totpLastStep,
+		&created, &updated)
+	if err != nil {
+		return core.User{}, err
+	}
+	u.Credits = core.Credits(credits)
+	u.TOTPLastStep = totpLastStep
+	u.CreatedAt = core.Timestamp(created.UTC())
+	u.UpdatedAt = core.Timestamp(updated.UTC())
+	return u, nil
+}
+
+// CreateUser stores u and its API key (id apiKeyID, made at u.CreatedAt)
+// together. A taken email is core.CodeConflict; negative credits are
+// core.CodeInsufficientCredits.
+func (q queries) CreateUser(ctx context.Context, u core.User, apiKeyID string) error {
+	return q.atomically(ctx, func(q queries) error {
+		_, err := q.conn.Exec(ctx, `
+			INSERT INTO users (id, email, first_name, last_name, password_hash, is_active,
+				is_2fa_enabled, is_dark_mode, credits, totp_secret, totp_enabled, totp_last_step,
+				created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+			u.ID, u.Email, u.FirstName, u.LastName, u.PasswordHash, u.IsActive,
+			u.Is2FAEnabled, u.IsDarkMode, int64(u.Credits), u.TOTPSecret, u.TOTPEnabled, u.TOTPLastStep,
+			u.CreatedAt.Time(), u.UpdatedAt.Time())
+		if err != nil {
+			return wrap(err, "create user %s", u.ID)
+		}
+		_, err = q.conn.Exec(ctx, `
+			INSERT INTO api_keys (user_id, id, created_at, updated_at) VALUES ($1, $2, $3, $3)`,
+			u.ID, apiKeyID, u.CreatedAt.Time())
+		if err != nil {
+			return wrap(err, "create API key of user %s", u.ID)
+		}
+		return nil
+	})
+}
+
+// UserByID returns the user with that id (not found: "User").
+func (q queries) UserByID(ctx context.Context, id string) (core.User, error) {
+	u, err := scanUser(q.conn.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
+	if err != nil {
+		return core.User{}, notFound(err, "User", "get user %s", id)
+	}
+	return u, nil
+}
+
+// UserByEmail returns the user with exactly that email (not found: "User").
+func (q queries) UserByEmail(ctx context.Context, email string) (core.User, error) {
+	u, err := scanUser(q.conn.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE email = $1`, email))
+	if err != nil {
+		return core.User{}, notFound(err, "User", "get user by email")
+	}
+	return u, nil
+}
+
+// UpdateProfile applies the non-nil fields of p, sets updated_at to now and
+// returns the user (not found: "User").
+func (q queries) UpdateProfile(ctx context.Context, id string, p core.ProfileUpdate, now time.Time) (core.User, error) {
+	u, err := scanUser(q.conn.QueryRow(ctx, `
+		UPDATE users SET
+			first_name = COALESCE($2, first_name),
+			last_name = COALESCE($3, last_name),
+			is_dark_mode = COALESCE($4, is_dark_mode),
+			updated_at = $5
+		WHERE id = $1
+		RETURNING `+userColumns,
+		id, p.FirstName, p.LastName, p.IsDarkMode, now))
+	if err != nil {
+		return core.User{}, notFound(err, "User", "update profile of user %s", id)
+	}
+	return u, nil
+}
+
+// ActivateUser marks the user active (not found: "User").
+func (q queries) ActivateUser(ctx context.Context, id string, now time.Time) error {
+	return q.updateUser(ctx, "activate user", id, `is_active = true, updated_at = $2`, now)
+}
+
+// SetPasswordHash replaces the user's password hash (not found: "User").
+func (q queries) SetPasswordHash(ctx context.Context, id, hash string, now time.Time) error {
+	return q.updateUser(ctx, "set password of user", id, `password_hash = $2, updated_at = $3`, hash, now)
+}
+
+// SetTwoFactor turns the user's 2FA flag on or off (not found: "User").
+func (q queries) SetTwoFactor(ctx context.Context, id string, enabled bool, now time.Time) error {
+	return q.updateUser(ctx, "set 2FA of user", id, `is_2fa_enabled = $2, updated_at = $3`, enabled, now)
+}
+
+// SetTOTP stores the user's encrypted authenticator secret and whether it is
+// confirmed, and resets the last accepted step (not found: "User").
+func (q queries) SetTOTP(ctx context.Context, id, secret string, enabled bool, now time.Time) error {
+	return q.updateUser(ctx, "set TOTP of user", id,
+		`totp_secret = $2, totp_enabled = $3, totp_last_step = 0, updated_at = $4`, secret, enabled, now)
+}
+
+// updateUser runs UPDATE users SET set WHERE id = $1, with args as $2….
+func (q queries) updateUser(ctx context.Context, what, id, set string, args ...any) error {
+	tag, err := q.conn.Exec(ctx, `UPDATE users SET `+set+` WHERE id = $1`, append([]any{id}, args...)...)
+	if err != nil {
+		return wrap(err, "%s %s", what, id)
+	}
+	if tag.RowsAffected() == 0 {
+		return core.ErrNotFound("User")
+	}
+	return nil
+}
+
+// AdvanceTOTPStep records step as the user's last accepted TOTP step if it
+// is later than the recorded one, and reports whether it was. It is false,
+// not an error, for an unknown user.
+func (q queries) AdvanceTOTPStep(ctx context.Context, id string, step int64) (bool, error) {
+	tag, err := q.conn.Exec(ctx,
+		`UPDATE users SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2`, id, step)
+	if err != nil {
+		return false, wrap(err, "advance TOTP step of user %s", id)
+	}
+	return tag.RowsAffected() == 1, nil
+}
