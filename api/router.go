@@ -35,6 +35,27 @@ func (s *server) routes(mounts []Mount, testRoutes func(chi.Router)) {
 		r.Use(captureRoute, apiHeaders, s.limitBody, withCredentials)
 		r.Get(basePath+"/health", s.health)
 		r.Get(basePath+"/version", s.version)
+
+		// Auth (contract §5, rows 1–7).
+		r.Post(basePath+"/auth/register", s.register)
+		r.Post(basePath+"/auth/google", s.googleSignIn)
+		r.Post(basePath+"/auth/session", s.login)
+		r.Delete(basePath+"/auth/session", s.logout)
+		r.Patch(basePath+"/users/{user_email}/password", s.changePassword)
+		r.Post(basePath+"/users/{user_email}/otp/{otp_type}", s.sendOTP)
+		r.Post(basePath+"/users/{user_email}/activate", s.activate)
+
+		// Two-factor login (rows 8–9, and the authenticator-app extension).
+		r.Post(basePath+"/users/{user_id}/2fa", s.enable2FA)
+		r.Delete(basePath+"/users/{user_id}/2fa", s.disable2FA)
+		r.Post(basePath+"/users/{user_id}/2fa/totp", s.startTOTP)
+		r.Post(basePath+"/users/{user_id}/2fa/totp/confirm", s.confirmTOTP)
+
+		// User and API key (rows 10–13).
+		r.Get(basePath+"/users/{user_id}", s.viewUser)
+		r.Patch(basePath+"/users/{user_id}", s.updateUser)
+		r.Get(basePath+"/users/{user_id}/api_key", s.viewAPIKey)
+		r.Post(basePath+"/users/{user_id}/api_key", s.resetAPIKey)
 		if testRoutes != nil {
 			testRoutes(r)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"strings"
 )
 
 // ChangePasswordInput is a new password and the CHANGE_PASSWORD code that
@@ -153,6 +154,9 @@ func (s *Service) ConfirmTOTP(ctx context.Context, userID, code string) error {
 	if err != nil {
 		return err
 	}
+	if err := s.allow("otp-ip:"+clientAddr(ctx), s.policy.OTPIP); err != nil {
+		return err
+	}
 	var f fields
 	f.checkCode("code", code)
 	if err := f.err(); err != nil {
@@ -207,11 +211,14 @@ func (s *Service) UpdateUser(ctx context.Context, userID string, up ProfileUpdat
 	if up.FirstName == nil && up.LastName == nil && up.IsDarkMode == nil {
 		f.add("body", "give at least one of first_name, last_name, is_dark_mode")
 	}
-	if up.FirstName != nil {
-		f.checkName("first_name", *up.FirstName)
-	}
-	if up.LastName != nil {
-		f.checkName("last_name", *up.LastName)
+	for _, name := range []struct {
+		field string
+		value *string
+	}{{"first_name", up.FirstName}, {"last_name", up.LastName}} {
+		if name.value != nil {
+			*name.value = strings.TrimSpace(*name.value)
+			f.checkName(name.field, *name.value)
+		}
 	}
 	if err := f.err(); err != nil {
 		return User{}, err

@@ -160,6 +160,17 @@ func (s *Service) limit(ctx context.Context, p Principal) error {
 	return s.allow(key, s.policy.PerCaller)
 }
 
+// limitAnonymous applies, to a call that carries no token, the per-caller
+// limit by client address and the stricter limit r of its kind, whose keys
+// start with prefix.
+func (s *Service) limitAnonymous(ctx context.Context, prefix string, r Rate) error {
+	addr := clientAddr(ctx)
+	if err := s.allow("ip:"+addr, s.policy.PerCaller); err != nil {
+		return err
+	}
+	return s.allow(prefix+addr, r)
+}
+
 // allow takes one event of rate r for key, or answers 429.
 func (s *Service) allow(key string, r Rate) error {
 	if s.limiter == nil {
@@ -197,4 +208,3 @@ func active(p Principal) error {
 	}
 	return nil
 }
-

@@ -28,7 +28,7 @@ func errNeedsSecondFactor() *Error {
 // a session. Unknown emails and wrong passwords get the same 401 after the
 // same work. Repeated failures lock password login for the account (429).
 func (s *Service) Login(ctx context.Context, in LoginInput) (SignedIn, error) {
-	if err := s.allow("login-ip:"+clientAddr(ctx), s.policy.LoginIP); err != nil {
+	if err := s.limitAnonymous(ctx, "login-ip:", s.policy.LoginIP); err != nil {
 		return SignedIn{}, err
 	}
 	u, err := s.store.UserByEmail(ctx, NormalizeEmail(in.Email))
@@ -58,9 +58,14 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (SignedIn, error) {
 		out = SignedIn{User: u, Token: token}
 		return err
 	}
-	if !u.Is2FAEnabled {
+	switch {
+	case !u.Is2FAEnabled:
 		err = s.store.InTx(ctx, finish)
-	} else {
+	case in.Code == "":
+		// The usual first step of a 2FA login: the password was right, so
+		// this is no failure; the client now asks for the code.
+		return SignedIn{}, errNeedsSecondFactor()
+	default:
 		err = s.secondFactor(ctx, u, in.Code, finish)
 		if code := ErrorCode(err); code == CodeUnauthenticated || code == CodeInvalid {
 			return SignedIn{}, s.loginFailed(ctx, u.ID, errNeedsSecondFactor())

@@ -91,8 +91,10 @@ func (s *Service) GoogleSignIn(ctx context.Context, idToken string) (out SignedI
 		if _, err := s.authenticate(ctx, AuthPublicKey); err != nil {
 			return out, false, err
 		}
-	}
-	if err := s.allow("login-ip:"+clientAddr(ctx), s.policy.LoginIP); err != nil {
+		if err := s.allow("login-ip:"+clientAddr(ctx), s.policy.LoginIP); err != nil {
+			return out, false, err
+		}
+	} else if err := s.limitAnonymous(ctx, "login-ip:", s.policy.LoginIP); err != nil {
 		return out, false, err
 	}
 	if strings.TrimSpace(idToken) == "" {
@@ -106,6 +108,10 @@ func (s *Service) GoogleSignIn(ctx context.Context, idToken string) (out SignedI
 		return out, false, ErrUnauthenticated()
 	}
 	email := NormalizeEmail(id.Email)
+	var f fields
+	if f.checkEmail("email", email); len(f) > 0 {
+		return out, false, ErrUnauthenticated()
+	}
 	for range 2 { // a second round when a concurrent first sign-in won the insert
 		u, err := s.store.UserByEmail(ctx, email)
 		switch {

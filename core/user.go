@@ -1,6 +1,7 @@
 package core
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -62,7 +63,7 @@ type SignedIn struct {
 
 // MarshalJSON implements json.Marshaler, keeping keys in alphabetical order.
 func (s SignedIn) MarshalJSON() ([]byte, error) {
-	b, err := json.Marshal(s.User)
+	b, err := marshalNoEscape(s.User)
 	if err != nil {
 		return nil, err
 	}
@@ -70,9 +71,20 @@ func (s SignedIn) MarshalJSON() ([]byte, error) {
 	if err := json.Unmarshal(b, &fields); err != nil {
 		return nil, err
 	}
-	token, _ := json.Marshal(s.Token)
-	fields["token"] = token
-	return json.Marshal(fields) // maps marshal with sorted keys
+	fields["token"], _ = marshalNoEscape(s.Token)
+	return marshalNoEscape(fields) // maps marshal with sorted keys
+}
+
+// marshalNoEscape is json.Marshal without HTML escaping, as every answer is
+// written.
+func marshalNoEscape(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // ProfileUpdate is a change to a user's profile; nil fields stay as they are.

@@ -7,9 +7,14 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
+	"time"
 
+	"github.com/clara-backend/clara/auth/googleid"
 	"github.com/clara-backend/clara/config"
 	"github.com/clara-backend/clara/core"
+	"github.com/clara-backend/clara/mail"
+	"github.com/clara-backend/clara/ratelimit"
 	"github.com/clara-backend/clara/store"
 )
 
@@ -64,8 +69,62 @@ func open(ctx context.Context, loader *config.Loader, env *environment) (*app, e
 		log.Info("embedded store: client apps authenticate with this public API key (set CLARA_PUBLIC_API_KEY to choose your own)",
 			"public_api_key", cfg.PublicAPIKey, "data_dir", cfg.DataDir)
 	}
-	svc := core.New(core.Deps{Store: db, Version: version})
+	mailer, err := newMailer(cfg, log)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	svc := core.New(core.Deps{
+		Store:        db,
+		Version:      version,
+		Policy:       policy(cfg),
+		Secret:       cfg.TokenSecret,
+		PublicAPIKey: cfg.PublicAPIKey,
+		Mailer:       mailer,
+		Limiter:      ratelimit.New(nil),
+		Google:       newGoogle(ctx, cfg),
+	})
 	return &app{cfg: cfg, log: log, db: db, svc: svc}, nil
+}
+
+// policy returns the account rules with the configured numbers.
+func policy(cfg config.Config) *core.Policy {
+	p := core.DefaultPolicy()
+	p.PerCaller = core.Rate{Events: cfg.RateLimit, Per: time.Second}
+	p.OTPTTL = cfg.OTPTTL
+	p.SessionTTL = cfg.SessionTTL
+	return &p
+}
+
+// newMailer returns the SMTP mailer, or with no SMTP host the development
+// mailer, which writes each message to the log and to <data dir>/outbox.
+func newMailer(cfg config.Config, log *slog.Logger) (core.Mailer, error) {
+	if cfg.SMTP.Host == "" {
+		outbox := filepath.Join(cfg.DataDir, "outbox")
+		level := slog.LevelDebug
+		if !cfg.Embedded() {
+			level = slog.LevelWarn
+		}
+		log.Log(context.Background(), level, "no CLARA_SMTP_HOST: one-time codes go to the log and the outbox folder (development only)", "outbox", outbox)
+		return mail.NewDev(outbox, log), nil
+	}
+	m, err := mail.NewSMTP(mail.SMTPConfig{
+		Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, Username: cfg.SMTP.Username, Password: cfg.SMTP.Password,
+		From: cfg.SMTP.From, Security: cfg.SMTP.Security,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("CLARA_SMTP_*: %w", err)
+	}
+	return m, nil
+}
+
+// newGoogle returns the Google ID-token verifier, or nil (Google sign-in
+// off) when no client id is configured.
+func newGoogle(ctx context.Context, cfg config.Config) core.GoogleVerifier {
+	if len(cfg.GoogleClientIDs) == 0 {
+		return nil
+	}
+	return googleid.New(ctx, googleid.Config{JWKSURL: cfg.GoogleJWKSURL, ClientIDs: cfg.GoogleClientIDs})
 }
 
 // newLogger returns the process logger: JSON, or text on a terminal when the
