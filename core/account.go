@@ -14,9 +14,10 @@ type ChangePasswordInput struct {
 	Code     string
 }
 
-// ChangePassword sets a new password for the user with that email, given
-// its CHANGE_PASSWORD code, and revokes every session of the user. It needs
-// the public key or the user's own token.
+// ChangePassword sets a new password for the user with that email (with a
+// user token, "" means the caller), given its CHANGE_PASSWORD code, and
+// revokes every session of the user. It needs the public key or the user's
+// own token.
 func (s *Service) ChangePassword(ctx context.Context, email string, in ChangePasswordInput) error {
 	p, err := s.authenticate(ctx, AuthPublicKey, AuthUserToken)
 	if err != nil {
@@ -31,9 +32,11 @@ func (s *Service) ChangePassword(ctx context.Context, email string, in ChangePas
 	if err := f.err(); err != nil {
 		return err
 	}
-	u, err := s.userByEmail(ctx, email)
-	if err != nil {
-		return err
+	u := p.User
+	if email != "" || p.Kind != AuthUserToken { // "" with a user token: the caller
+		if u, err = s.userByEmail(ctx, email); err != nil {
+			return err
+		}
 	}
 	if p.Kind == AuthUserToken && p.User.ID != u.ID {
 		return ErrForbidden()

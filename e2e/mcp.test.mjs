@@ -1,7 +1,10 @@
 // End-to-end test of Clara's MCP server with the official TypeScript SDK
 // client (@modelcontextprotocol/sdk, pinned in package-lock.json) over the
 // three transports: `clara mcp` (stdio), and `clara serve` at /mcp
-// (Streamable HTTP) and /sse (legacy HTTP+SSE).
+// (Streamable HTTP) and /sse (legacy HTTP+SSE); and an account's life
+// (register, activate, 2FA, profile, API key) over stdio and Streamable
+// HTTP, reading one-time codes from the development mailer's outbox
+// (<CLARA_DATA_DIR>/outbox).
 //
 //   go build -o bin/clara ./cmd/clara && cd e2e && npm ci && npm test
 //
@@ -10,7 +13,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -32,6 +35,19 @@ const PROTOCOL = '2025-11-25';
 // The tools Clara registers, with their hints (readOnly, destructive,
 // idempotent, openWorld) from the table of spec/mcp-tools.md.
 const TOOLS = {
+  register: [false, false, false, false],
+  google_sign_in: [false, false, true, true],
+  login: [false, false, false, false],
+  logout: [false, true, true, false],
+  change_password: [false, true, false, false],
+  send_otp: [false, false, false, true],
+  activate_account: [false, false, true, false],
+  enable_2fa: [false, false, true, false],
+  disable_2fa: [false, true, true, false],
+  view_user: [true, false, true, false],
+  update_user: [false, false, true, false],
+  view_api_key: [true, false, true, false],
+  reset_api_key: [false, true, false, false],
   health: [true, false, true, false],
   version: [true, false, true, false],
 };
@@ -49,9 +65,18 @@ async function tempDir() {
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
-/** The environment of a spawned clara: nothing from this process but PATH and HOME. */
-function claraEnv(dataDir) {
-  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dataDir, CLARA_DATA_DIR: dataDir };
+/**
+ * The environment of a spawned clara: nothing from this process but PATH
+ * and HOME. The per-caller rate limit is raised for the test's bursts.
+ */
+function claraEnv(dataDir, extra = {}) {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? dataDir,
+    CLARA_DATA_DIR: dataDir,
+    CLARA_RATE_LIMIT: '1000',
+    ...extra,
+  };
 }
 
 /** A TCP port free right now on 127.0.0.1. */
@@ -136,6 +161,229 @@ function exited(child, ms) {
   });
 }
 
+// ---- Account flow -------------------------------------------------------
+
+// The REST messages that tool errors carry on their first line.
+const MSG = {
+  unauthenticated: 'Authorization header or OTP is either missing, invalid or expired.',
+  invalid: 'One or more required parameters are either not given or have invalid schema.',
+  inactive: 'Please activate your account to access the requested resource.',
+  forbidden: 'You do not have access to the requested resource.',
+};
+
+const PASSWORD = 'Analytical-Engine-1843';
+
+/** Decodes a quoted-printable body. */
+function decodeQuotedPrintable(s) {
+  const bytes = Buffer.from(s.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, h) => String.fromCharCode(parseInt(h, 16))), 'latin1');
+  return bytes.toString('utf8');
+}
+
+/** The text/plain body of a MIME message (multipart or not), decoded. */
+function plainText(eml) {
+  const boundary = /boundary="?([^";\r\n]+)"?/i.exec(eml)?.[1];
+  const parts = boundary ? eml.split(`--${boundary}`) : [eml];
+  for (const part of parts) {
+    const split = part.search(/\r?\n\r?\n/);
+    if (split < 0) continue;
+    const head = part.slice(0, split);
+    if (boundary && !/content-type:\s*text\/plain/i.test(head)) continue;
+    const body = part.slice(split).replace(/^\r?\n\r?\n/, '');
+    return /content-transfer-encoding:\s*quoted-printable/i.test(head) ? decodeQuotedPrintable(body) : body;
+  }
+  return '';
+}
+
+/**
+ * The one-time code of the newest message to email in a dev outbox:
+ * files are named <UTC timestamp>-<recipient>-<random>.eml, so names sort
+ * by time.
+ */
+async function latestCode(outbox, email) {
+  const names = (await readdir(outbox)).filter((n) => n.endsWith('.eml') && !n.startsWith('.')).sort().reverse();
+  for (const name of names) {
+    const eml = await readFile(join(outbox, name), 'utf8');
+    const headers = eml.slice(0, eml.search(/\r?\n\r?\n/));
+    if (!/^To:.*$/im.exec(headers)?.[0].toLowerCase().includes(email)) continue;
+    const code = /\b\d{6}\b/.exec(plainText(eml))?.[0];
+    assert.ok(code, `no code in ${name}`);
+    return code;
+  }
+  assert.fail(`no message to ${email} in ${outbox}`);
+}
+
+/** The structuredContent of a successful result, checked against its text. */
+function ok(res, what) {
+  assert.equal(res.isError ?? false, false, `${what} failed: ${res.content?.[0]?.text}`);
+  assert.deepEqual(JSON.parse(res.content[0].text), res.structuredContent, `${what}: text rendering`);
+  return res.structuredContent;
+}
+
+/** Checks an isError result: the REST message, then lines matching more. */
+function failed(res, message, more, what) {
+  assert.equal(res.isError, true, `${what}: isError (got ${JSON.stringify(res.structuredContent)})`);
+  const [first, ...rest] = res.content[0].text.split('\n');
+  assert.equal(first, message, `${what}: message`);
+  if (more) assert.match(rest.join('\n'), more, `${what}: guidance`);
+}
+
+/** A client session: call(name, args) and close(). */
+function session(client, close) {
+  return {
+    call: (name, args = {}) => client.callTool({ name, arguments: args }),
+    close,
+  };
+}
+
+/**
+ * Runs an account's life over a transport driver d:
+ *   d.open(token?)  opens a client presenting token (stdio: CLARA_API_KEY);
+ *   d.binds         login/register sign the session in (stdio);
+ *   d.how           matches the line that says how to authenticate;
+ *   d.refused(key)  checks that a dead API key is refused.
+ */
+async function accountFlow(label, d, outbox) {
+  const email = `ada.${label}@example.com`;
+  const anon = await d.open();
+  const open = [anon];
+  try {
+    failed(await anon.call('view_user'), MSG.unauthenticated, d.how, 'anonymous view_user');
+    failed(
+      await anon.call('register', { first_name: 'Ada', last_name: 'Lovelace', email: 'ada-at-example', password: PASSWORD }),
+      MSG.invalid,
+      /^email: /,
+      'register with a bad email',
+    );
+
+    const reg = ok(await anon.call('register', { first_name: 'Ada', last_name: 'Lovelace', email, password: PASSWORD }), 'register');
+    assert.match(reg.token, /^clara_user_/);
+    assert.equal(reg.is_active, false);
+    let me = anon;
+    const signIn = async (token) => {
+      if (d.binds) return;
+      me = await d.open(token);
+      open.push(me);
+    };
+    await signIn(reg.token);
+
+    assert.equal(ok(await me.call('view_user'), 'view_user').id, reg.id);
+    failed(await me.call('update_user', { first_name: 'Augusta' }), MSG.inactive, /activate_account/, 'update_user before activation');
+    const activated = ok(await me.call('activate_account', { email, code: await latestCode(outbox, email) }), 'activate_account');
+    assert.equal(activated.is_active, true);
+
+    await signIn(ok(await me.call('login', { email, password: PASSWORD }), 'login').token);
+    ok(await me.call('send_otp', { email, otp_type: 'TWO_FACTOR_AUTH' }), 'send_otp');
+    assert.deepEqual(ok(await me.call('enable_2fa', { code: await latestCode(outbox, email) }), 'enable_2fa'), {
+      message: 'User 2FA enabled successfully.',
+    });
+    failed(await me.call('login', { email, password: PASSWORD }), MSG.unauthenticated, /send_otp.*TWO_FACTOR_AUTH/, 'login without code');
+    ok(await me.call('send_otp', { email, otp_type: 'TWO_FACTOR_AUTH' }), 'send_otp again');
+    const in2 = ok(await me.call('login', { email, password: PASSWORD, code: await latestCode(outbox, email) }), 'login with code');
+    assert.equal(in2.is_2fa_enabled, true);
+    await signIn(in2.token);
+
+    const updated = ok(await me.call('update_user', { first_name: 'Augusta', is_dark_mode: false }), 'update_user');
+    assert.equal(updated.first_name, 'Augusta');
+    assert.equal(updated.is_dark_mode, false);
+    failed(await me.call('view_user', { user_id: `user_${'0'.repeat(32)}` }), MSG.forbidden, /user_id/, "another user's id");
+
+    const oldKey = ok(await me.call('view_api_key'), 'view_api_key');
+    const newKey = ok(await me.call('reset_api_key'), 'reset_api_key');
+    assert.match(newKey.token, /^clara_api_/);
+    assert.notEqual(newKey.token, oldKey.token);
+
+    assert.deepEqual(ok(await me.call('logout'), 'logout'), { message: 'User logged out successfully.' });
+    if (d.binds) failed(await me.call('view_user'), MSG.unauthenticated, d.how, 'view_user after logout');
+    for (const s of open.splice(0)) await s.close();
+
+    const withKey = await d.open(newKey.token);
+    try {
+      assert.equal(ok(await withKey.call('view_user'), 'view_user with the new key').id, reg.id);
+    } finally {
+      await withKey.close();
+    }
+    await d.refused(oldKey.token);
+    console.log(`${label}: account flow ok (register, activate, 2FA login, update, API key reset, old key refused)`);
+  } finally {
+    for (const s of open) await s.close().catch(() => {});
+  }
+}
+
+/** A stdio driver: each client is a new `clara mcp` over dataDir. */
+function stdioDriver(dataDir, logs) {
+  const open = async (apiKey) => {
+    const transport = new StdioClientTransport({
+      command: BIN,
+      args: ['mcp'],
+      env: claraEnv(dataDir, apiKey ? { CLARA_API_KEY: apiKey } : {}),
+      cwd: dataDir,
+      stderr: 'pipe',
+    });
+    transport.stderr.on('data', (b) => logs.push(String(b)));
+    const client = new Client({ name: 'clara-e2e', version: '1.0.0' });
+    await client.connect(transport);
+    return session(client, async () => {
+      const child = transport._process;
+      child?.stdin.end(); // clara mcp exits by itself when stdin closes
+      if (child) await exited(child, 3000);
+      await client.close();
+    });
+  };
+  return {
+    binds: true,
+    how: /login|CLARA_API_KEY/,
+    open,
+    refused: async (apiKey) => {
+      const s = await open(apiKey);
+      try {
+        failed(await s.call('view_user'), MSG.unauthenticated, /CLARA_API_KEY/, 'view_user with the old key');
+      } finally {
+        await s.close();
+      }
+    },
+  };
+}
+
+/** A Streamable HTTP driver: each client sends its token as Authorization. */
+function httpDriver(base) {
+  const url = new URL(`${base}/mcp`);
+  const open = async (token) => {
+    const transport = new StreamableHTTPClientTransport(
+      url,
+      token ? { requestInit: { headers: { Authorization: `Bearer ${token}` } } } : undefined,
+    );
+    const client = new Client({ name: 'clara-e2e', version: '1.0.0' });
+    try {
+      await client.connect(transport);
+    } catch (err) {
+      await transport.close().catch(() => {});
+      throw err;
+    }
+    return session(client, () => client.close());
+  };
+  return {
+    binds: false,
+    how: /Authorization: Bearer/,
+    open,
+    refused: async (apiKey) => {
+      await assert.rejects(open(apiKey), (err) => err.code === 401, 'connect with the old key: HTTP 401');
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${apiKey}`,
+          'Content-Type': 'application/json',
+          Accept: 'application/json, text/event-stream',
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }),
+      });
+      const body = await res.json();
+      assert.equal(res.status, 401);
+      assert.match(res.headers.get('www-authenticate') ?? '', /^Bearer realm="clara"/);
+      assert.equal(body.error?.message, MSG.unauthenticated);
+    },
+  };
+}
+
 before(() => {
   assert.ok(existsSync(BIN), `no clara binary at ${BIN}: run go build -o bin/clara ./cmd/clara, or set CLARA_BIN`);
 });
@@ -169,6 +417,19 @@ test('stdio: clara mcp', async () => {
       err.message += `\n--- clara mcp stderr ---\n${stderr}`;
       throw err;
     }
+  } finally {
+    await cleanup();
+  }
+});
+
+test('stdio: account flow over clara mcp', async () => {
+  const { dir, cleanup } = await tempDir();
+  const logs = [];
+  try {
+    await accountFlow('stdio', stdioDriver(dir, logs), join(dir, 'outbox'));
+  } catch (err) {
+    err.message += `\n--- clara mcp stderr ---\n${logs.join('')}`;
+    throw err;
   } finally {
     await cleanup();
   }
@@ -227,6 +488,11 @@ describe('clara serve', () => {
   };
 
   test('http: Streamable HTTP at /mcp', withStderr(() => probe('http', new StreamableHTTPClientTransport(new URL(`${base}/mcp`)))));
+
+  test(
+    'http: account flow over Streamable HTTP',
+    withStderr(() => accountFlow('http', httpDriver(base), join(dataDir.dir, 'outbox'))),
+  );
 
   test('sse: HTTP+SSE at /sse', withStderr(() => probe('sse', new SSEClientTransport(new URL(`${base}/sse`)))));
 

@@ -24,6 +24,7 @@ type boundTool = server.ServerTool
 // toolEnv is what the adapter needs from the server around it.
 type toolEnv struct {
 	log *slog.Logger
+	svc *core.Service // checks credentials when a call is refused; may be nil
 }
 
 // errServerFault is the only thing a caller learns of a server fault: mcp-go
@@ -37,7 +38,7 @@ func (t Tool[In, Out]) bind(rt *toolEnv) boundTool {
 		mcp.WithToolTitle(t.Title),
 		mcp.WithDescription(t.Description),
 		mcp.WithInputSchema[In](),
-		mcp.WithOutputSchema[Out](),
+		withOutputSchema[Out](),
 		mcp.WithToolAnnotation(mcp.ToolAnnotation{
 			Title:           t.Title,
 			ReadOnlyHint:    mcp.ToBoolPtr(t.Hints.ReadOnly()),
@@ -46,8 +47,8 @@ func (t Tool[In, Out]) bind(rt *toolEnv) boundTool {
 			OpenWorldHint:   mcp.ToBoolPtr(t.Hints.OpenWorld()),
 		}),
 	)
-	tool.RawInputSchema = withProperties(tool.RawInputSchema)
-	return boundTool{Tool: tool, Handler: adapt(rt, t.Name, t.Handle)}
+	tool.RawInputSchema = withProperties(withoutNull(tool.RawInputSchema))
+	return boundTool{Tool: tool, Handler: adapt(rt, t.Name, t.Access, t.Handle)}
 }
 
 // withProperties adds "properties": {} to an object schema that has none
@@ -66,8 +67,9 @@ func withProperties(schema json.RawMessage) json.RawMessage {
 }
 
 // adapt is the one generic adapter from a typed handler to mcp-go's raw
-// handler: it binds the arguments, runs h and renders its outcome.
-func adapt[In, Out any](rt *toolEnv, name string, h Handler[In, Out]) server.ToolHandlerFunc {
+// handler: it gives h the caller's current credentials, binds the
+// arguments, runs h and renders its outcome.
+func adapt[In, Out any](rt *toolEnv, name string, access Access, h Handler[In, Out]) server.ToolHandlerFunc {
 	return func(ctx context.Context, req mcp.CallToolRequest) (res *mcp.CallToolResult, err error) {
 		defer func() {
 			if p := recover(); p != nil {
@@ -75,13 +77,14 @@ func adapt[In, Out any](rt *toolEnv, name string, h Handler[In, Out]) server.Too
 				res, err = nil, errServerFault
 			}
 		}()
+		ctx = callerContext(ctx)
 		var in In
 		if err := req.BindArguments(&in); err != nil {
-			return failure(ctx, rt, name, core.ErrInvalid(bindProblem(err)))
+			return failure(ctx, rt, name, access, core.ErrInvalid(bindProblem(err)))
 		}
 		out, err := h(ctx, in)
 		if err != nil {
-			res, fault := failure(ctx, rt, name, err)
+			res, fault := failure(ctx, rt, name, access, err)
 			// Data of the output type (health's unhealthy report) goes along:
 			// clients validate any structuredContent against the output schema.
 			if data, ok := core.ErrorOf(err).Data.(Out); ok && res != nil {
@@ -91,7 +94,7 @@ func adapt[In, Out any](rt *toolEnv, name string, h Handler[In, Out]) server.Too
 		}
 		text, err := json.Marshal(out)
 		if err != nil {
-			return failure(ctx, rt, name, core.ErrInternal(fmt.Errorf("render %s output: %w", name, err)))
+			return failure(ctx, rt, name, access, core.ErrInternal(fmt.Errorf("render %s output: %w", name, err)))
 		}
 		return mcp.NewToolResultStructured(out, string(text)), nil
 	}
@@ -100,8 +103,9 @@ func adapt[In, Out any](rt *toolEnv, name string, h Handler[In, Out]) server.Too
 // failure renders a handler's error: a server fault (internal code, or an
 // error that is no *core.Error) becomes a protocol error with a generic
 // message and a log line; any other core error becomes an isError result
-// with the REST message and, for invalid input, the fields on a second line.
-func failure(ctx context.Context, rt *toolEnv, name string, err error) (*mcp.CallToolResult, error) {
+// with the REST message and, on the next lines, the invalid fields and
+// guidance for the model (guidance.go).
+func failure(ctx context.Context, rt *toolEnv, name string, access Access, err error) (*mcp.CallToolResult, error) {
 	e := core.ErrorOf(err)
 	if e.Code == core.CodeInternal {
 		if ctx.Err() != nil {
@@ -114,11 +118,12 @@ func failure(ctx context.Context, rt *toolEnv, name string, err error) (*mcp.Cal
 	if e.Err != nil {
 		rt.log.WarnContext(ctx, "mcp tool refused", "tool", name, "code", string(e.Code), "err", e.Err)
 	}
-	text := e.Message
+	lines := []string{e.Message}
 	if detail := fieldDetail(e.Fields); detail != "" {
-		text += "\n" + detail
+		lines = append(lines, detail)
 	}
-	return mcp.NewToolResultError(text), nil
+	lines = append(lines, rt.guidance(ctx, access, e, err)...)
+	return mcp.NewToolResultError(strings.Join(lines, "\n")), nil
 }
 
 // fieldDetail renders validation detail as "field: problem; field: problem".

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -36,6 +37,28 @@ const contractTable = `
 | health | GET /health | T / F / T / F |
 | version | GET /version | T / F / T / F |
 `
+
+// served are the tools of the contract's table that Clara serves so far;
+// the rest come with their domains.
+var served = []string{
+	"register", "google_sign_in", "login", "logout", "change_password", "send_otp", "activate_account",
+	"enable_2fa", "disable_2fa", "view_user", "update_user", "view_api_key", "reset_api_key",
+	"health", "version",
+}
+
+// The real server lists exactly the tools served.
+func TestServedTools(t *testing.T) {
+	var names []string
+	for _, tool := range listed(t) {
+		names = append(names, tool["name"].(string))
+	}
+	want := slices.Clone(served)
+	slices.Sort(names)
+	slices.Sort(want)
+	if !slices.Equal(names, want) {
+		t.Errorf("tools/list names %v, want %v", names, want)
+	}
+}
 
 // hintKeys are the annotation keys, in the table's column order.
 var hintKeys = [4]string{"readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"}

@@ -18,6 +18,12 @@
 //     internal error with a generic message; the cause goes to the log only.
 //
 // Callers identify themselves with credentials carried into every handler by
-// [core.WithCredentials]: the Authorization and User-Id headers over HTTP,
-// and credentials given to [ServeStdio] (CLARA_API_KEY) over stdio.
+// [core.WithCredentials]: the Authorization and User-Id headers over HTTP
+// (a bad token is refused with 401 before mcp-go sees the request), and
+// credentials given to [ServeStdio] (CLARA_API_KEY) over stdio, or else the
+// user token of the last login, register or google_sign_in of the session.
+// Where a REST route takes the public API key, the tool calls the core with
+// [Options.PublicAPIKey]: the MCP server acts as a trusted client app. A
+// tool refused for want of credentials says, on a line after the REST
+// message, how to authenticate on the caller's transport.
 package tools

@@ -36,6 +36,10 @@ type HTTPOptions struct {
 	// arriving on a loopback listener may carry in Host: the host of Clara's
 	// public URL, for a reverse proxy on the same machine.
 	AllowedHosts []string
+	// Service checks the Authorization header of every request: a bad one
+	// is refused with 401 and WWW-Authenticate before it reaches mcp-go.
+	// Nil: no check at the transport (tools still refuse bad credentials).
+	Service *core.Service
 	// BasePath is the path prefix under which SSE and Message are mounted
 	// when it is not the root, e.g. "/clara" for /clara/sse and
 	// /clara/message. The SSE endpoint event names BasePath + "/message".
@@ -63,7 +67,9 @@ type HTTPHandlers struct {
 
 // NewHTTPHandlers returns the HTTP transports of s. Request bodies over the
 // limit are refused with 413 and a JSON-RPC error. Handlers see the caller's
-// Authorization and User-Id headers through core.CredentialsFrom. Requests
+// Authorization and User-Id headers through core.CredentialsFrom; with
+// opts.Service set, a request whose Authorization is invalid, revoked or
+// expired is refused with 401 and WWW-Authenticate: Bearer. Requests
 // that reach a loopback listener with a Host header that is neither loopback
 // nor one of opts.AllowedHosts are refused (DNS-rebinding protection).
 func NewHTTPHandlers(s *server.MCPServer, opts HTTPOptions) *HTTPHandlers {
@@ -96,10 +102,13 @@ func NewHTTPHandlers(s *server.MCPServer, opts HTTPOptions) *HTTPHandlers {
 		sseOpts = append(sseOpts, server.WithKeepAliveInterval(keepAlive))
 	}
 	sse := server.NewSSEServer(s, sseOpts...)
+	authn := func(h http.Handler, transport core.Transport) http.Handler {
+		return requireValidCredentials(h, opts.Service, transport, logger)
+	}
 	return &HTTPHandlers{
-		Streamable: guardHost(limitBody(streamable, limit), opts.AllowedHosts),
-		SSE:        guardHost(sse.SSEHandler(), opts.AllowedHosts),
-		Message:    guardHost(limitBody(sse.MessageHandler(), limit), opts.AllowedHosts),
+		Streamable: guardHost(authn(limitBody(streamable, limit), core.TransportMCPHTTP), opts.AllowedHosts),
+		SSE:        guardHost(authn(sse.SSEHandler(), core.TransportMCPSSE), opts.AllowedHosts),
+		Message:    guardHost(authn(limitBody(sse.MessageHandler(), limit), core.TransportMCPSSE), opts.AllowedHosts),
 		sse:        sse,
 		streamable: streamable,
 	}

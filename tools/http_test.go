@@ -20,11 +20,19 @@ import (
 // The headers every HTTP test client sends.
 var testHeaders = map[string]string{"Authorization": "Bearer tok_123", "User-Id": "user_abc"}
 
-// serveHTTP mounts the HTTP transports of s as `clara serve` does.
+// serveHTTP mounts the HTTP transports of s as `clara serve` does, but
+// without checking credentials, so that handlers see the raw headers.
 func serveHTTP(t *testing.T, s *server.MCPServer) *httptest.Server {
 	t.Helper()
 	logger, _ := testLogger(t)
-	h := NewHTTPHandlers(s, HTTPOptions{Logger: logger})
+	return serveHTTPWith(t, s, HTTPOptions{Logger: logger})
+}
+
+// serveHTTPWith mounts the HTTP transports of s, built with opts, on the
+// paths of `clara serve`.
+func serveHTTPWith(t *testing.T, s *server.MCPServer, opts HTTPOptions) *httptest.Server {
+	t.Helper()
+	h := NewHTTPHandlers(s, opts)
 	mux := http.NewServeMux()
 	mux.Handle("/mcp", h.Streamable)
 	mux.Handle("/sse", h.SSE)

@@ -22,6 +22,12 @@ type Options struct {
 	Version string
 	// Metrics, when set, registers clara_mcp_tool_calls_total{tool,outcome}.
 	Metrics prometheus.Registerer
+	// PublicAPIKey is the key of trusted client apps (CLARA_PUBLIC_API_KEY).
+	// The MCP server acts as such an app: register, send_otp,
+	// activate_account, google_sign_in, and change_password without a
+	// signed-in caller call the core with it. When empty those tools answer
+	// "Service temporarily unavailable.".
+	PublicAPIKey string
 }
 
 // Instructions tell a host model what Clara is and how to use its tools.
@@ -33,14 +39,20 @@ Each tool is one capability of Clara's backend, the twin of one REST route.
   same object as JSON text. Lists come as {"items": [...]}.
 - A failure you can act on (invalid arguments, not found, not enough credits,
   forbidden, service unavailable) is a tool result with isError set and the
-  same message as Clara's REST API; invalid arguments are named on a second
-  line. Correct the call rather than retrying it unchanged.
+  same message as Clara's REST API; the lines after it name invalid
+  arguments and say how to fix the call (how to authenticate, which code
+  to request). Correct the call rather than retrying it unchanged.
 - Protocol errors mean a malformed request or a fault on Clara's side.
-- Identity: over HTTP send "Authorization: Bearer <token or API key>"
-  (optionally "User-Id"); over stdio the server runs with CLARA_API_KEY.
+- Identity: over HTTP send "Authorization: Bearer <user token or API key>"
+  (optionally "User-Id") with every request; register and login return a
+  user token. Over stdio the server runs with CLARA_API_KEY, or, without it,
+  login or register signs the session in until logout.
+- New account: register, then activate_account with the 6-digit code
+  emailed to the user (ask the user for it). Codes for send_otp types
+  ACTIVATION, CHANGE_PASSWORD and TWO_FACTOR_AUTH arrive by email too.
 - Tool annotations say which tools only read, which destroy data, which are
-  idempotent and which reach outside Clara (payments, mail, the web). Read-only
-  tools are free.
+  idempotent and which reach outside Clara (payments, mail, the web). Account
+  and read-only tools are free.
 
 Start with health to check that Clara and its database answer.`
 
@@ -72,20 +84,42 @@ func NewServer(svc *core.Service, opts Options) *server.MCPServer {
 		server.WithLogger(logger),
 		server.WithHooks(hooks),
 	)
-	rt := &toolEnv{log: logger}
-	for _, d := range Catalogue(svc) {
+	rt := &toolEnv{log: logger, svc: svc}
+	for _, d := range Catalogue(svc, opts) {
 		mustAdd(s, rt, d)
 	}
 	return s
 }
 
 // Catalogue returns every tool Clara serves, in the order of the MCP
-// contract's table.
-func Catalogue(svc *core.Service) []Definition {
+// contract's table; opts.PublicAPIKey is the key the account tools use
+// where their REST twins take the public key.
+func Catalogue(svc *core.Service, opts Options) []Definition {
+	a := accounts{svc: svc, publicKey: opts.PublicAPIKey}
 	return []Definition{
+		a.registerTool(),
+		a.googleSignInTool(),
+		a.loginTool(),
+		a.logoutTool(),
+		a.changePasswordTool(),
+		a.sendOTPTool(),
+		a.activateTool(),
+		a.enable2FATool(),
+		a.disable2FATool(),
+		a.viewUserTool(),
+		a.updateUserTool(),
+		a.viewAPIKeyTool(),
+		a.resetAPIKeyTool(),
 		healthTool(svc),
 		versionTool(svc),
 	}
+}
+
+// accounts builds the account tools: sign-up and sign-in, one-time codes,
+// the user and the API key.
+type accounts struct {
+	svc       *core.Service
+	publicKey string
 }
 
 // mustAdd validates d and registers it on s.

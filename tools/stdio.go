@@ -16,6 +16,8 @@ import (
 // creds through core.CredentialsFrom, with Transport set to
 // core.TransportMCPStdio when empty; the command line passes
 // Authorization "Bearer " + CLARA_API_KEY when that variable is set.
+// Without an Authorization, the login, register and google_sign_in tools
+// bind the session to the user they sign in, until logout (binding.go).
 //
 // ServeStdio returns nil when in reaches EOF, once the requests already read
 // are answered, and nil when ctx is cancelled; any other error is a failure
@@ -30,8 +32,9 @@ func ServeStdio(ctx context.Context, s *server.MCPServer, in io.Reader, out io.W
 	tracker := newPending(ctx)
 	ss := server.NewStdioServer(s)
 	ss.SetErrorLogger(slog.NewLogLogger(slog.Default().Handler(), slog.LevelError))
+	session := newBinding(creds)
 	ss.SetContextFunc(func(ctx context.Context) context.Context {
-		return core.WithCredentials(ctx, creds)
+		return withBinding(core.WithCredentials(ctx, creds), session)
 	})
 	err := ss.Listen(ctx, tracker.reader(in), tracker.writer(out))
 	if err != nil && ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {

@@ -27,6 +27,9 @@ type Tool[In, Out any] struct {
 	Description string
 	// Hints are the four behaviour annotations, built with [Annotate].
 	Hints Hints
+	// Access is the credentials the tool needs; it decides the guidance
+	// added to a refusal for want of them. Zero: none.
+	Access Access
 	// Handle runs the tool.
 	Handle Handler[In, Out]
 }
@@ -48,11 +51,12 @@ type Descriptor struct {
 	Title       string
 	Description string
 	Hints       Hints
+	Access      Access
 }
 
 // Describe implements Definition.
 func (t Tool[In, Out]) Describe() Descriptor {
-	return Descriptor{Name: t.Name, Title: t.Title, Description: t.Description, Hints: t.Hints}
+	return Descriptor{Name: t.Name, Title: t.Title, Description: t.Description, Hints: t.Hints, Access: t.Access}
 }
 
 // namePattern is the shape of a tool name; some hosts reject dots.
@@ -103,4 +107,10 @@ func ListOf[T any](items []T) List[T] {
 		items = []T{}
 	}
 	return List[T]{Items: items}
+}
+
+// Done is the output of a tool whose REST twin answers with null data (or
+// no body): the REST success message.
+type Done struct {
+	Message string `json:"message" jsonschema:"what was done, in the words of Clara's REST API"`
 }

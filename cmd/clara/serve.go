@@ -28,9 +28,10 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	mcpServer := tools.NewServer(a.svc, tools.Options{Logger: a.log, Version: version, Metrics: reg})
+	mcpServer := tools.NewServer(a.svc, tools.Options{Logger: a.log, Version: version, Metrics: reg, PublicAPIKey: a.cfg.PublicAPIKey})
 	mcpHTTP := tools.NewHTTPHandlers(mcpServer, tools.HTTPOptions{
 		Logger:       a.log,
+		Service:      a.svc,
 		AllowedHosts: []string{a.cfg.PublicHost()},
 	})
 	handler := api.New(a.svc, api.Options{

@@ -1,0 +1,258 @@
+package tools
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/client/transport"
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/clara-backend/clara/auth"
+	"github.com/clara-backend/clara/core"
+	"github.com/clara-backend/clara/mail"
+)
+
+// The public API key and secret of the account tests' services.
+const (
+	testPublicKey = "clara_pub_test_0123456789abcdef"
+	testSecret    = "test-secret-0123456789abcdef-0123456789"
+)
+
+// accountsEnv is a real core with a development mailer, and what the
+// account tests need around it.
+type accountsEnv struct {
+	svc    *core.Service
+	outbox string
+	logger *slog.Logger
+}
+
+// newAccountsEnv returns a core over a fresh SQLite store that mails codes
+// to an outbox folder and accepts Google ID tokens of fakeGoogle.
+func newAccountsEnv(t *testing.T) *accountsEnv {
+	t.Helper()
+	logger, _ := testLogger(t)
+	outbox := filepath.Join(t.TempDir(), "outbox")
+	svc := core.New(core.Deps{
+		Store:        newStore(t),
+		Version:      testVersion,
+		Secret:       testSecret,
+		PublicAPIKey: testPublicKey,
+		Passwords:    auth.NewPasswords(auth.FastPasswordParams),
+		Mailer:       mail.NewDev(outbox, logger),
+		Google:       fakeGoogle{},
+	})
+	return &accountsEnv{svc: svc, outbox: outbox, logger: logger}
+}
+
+// server returns a new MCP server over the env's core, as the command line
+// builds it.
+func (e *accountsEnv) server() *server.MCPServer {
+	return NewServer(e.svc, Options{Logger: e.logger, PublicAPIKey: testPublicKey})
+}
+
+// codePattern finds the one-time code in a message's text.
+var codePattern = regexp.MustCompile(`\b\d{6}\b`)
+
+// code returns the code of the latest message mailed to email.
+func (e *accountsEnv) code(t *testing.T, email string) string {
+	t.Helper()
+	msgs, err := mail.ReadOutbox(e.outbox)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := len(msgs) - 1; i >= 0; i-- {
+		if msgs[i].To == email {
+			if c := codePattern.FindString(msgs[i].Text); c != "" {
+				return c
+			}
+			t.Fatalf("no code in the latest message to %s:\n%s", email, msgs[i].Text)
+		}
+	}
+	t.Fatalf("no message to %s in the outbox", email)
+	return ""
+}
+
+// fakeGoogle accepts the ID token "google-ok" as grace@example.com.
+type fakeGoogle struct{}
+
+func (fakeGoogle) Verify(_ context.Context, idToken string) (core.GoogleIdentity, error) {
+	if idToken != "google-ok" {
+		return core.GoogleIdentity{}, errors.New("bad token")
+	}
+	return core.GoogleIdentity{Subject: "1234", Email: "Grace@Example.com", EmailVerified: true,
+		GivenName: "Grace", FamilyName: "Hopper"}, nil
+}
+
+// flowClient is an MCP client presenting one set of credentials.
+type flowClient struct {
+	c     *client.Client
+	ctx   func(t *testing.T) context.Context // the context of each call
+	close func(t *testing.T)                 // disconnects; stdio waits for the server to return
+}
+
+// call calls a tool and fails the test on a protocol error.
+func (fc *flowClient) call(t *testing.T, name string, args map[string]any) *mcp.CallToolResult {
+	t.Helper()
+	res, err := fc.callErr(t, name, args)
+	if err != nil {
+		t.Fatalf("call %s: %v", name, err)
+	}
+	return res
+}
+
+// callErr calls a tool.
+func (fc *flowClient) callErr(t *testing.T, name string, args map[string]any) (*mcp.CallToolResult, error) {
+	t.Helper()
+	req := mcp.CallToolRequest{}
+	req.Params.Name = name
+	if args != nil {
+		req.Params.Arguments = args
+	}
+	return fc.c.CallTool(fc.ctx(t), req)
+}
+
+// driver opens flow clients over one transport and protocol era.
+type driver struct {
+	name string
+	// binds: login and register bind the session (stdio); otherwise the
+	// flow opens a new client presenting the token they return.
+	binds bool
+	// how is the line that tells an anonymous caller how to authenticate.
+	how string
+	// howKeyOnly is the line that refuses an API key where a user token
+	// is needed.
+	howKeyOnly string
+	// open connects a client presenting authorization ("" for none).
+	open func(t *testing.T, authorization string) (*flowClient, error)
+}
+
+// mustOpen opens a client and fails the test when the transport refuses.
+func (d driver) mustOpen(t *testing.T, authorization string) *flowClient {
+	t.Helper()
+	fc, err := d.open(t, authorization)
+	if err != nil {
+		t.Fatalf("%s: connect with %q: %v", d.name, authorization, err)
+	}
+	return fc
+}
+
+// initialize starts c and runs the handshake of its era.
+func initialize(ctx context.Context, c *client.Client) error {
+	if err := c.Start(ctx); err != nil {
+		return err
+	}
+	req := mcp.InitializeRequest{}
+	req.Params.ClientInfo = mcp.Implementation{Name: "clara-test", Version: "1.0.0"}
+	_, err := c.Initialize(ctx, req)
+	return err
+}
+
+// inProcessDriver carries credentials in each call's context, as an HTTP
+// request would.
+func inProcessDriver(e *accountsEnv, era protocolEra) driver {
+	s := e.server()
+	return driver{name: "in-process/" + era.name, how: howHTTP, howKeyOnly: howHTTPUserToken,
+		open: func(t *testing.T, authorization string) (*flowClient, error) {
+			c, err := client.NewInProcessClientWithOptions(s, era.opts...)
+			if err != nil {
+				return nil, err
+			}
+			t.Cleanup(func() { _ = c.Close() })
+			if err := initialize(t.Context(), c); err != nil {
+				return nil, err
+			}
+			ctx := func(t *testing.T) context.Context {
+				if authorization == "" {
+					return t.Context()
+				}
+				return core.WithCredentials(t.Context(), core.Credentials{Authorization: authorization, Transport: core.TransportInProcess})
+			}
+			return &flowClient{c: c, ctx: ctx, close: func(*testing.T) { _ = c.Close() }}, nil
+		}}
+}
+
+// stdioDriver serves a new server over pipes for each client, as each
+// `clara mcp` process does; authorization plays CLARA_API_KEY.
+func stdioDriver(e *accountsEnv, era protocolEra) driver {
+	return driver{name: "stdio/" + era.name, binds: true, how: howStdio, howKeyOnly: howStdioKeyOnly,
+		open: func(t *testing.T, authorization string) (*flowClient, error) {
+			c, done := stdioSession(t, context.Background(), e.server(), core.Credentials{Authorization: authorization}, era.opts...)
+			if err := initialize(t.Context(), c); err != nil {
+				return nil, err
+			}
+			return &flowClient{c: c, ctx: (*testing.T).Context, close: func(t *testing.T) {
+				_ = c.Close()
+				waitDone(t, done)
+			}}, nil
+		}}
+}
+
+// httpDriver connects Streamable HTTP clients to ts, sending authorization
+// in the Authorization header.
+func httpDriver(ts *httptest.Server, era protocolEra) driver {
+	return driver{name: "http/" + era.name, how: howHTTP, howKeyOnly: howHTTPUserToken,
+		open: func(t *testing.T, authorization string) (*flowClient, error) {
+			var opts []transport.StreamableHTTPCOption
+			if authorization != "" {
+				opts = append(opts, transport.WithHTTPHeaders(map[string]string{"Authorization": authorization}))
+			}
+			tr, err := transport.NewStreamableHTTP(ts.URL+"/mcp", opts...)
+			if err != nil {
+				return nil, err
+			}
+			c := client.NewClient(tr, era.opts...)
+			t.Cleanup(func() { _ = c.Close() })
+			if err := initialize(t.Context(), c); err != nil {
+				return nil, err
+			}
+			return &flowClient{c: c, ctx: (*testing.T).Context, close: func(*testing.T) { _ = c.Close() }}, nil
+		}}
+}
+
+// serveAccountsHTTP mounts the HTTP transports of a server over e as
+// `clara serve` does, checking credentials at the transport.
+func serveAccountsHTTP(t *testing.T, e *accountsEnv) *httptest.Server {
+	t.Helper()
+	return serveHTTPWith(t, e.server(), HTTPOptions{Logger: e.logger, Service: e.svc})
+}
+
+// wantError checks that res is an isError result of exactly these lines.
+func wantError(t *testing.T, res *mcp.CallToolResult, lines ...string) {
+	t.Helper()
+	got := text(t, res)
+	if !res.IsError {
+		t.Fatalf("isError not set; result %s", got)
+	}
+	if want := strings.Join(lines, "\n"); got != want {
+		t.Fatalf("error text\n%s\nwant\n%s", got, want)
+	}
+}
+
+// ok checks that res is a success and returns its structuredContent.
+func ok(t *testing.T, res *mcp.CallToolResult) map[string]any {
+	t.Helper()
+	if res.IsError {
+		t.Fatalf("tool failed: %s", text(t, res))
+	}
+	m := structured(t, res)
+	var fromText map[string]any
+	if err := json.Unmarshal([]byte(text(t, res)), &fromText); err != nil || len(fromText) != len(m) {
+		t.Errorf("text rendering %q does not match structuredContent %v", text(t, res), m)
+	}
+	return m
+}
+
+// jsonDecode decodes the body of resp into v.
+func jsonDecode(resp *http.Response, v any) error {
+	return json.NewDecoder(resp.Body).Decode(v)
+}

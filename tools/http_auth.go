@@ -1,0 +1,44 @@
+package tools
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/clara-backend/clara/core"
+)
+
+// wwwAuthenticate is the challenge of a refused bearer token (RFC 6750).
+const wwwAuthenticate = `Bearer realm="clara", error="invalid_token"`
+
+// requireValidCredentials refuses, with 401 and a WWW-Authenticate
+// challenge, a request whose Authorization header is present but invalid,
+// revoked or expired, or whose User-Id names another user. A request
+// without Authorization passes: tools that need a caller then answer with
+// an isError result saying how to authenticate. When the credentials cannot
+// be checked (the database does not answer), the request passes too, and
+// its tools fail on their own.
+func requireValidCredentials(next http.Handler, svc *core.Service, transport core.Transport, log *slog.Logger) http.Handler {
+	if svc == nil {
+		return next
+	}
+	creds := httpCredentials(transport)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") == "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		err := svc.VerifyCredentials(creds(r.Context(), r))
+		switch core.ErrorCode(err) {
+		case "":
+		case core.CodeUnauthenticated:
+			w.Header().Set("WWW-Authenticate", wwwAuthenticate)
+			writeRPCError(w, http.StatusUnauthorized, mcp.INVALID_REQUEST, core.MsgUnauthenticated)
+			return
+		default:
+			log.WarnContext(r.Context(), "mcp: credentials not checked", "err", err)
+		}
+		next.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,185 @@
+package tools
+
+import (
+	"context"
+	"errors"
+	"slices"
+
+	"github.com/clara-backend/clara/auth"
+	"github.com/clara-backend/clara/core"
+)
+
+// wrongCode is the guidance after a refused one-time code of type t.
+func wrongCode(t core.OTPType) string {
+	return "The code is wrong, expired (codes last 10 minutes) or already used: call send_otp with otp_type " +
+		string(t) + " for a new one and ask the user for it."
+}
+
+// asEmail names the email argument of a tool "email" in validation
+// detail, where the core names it after its REST path parameter.
+func asEmail(err error) error {
+	var e *core.Error
+	if !errors.As(err, &e) || !slices.ContainsFunc(e.Fields, func(f core.FieldError) bool { return f.Field == "user_email" }) {
+		return err
+	}
+	renamed := *e
+	renamed.Fields = slices.Clone(e.Fields)
+	for i := range renamed.Fields {
+		if renamed.Fields[i].Field == "user_email" {
+			renamed.Fields[i].Field = "email"
+		}
+	}
+	return &renamed
+}
+
+// sendOTPIn is the input of send_otp.
+type sendOTPIn struct {
+	Email   string `json:"email" jsonschema:"the account's email address; the code is mailed there"`
+	OTPType string `json:"otp_type" jsonschema:"the code's purpose: ACTIVATION (for activate_account), CHANGE_PASSWORD (for change_password) or TWO_FACTOR_AUTH (for login with two-factor, enable_2fa, disable_2fa)"`
+}
+
+// sendOTPTool is the twin of POST /users/{user_email}/otp/{otp_type}.
+func (a accounts) sendOTPTool() Tool[sendOTPIn, Done] {
+	return Tool[sendOTPIn, Done]{
+		Name:  "send_otp",
+		Title: "Email a one-time code",
+		Description: "Emails a new 6-digit one-time code to the account with this email, for one purpose: " +
+			"ACTIVATION (activate_account), CHANGE_PASSWORD (change_password) or TWO_FACTOR_AUTH (login of an account " +
+			"with two-factor login, enable_2fa, disable_2fa). The code is valid 10 minutes, works once, and replaces " +
+			"the earlier code of its type; one code per type per minute. Ask the user to read you the code from the " +
+			"email. Needs no credentials. Free; sends one email.",
+		Hints: Annotate(ReadOnly(false), Destructive(false), Idempotent(false), OpenWorld(true)),
+		Handle: func(ctx context.Context, in sendOTPIn) (Done, error) {
+			app, err := asClientApp(ctx, a.publicKey)
+			if err != nil {
+				return Done{}, err
+			}
+			if err := a.svc.SendOTP(app, in.Email, in.OTPType); err != nil {
+				return Done{}, guide(asEmail(err), core.CodeNotFound, "No account has this email: check it, or call register.")
+			}
+			return Done{Message: "OTP sent successfully."}, nil
+		},
+	}
+}
+
+// activateIn is the input of activate_account.
+type activateIn struct {
+	Email string `json:"email" jsonschema:"the email address of the account to activate"`
+	Code  string `json:"code" jsonschema:"the 6-digit ACTIVATION code emailed at registration or by send_otp"`
+}
+
+// activateTool is the twin of POST /users/{user_email}/activate.
+func (a accounts) activateTool() Tool[activateIn, core.User] {
+	return Tool[activateIn, core.User]{
+		Name:  "activate_account",
+		Title: "Activate an account",
+		Description: "Activates the account with this email, given the 6-digit ACTIVATION code that register emailed " +
+			"(send_otp with otp_type ACTIVATION mails a new one), and returns the user, now active. Until then most " +
+			"tools answer \"Please activate your account to access the requested resource.\". " +
+			"Needs no credentials. Free.",
+		Hints: Annotate(ReadOnly(false), Destructive(false), Idempotent(true), OpenWorld(false)),
+		Handle: func(ctx context.Context, in activateIn) (core.User, error) {
+			app, err := asClientApp(ctx, a.publicKey)
+			if err != nil {
+				return core.User{}, err
+			}
+			u, err := a.svc.Activate(app, in.Email, in.Code)
+			if err != nil {
+				err = guide(asEmail(err), core.CodeNotFound, "No account has this email: check it, or call register.")
+				return u, guide(err, core.CodeUnauthenticated, wrongCode(core.OTPActivation))
+			}
+			return u, nil
+		},
+	}
+}
+
+// changePasswordIn is the input of change_password.
+type changePasswordIn struct {
+	Email    string `json:"email,omitempty" jsonschema:"the account's email address; omit it to change the signed-in caller's password"`
+	Password string `json:"password" jsonschema:"the new password: 8 to 128 characters, not a commonly used one"`
+	Code     string `json:"code" jsonschema:"the 6-digit CHANGE_PASSWORD code emailed by send_otp"`
+}
+
+// changePasswordTool is the twin of PATCH /users/{user_email}/password.
+func (a accounts) changePasswordTool() Tool[changePasswordIn, Done] {
+	return Tool[changePasswordIn, Done]{
+		Name:  "change_password",
+		Title: "Change a password",
+		Description: "Sets a new password for an account, given the 6-digit CHANGE_PASSWORD code that send_otp emailed, " +
+			"and signs the account out everywhere: every user token stops working (log in again with the new password). " +
+			"Use it for a forgotten password (no sign-in needed: give email) or to change the signed-in user's own " +
+			"(email defaults to them). Steps: send_otp with otp_type CHANGE_PASSWORD, ask the user for the code, call this. Free.",
+		Hints: Annotate(ReadOnly(false), Destructive(true), Idempotent(false), OpenWorld(false)),
+		Handle: func(ctx context.Context, in changePasswordIn) (Done, error) {
+			// A signed-in user changes their own password with their token
+			// (an empty email means theirs); anyone else goes through the MCP
+			// server as a client app and names the account.
+			app, user := ctx, scheme(ctx) == auth.SchemeUserToken
+			if !user && in.Email == "" {
+				return Done{}, core.ErrInvalid(core.FieldError{Field: "email", Problem: "is required when no user is signed in: give the account's email"})
+			}
+			email := in.Email
+			if !user {
+				var err error
+				if app, err = asClientApp(ctx, a.publicKey); err != nil {
+					return Done{}, err
+				}
+			}
+			err := a.svc.ChangePassword(app, email, core.ChangePasswordInput{Password: in.Password, Code: in.Code})
+			if err != nil {
+				err = guide(asEmail(err), core.CodeNotFound, "No account has this email: check it.")
+				err = guide(err, core.CodeForbidden, "A signed-in user can change only their own password: omit email.")
+				return Done{}, guide(err, core.CodeUnauthenticated, wrongCode(core.OTPChangePassword))
+			}
+			if user {
+				signedOut(ctx) // every session of the user is revoked
+			}
+			return Done{Message: "User password changed successfully."}, nil
+		},
+	}
+}
+
+// twoFactorIn is the input of enable_2fa and disable_2fa.
+type twoFactorIn struct {
+	UserID string `json:"user_id,omitempty" jsonschema:"the user's id (user_…); omit it to act on the caller, the only user you may act on"`
+	Code   string `json:"code" jsonschema:"the 6-digit TWO_FACTOR_AUTH code emailed by send_otp (disable_2fa also takes a code from the user's authenticator app)"`
+}
+
+// enable2FATool is the twin of POST /users/{user_id}/2fa.
+func (a accounts) enable2FATool() Tool[twoFactorIn, Done] {
+	return Tool[twoFactorIn, Done]{
+		Name:  "enable_2fa",
+		Title: "Turn on two-factor login",
+		Description: "Turns on two-factor login for the signed-in user, given a 6-digit TWO_FACTOR_AUTH code: call " +
+			"send_otp with the user's email and otp_type TWO_FACTOR_AUTH first and ask the user for the emailed code. " +
+			"From then on login needs an emailed code too, and the user's other sessions are signed out (this one " +
+			"stays). Needs a user token (not an API key). Free.",
+		Hints:  Annotate(ReadOnly(false), Destructive(false), Idempotent(true), OpenWorld(false)),
+		Access: AccessUserToken,
+		Handle: func(ctx context.Context, in twoFactorIn) (Done, error) {
+			if err := a.svc.Enable2FA(ctx, in.UserID, in.Code); err != nil {
+				return Done{}, guide(err, core.CodeUnauthenticated, wrongCode(core.OTPTwoFactor))
+			}
+			return Done{Message: "User 2FA enabled successfully."}, nil
+		},
+	}
+}
+
+// disable2FATool is the twin of DELETE /users/{user_id}/2fa.
+func (a accounts) disable2FATool() Tool[twoFactorIn, Done] {
+	return Tool[twoFactorIn, Done]{
+		Name:  "disable_2fa",
+		Title: "Turn off two-factor login",
+		Description: "Turns off two-factor login for the signed-in user (and removes an authenticator app), given a " +
+			"6-digit TWO_FACTOR_AUTH code emailed by send_otp or a current code from the authenticator app. " +
+			"The user's other sessions are signed out (this one stays). Needs a user token (not an API key). Free.",
+		Hints:  Annotate(ReadOnly(false), Destructive(true), Idempotent(true), OpenWorld(false)),
+		Access: AccessUserToken,
+		Handle: func(ctx context.Context, in twoFactorIn) (Done, error) {
+			if err := a.svc.Disable2FA(ctx, in.UserID, in.Code); err != nil {
+				return Done{}, guide(err, core.CodeUnauthenticated, wrongCode(core.OTPTwoFactor))
+			}
+			return Done{Message: "User 2FA disabled successfully."}, nil
+		},
+	}
+}
