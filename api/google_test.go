@@ -1,84 +1,28 @@
 package api
 
 import (
-	"context"
-	"crypto/rand"
-	"crypto/rsa"
-	"encoding/base64"
-	"math/big"
 	"net/http"
-	"net/http/httptest"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 
-	"github.com/clara-backend/clara/auth/googleid"
+	"github.com/clara-backend/clara/auth/googleid/googletest"
 )
 
-// googleClientID is the OAuth client id the test verifier accepts.
-const googleClientID = "test-client.apps.googleusercontent.com"
-
-// testGoogleKey is the RSA key of the test "Google", made once.
-var testGoogleKey = sync.OnceValue(func() *rsa.PrivateKey {
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		panic(err)
-	}
-	return k
-})
-
-// googleIssuer plays Google: it serves its JWKS and signs ID tokens.
-type googleIssuer struct {
-	key   *rsa.PrivateKey
-	clock *fakeClock
-}
-
 // newGoogleEnv returns an account environment whose Google sign-in is the
-// real verifier, reading keys from a local JWKS server.
-func newGoogleEnv(t *testing.T) (*accEnv, *googleIssuer) {
+// real verifier, reading keys from a test Google on the env's clock.
+func newGoogleEnv(t *testing.T) (*accEnv, *googletest.Issuer) {
 	t.Helper()
-	key := testGoogleKey()
-	b64 := base64.RawURLEncoding.EncodeToString
-	jwks := `{"keys":[{"kty":"RSA","alg":"RS256","use":"sig","kid":"k1","n":"` + b64(key.N.Bytes()) +
-		`","e":"` + b64(big.NewInt(int64(key.E)).Bytes()) + `"}]}`
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write([]byte(jwks))
-	}))
-	t.Cleanup(ts.Close)
-	g := &googleIssuer{key: key, clock: &fakeClock{now: testStart}}
-	verifier := googleid.New(context.Background(), googleid.Config{
-		JWKSURL: ts.URL, ClientIDs: []string{googleClientID}, HTTPClient: ts.Client(), Now: g.clock.Now,
-	})
-	return newAccEnv(t, envConfig{google: verifier, clock: g.clock}), g
-}
-
-// token returns a signed ID token for email, with edit applied to its claims.
-func (g *googleIssuer) token(t *testing.T, email string, edit func(jwt.MapClaims)) string {
-	t.Helper()
-	now := g.clock.Now()
-	c := jwt.MapClaims{
-		"iss": "https://accounts.google.com", "aud": googleClientID, "sub": "1234567890",
-		"email": email, "email_verified": true, "given_name": "Grace", "family_name": "Hopper", "name": "Grace Hopper",
-		"iat": now.Unix(), "exp": now.Add(time.Hour).Unix(),
-	}
-	if edit != nil {
-		edit(c)
-	}
-	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, c)
-	tok.Header["kid"] = "k1"
-	s, err := tok.SignedString(g.key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	clock := &fakeClock{now: testStart}
+	g := googletest.New(t)
+	g.Now = clock.Now
+	return newAccEnv(t, envConfig{google: g.Verifier(googletest.ClientID), clock: clock}), g
 }
 
 func TestGoogleSignIn(t *testing.T) {
 	e, g := newGoogleEnv(t)
-	body := `{"id_token":"` + g.token(t, "Grace@Example.com", nil) + `"}`
+	body := `{"id_token":"` + g.Token(t, "Grace@Example.com", nil) + `"}`
 
 	// A new email: a new, active account (the public key is optional).
 	rec := e.call("POST", "/auth/google", "", body)
@@ -93,7 +37,7 @@ func TestGoogleSignIn(t *testing.T) {
 
 	// The same email again: logged in, with the public key this time.
 	e.clock.Advance(time.Minute)
-	rec = e.call("POST", "/auth/google", testPublicKey, `{"id_token":"`+g.token(t, "grace@example.com", nil)+`"}`)
+	rec = e.call("POST", "/auth/google", testPublicKey, `{"id_token":"`+g.Token(t, "grace@example.com", nil)+`"}`)
 	dataOf(t, rec, &got)
 	want.Token = got.Token
 	expect(t, rec, http.StatusCreated, successBody(want.json(), msgLoggedIn))
@@ -103,7 +47,7 @@ func TestGoogleSignIn(t *testing.T) {
 
 	// A password account signing in with Google is activated.
 	a := e.register(t, "ada@example.com")
-	rec = e.call("POST", "/auth/google", "", `{"id_token":"`+g.token(t, "ada@example.com", nil)+`"}`)
+	rec = e.call("POST", "/auth/google", "", `{"id_token":"`+g.Token(t, "ada@example.com", nil)+`"}`)
 	var ada struct {
 		ID       string `json:"id"`
 		IsActive bool   `json:"is_active"`
@@ -115,7 +59,7 @@ func TestGoogleSignIn(t *testing.T) {
 	}
 
 	// Only a given name: last_name is null.
-	rec = e.call("POST", "/auth/google", "", `{"id_token":"`+g.token(t, "solo@example.com", func(c jwt.MapClaims) {
+	rec = e.call("POST", "/auth/google", "", `{"id_token":"`+g.Token(t, "solo@example.com", func(c jwt.MapClaims) {
 		delete(c, "family_name")
 	})+`"}`)
 	dataOf(t, rec, &got)
@@ -125,7 +69,7 @@ func TestGoogleSignIn(t *testing.T) {
 
 func TestGoogleSignInErrors(t *testing.T) {
 	e, g := newGoogleEnv(t)
-	good := g.token(t, "grace@example.com", nil)
+	good := g.Token(t, "grace@example.com", nil)
 	expect(t, e.call("POST", "/auth/google", "", ""), http.StatusBadRequest, bodyEmpty)
 	expectInvalid(t, e.call("POST", "/auth/google", "", `{}`), "id_token")
 	expectInvalid(t, e.call("POST", "/auth/google", "", `{"id_token":42}`), "id_token")
@@ -133,25 +77,13 @@ func TestGoogleSignInErrors(t *testing.T) {
 	// A wrong public key is refused even though none is needed.
 	expect(t, e.call("POST", "/auth/google", "wrong-key", `{"id_token":"`+good+`"}`), http.StatusUnauthorized, bodyUnauth)
 
-	other, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	forged := jwt.NewWithClaims(jwt.SigningMethodRS256, jwt.MapClaims{"iss": "https://accounts.google.com",
-		"aud": googleClientID, "sub": "1", "email": "grace@example.com", "email_verified": true,
-		"exp": e.clock.Now().Add(time.Hour).Unix()})
-	forged.Header["kid"] = "k1"
-	forgedToken, err := forged.SignedString(other)
-	if err != nil {
-		t.Fatal(err)
-	}
 	for name, token := range map[string]string{
 		"garbage":        "not-a-token",
-		"other key":      forgedToken,
-		"unverified":     g.token(t, "grace@example.com", func(c jwt.MapClaims) { c["email_verified"] = false }),
-		"other audience": g.token(t, "grace@example.com", func(c jwt.MapClaims) { c["aud"] = "someone-else" }),
-		"other issuer":   g.token(t, "grace@example.com", func(c jwt.MapClaims) { c["iss"] = "https://evil.example" }),
-		"expired":        g.token(t, "grace@example.com", func(c jwt.MapClaims) { c["exp"] = e.clock.Now().Add(-time.Minute).Unix() }),
+		"other key":      g.ForgedToken(t, googletest.KeyID, "grace@example.com", nil),
+		"unverified":     g.Token(t, "grace@example.com", func(c jwt.MapClaims) { c["email_verified"] = false }),
+		"other audience": g.Token(t, "grace@example.com", func(c jwt.MapClaims) { c["aud"] = "someone-else" }),
+		"other issuer":   g.Token(t, "grace@example.com", func(c jwt.MapClaims) { c["iss"] = "https://evil.example" }),
+		"expired":        g.Token(t, "grace@example.com", func(c jwt.MapClaims) { c["exp"] = e.clock.Now().Add(-time.Minute).Unix() }),
 	} {
 		rec := e.call("POST", "/auth/google", "", `{"id_token":"`+token+`"}`)
 		if rec.Code != http.StatusUnauthorized || rec.Body.String() != bodyUnauth {

@@ -3,7 +3,6 @@ package tools
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -18,6 +17,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/clara-backend/clara/auth"
+	"github.com/clara-backend/clara/auth/googleid/googletest"
 	"github.com/clara-backend/clara/core"
 	"github.com/clara-backend/clara/mail"
 )
@@ -34,14 +34,16 @@ type accountsEnv struct {
 	svc    *core.Service
 	outbox string
 	logger *slog.Logger
+	google *googletest.Issuer // signs the ID tokens the core accepts
 }
 
 // newAccountsEnv returns a core over a fresh SQLite store that mails codes
-// to an outbox folder and accepts Google ID tokens of fakeGoogle.
+// to an outbox folder and accepts the Google ID tokens of e.google.
 func newAccountsEnv(t *testing.T) *accountsEnv {
 	t.Helper()
 	logger, _ := testLogger(t)
 	outbox := filepath.Join(t.TempDir(), "outbox")
+	google := googletest.New(t)
 	svc := core.New(core.Deps{
 		Store:        newStore(t),
 		Version:      testVersion,
@@ -49,9 +51,9 @@ func newAccountsEnv(t *testing.T) *accountsEnv {
 		PublicAPIKey: testPublicKey,
 		Passwords:    auth.NewPasswords(auth.FastPasswordParams),
 		Mailer:       mail.NewDev(outbox, logger),
-		Google:       fakeGoogle{},
+		Google:       google.Verifier(googletest.ClientID),
 	})
-	return &accountsEnv{svc: svc, outbox: outbox, logger: logger}
+	return &accountsEnv{svc: svc, outbox: outbox, logger: logger, google: google}
 }
 
 // server returns a new MCP server over the env's core, as the command line
@@ -80,17 +82,6 @@ func (e *accountsEnv) code(t *testing.T, email string) string {
 	}
 	t.Fatalf("no message to %s in the outbox", email)
 	return ""
-}
-
-// fakeGoogle accepts the ID token "google-ok" as grace@example.com.
-type fakeGoogle struct{}
-
-func (fakeGoogle) Verify(_ context.Context, idToken string) (core.GoogleIdentity, error) {
-	if idToken != "google-ok" {
-		return core.GoogleIdentity{}, errors.New("bad token")
-	}
-	return core.GoogleIdentity{Subject: "1234", Email: "Grace@Example.com", EmailVerified: true,
-		GivenName: "Grace", FamilyName: "Hopper"}, nil
 }
 
 // flowClient is an MCP client presenting one set of credentials.

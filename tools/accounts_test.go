@@ -98,14 +98,14 @@ func TestGoogleSignIn(t *testing.T) {
 	me := stdioDriver(e, eras[1]).mustOpen(t, "")
 	wantError(t, me.call(t, "google_sign_in", map[string]any{"id_token": "forged"}), core.MsgUnauthenticated,
 		"The Google ID token is invalid, expired, for another app, or its email is not verified: get a fresh one.")
-	first := ok(t, me.call(t, "google_sign_in", map[string]any{"id_token": "google-ok"}))
+	first := ok(t, me.call(t, "google_sign_in", map[string]any{"id_token": e.google.Token(t, "Grace@Example.com", nil)}))
 	if first["email"] != "grace@example.com" || first["is_active"] != true || first["last_name"] != "Hopper" {
 		t.Fatalf("google_sign_in answered %v", first)
 	}
 	if u := ok(t, me.call(t, "view_user", nil)); u["id"] != first["id"] {
 		t.Fatalf("session not bound: view_user %v", u)
 	}
-	if again := ok(t, me.call(t, "google_sign_in", map[string]any{"id_token": "google-ok"})); again["id"] != first["id"] || again["token"] == first["token"] {
+	if again := ok(t, me.call(t, "google_sign_in", map[string]any{"id_token": e.google.Token(t, "Grace@Example.com", nil)})); again["id"] != first["id"] || again["token"] == first["token"] {
 		t.Fatalf("second sign-in answered %v", again)
 	}
 }
