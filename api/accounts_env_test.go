@@ -19,6 +19,7 @@ import (
 	"golang.org/x/crypto/hkdf"
 
 	"github.com/clara-backend/clara/auth"
+	"github.com/clara-backend/clara/billing/stripetest"
 	"github.com/clara-backend/clara/core"
 	"github.com/clara-backend/clara/mail"
 	"github.com/clara-backend/clara/ratelimit"
@@ -76,6 +77,10 @@ type envConfig struct {
 	realLimits bool
 	google     core.GoogleVerifier
 	clock      *fakeClock // a new one at testStart when nil
+	// billing turns Stripe on: real stripe-go (package billing) against a
+	// stripetest fake, at e.stripe.
+	billing bool
+	tiers   []core.Tier // the credit price list; core's default when nil
 }
 
 // accEnv is a REST server over a real core.Service, a real store, the dev
@@ -86,6 +91,7 @@ type accEnv struct {
 	store  core.Store
 	clock  *fakeClock
 	outbox string
+	stripe *stripetest.Server // the fake Stripe API when billing is on
 }
 
 // newAccEnv builds an account test environment.
@@ -116,6 +122,11 @@ func newAccEnv(t testing.TB, cfg envConfig) *accEnv {
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	outbox := t.TempDir()
+	var fake *stripetest.Server
+	var payments core.Payments
+	if cfg.billing {
+		fake, payments = newStripe(t, clock)
+	}
 	svc := core.New(core.Deps{
 		Store:        st,
 		Version:      testVersion,
@@ -127,6 +138,9 @@ func newAccEnv(t testing.TB, cfg envConfig) *accEnv {
 		Mailer:       mail.NewDev(outbox, logger),
 		Limiter:      ratelimit.New(clock.Now),
 		Google:       cfg.google,
+		Payments:     payments,
+		Tiers:        cfg.tiers,
+		AppURL:       testAppURL,
 	})
 	return &accEnv{
 		srv:    newServer(svc, Options{Logger: logger}, nil),
@@ -134,6 +148,7 @@ func newAccEnv(t testing.TB, cfg envConfig) *accEnv {
 		store:  st,
 		clock:  clock,
 		outbox: outbox,
+		stripe: fake,
 	}
 }
 

@@ -140,16 +140,20 @@ func (s *server) limitBody(next http.Handler) http.Handler {
 			return
 		}
 		if r.Body != nil && r.Body != http.NoBody {
-			// Given net/http's own writer, MaxBytesReader can also tell the
-			// server to close the connection rather than drain the rest.
-			under := w
-			if t, ok := w.(*tracker); ok {
-				under = t.ResponseWriter
-			}
-			r.Body = http.MaxBytesReader(under, r.Body, s.maxBody)
+			r.Body = http.MaxBytesReader(unwrapTracker(w), r.Body, s.maxBody)
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// unwrapTracker returns the writer under the metrics tracker: given
+// net/http's own writer, http.MaxBytesReader can also tell the server to
+// close the connection rather than drain the rest of an oversized body.
+func unwrapTracker(w http.ResponseWriter) http.ResponseWriter {
+	if t, ok := w.(*tracker); ok {
+		return t.ResponseWriter
+	}
+	return w
 }
 
 // withCredentials hands the caller's identity to the core: the raw

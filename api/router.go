@@ -56,10 +56,23 @@ func (s *server) routes(mounts []Mount, testRoutes func(chi.Router)) {
 		r.Patch(basePath+"/users/{user_id}", s.updateUser)
 		r.Get(basePath+"/users/{user_id}/api_key", s.viewAPIKey)
 		r.Post(basePath+"/users/{user_id}/api_key", s.resetAPIKey)
+
+		// Transactions (rows 14–15).
+		r.Get(basePath+"/users/{user_id}/transactions", s.listTransactions)
+		r.Get(basePath+"/users/{user_id}/transactions/{transaction_id}", s.viewTransaction)
+
+		// Stripe (rows 20–22).
+		r.Get(basePath+"/stripe/rate", s.creditRate)
+		r.Post(basePath+"/stripe/portal", s.billingPortal)
+		r.Post(basePath+"/stripe/buy", s.buyCredits)
 		if testRoutes != nil {
 			testRoutes(r)
 		}
 	})
+
+	// The Stripe webhook (row 23) reads its raw body under its own limit
+	// and carries no caller credentials: the signature proves the sender.
+	mux.With(captureRoute, apiHeaders).Post(basePath+"/stripe/webhook", s.stripeWebhook)
 
 	matched := mux.With(captureRoute)
 	for _, m := range mounts {

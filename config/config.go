@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/joho/godotenv"
+
+	"github.com/clara-backend/clara/core"
 )
 
 // Config is Clara's whole configuration.
@@ -36,8 +38,14 @@ type Config struct {
 
 	GoogleClientIDs []string // OAuth client ids whose Google ID tokens are accepted
 	GoogleJWKSURL   string   // where Google's signing keys are fetched
-	TrustProxy      bool     // take the client address from X-Forwarded-For
-	EnvFile         string   // the .env file read, "" when none was
+
+	AppURL              string      // the client app checkout and portal pages return to
+	StripeSecretKey     string      // sk_… or rk_…; "" = billing off
+	StripeWebhookSecret string      // whsec_… of the webhook endpoint
+	StripeAPIURL        string      // Stripe's API; tests point it at a fake
+	CreditTiers         []core.Tier // the price list of credits
+	TrustProxy          bool        // take the client address from X-Forwarded-For
+	EnvFile             string      // the .env file read, "" when none was
 }
 
 // SMTP is the mail server one-time codes go through.
@@ -145,6 +153,12 @@ func readEnvFile(flagValue string, flagSet bool, lookupEnv func(string) (string,
 func finish(c *Config) error {
 	if c.PublicURL == "" {
 		c.PublicURL = "http://" + c.HTTPAddr
+	}
+	if c.AppURL == "" {
+		c.AppURL = c.PublicURL
+	}
+	if (c.StripeSecretKey == "") != (c.StripeWebhookSecret == "") {
+		return errors.New("CLARA_STRIPE_SECRET_KEY and CLARA_STRIPE_WEBHOOK_SECRET: set both to turn billing on, or neither")
 	}
 	if !c.Embedded() && c.TokenSecret == "" {
 		return errors.New("CLARA_TOKEN_SECRET: required when CLARA_DATABASE_URL points at PostgreSQL, so that every replica signs alike (at least 32 random bytes, e.g. `openssl rand -hex 32`)")

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/clara-backend/clara/core"
 )
 
 // load parses args and builds a Config from env alone (no process env).
@@ -187,5 +189,45 @@ func TestAccountSettings(t *testing.T) {
 		if _, err := load(t, nil, map[string]string{"HOME": "/h", env: bad}); err == nil || !strings.HasPrefix(err.Error(), env+": ") {
 			t.Errorf("%s=%q: err = %v", env, bad, err)
 		}
+	}
+}
+
+func TestBillingSettings(t *testing.T) {
+	t.Chdir(t.TempDir())
+	c, err := load(t, nil, map[string]string{"HOME": "/h"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.CreditTiers) != 1 || c.CreditTiers[0] != (core.Tier{Currency: "usd", LowerLimit: 5, UpperLimit: 10000, Rate: 100}) {
+		t.Errorf("default tiers %+v", c.CreditTiers)
+	}
+	if c.AppURL != c.PublicURL || c.StripeSecretKey != "" {
+		t.Errorf("app url %q, stripe key %q", c.AppURL, c.StripeSecretKey)
+	}
+	c, err = load(t, []string{"--credit-tiers", "100-500:120, 5-99:100"}, map[string]string{"HOME": "/h",
+		"CLARA_STRIPE_SECRET_KEY": "sk_test_1", "CLARA_STRIPE_WEBHOOK_SECRET": "whsec_1", "CLARA_APP_URL": "https://app.example.com/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.CreditTiers) != 2 || c.CreditTiers[0].LowerLimit != 5 || c.CreditTiers[1].Rate != 120 || c.AppURL != "https://app.example.com" {
+		t.Errorf("tiers %+v, app url %q", c.CreditTiers, c.AppURL)
+	}
+	for env, bad := range map[string]string{
+		"CLARA_CREDIT_TIERS":          "5-10:100,10-20:100", // overlap
+		"CLARA_STRIPE_SECRET_KEY":     "pk_live_1",
+		"CLARA_STRIPE_WEBHOOK_SECRET": "secret",
+		"CLARA_APP_URL":               "app.example.com",
+	} {
+		if _, err := load(t, nil, map[string]string{"HOME": "/h", env: bad}); err == nil || !strings.HasPrefix(err.Error(), env+": ") {
+			t.Errorf("%s=%q: err = %v", env, bad, err)
+		}
+	}
+	for _, bad := range []string{"5-10", "0-10:100", "10-5:100", "5-10:0", "a-b:c", "5-10:100x"} {
+		if _, err := load(t, nil, map[string]string{"HOME": "/h", "CLARA_CREDIT_TIERS": bad}); err == nil {
+			t.Errorf("tiers %q accepted", bad)
+		}
+	}
+	if _, err := load(t, nil, map[string]string{"HOME": "/h", "CLARA_STRIPE_SECRET_KEY": "sk_test_1"}); err == nil {
+		t.Error("a secret key without a webhook secret accepted")
 	}
 }

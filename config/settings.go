@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/clara-backend/clara/core"
 )
 
 // setting is one configuration value: where it comes from, its default, and
@@ -192,11 +194,54 @@ var settings = []setting{
 		}},
 	{env: "CLARA_GOOGLE_JWKS_URL", flag: "google-jwks-url", def: "https://www.googleapis.com/oauth2/v3/certs", usage: "where Google's token signing keys are fetched",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
-			u, err := url.Parse(v)
-			if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			if !absoluteHTTP(v) {
 				return fmt.Errorf("%q is not an absolute http(s) URL", v)
 			}
 			c.GoogleJWKSURL = v
+			return nil
+		}},
+	{env: "CLARA_APP_URL", flag: "app-url", usage: "the client app that Stripe's checkout and portal pages return to (default the public URL)",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			if v == "" {
+				return nil
+			}
+			if !absoluteHTTP(v) {
+				return fmt.Errorf("%q is not an absolute http(s) URL", v)
+			}
+			c.AppURL = strings.TrimRight(v, "/")
+			return nil
+		}},
+	{env: "CLARA_STRIPE_SECRET_KEY", secret: true, usage: "Stripe secret key (sk_… or rk_…); empty turns buying credits and the portal off",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			if v != "" && !strings.HasPrefix(v, "sk_") && !strings.HasPrefix(v, "rk_") {
+				return errors.New("must start with sk_ or rk_")
+			}
+			c.StripeSecretKey = v
+			return nil
+		}},
+	{env: "CLARA_STRIPE_WEBHOOK_SECRET", secret: true, usage: "signing secret (whsec_…) of the Stripe webhook endpoint /api/v1/stripe/webhook",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			if v != "" && !strings.HasPrefix(v, "whsec_") {
+				return errors.New("must start with whsec_")
+			}
+			c.StripeWebhookSecret = v
+			return nil
+		}},
+	{env: "CLARA_STRIPE_API_URL", flag: "stripe-api-url", usage: "Stripe's API base URL (default Stripe's; for tests and mocks)",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			if v != "" && !absoluteHTTP(v) {
+				return fmt.Errorf("%q is not an absolute http(s) URL", v)
+			}
+			c.StripeAPIURL = v
+			return nil
+		}},
+	{env: "CLARA_CREDIT_TIERS", flag: "credit-tiers", def: "5-10000:100", usage: "credit price list: LOWER-UPPER:RATE in whole dollars and credits per dollar, comma-separated",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			tiers, err := parseTiers(v)
+			if err != nil {
+				return err
+			}
+			c.CreditTiers = tiers
 			return nil
 		}},
 	{env: "CLARA_TRUST_PROXY", flag: "trust-proxy", def: "false", usage: "take client addresses from X-Forwarded-For (only behind a proxy you run)",
@@ -208,6 +253,31 @@ var settings = []setting{
 			c.TrustProxy = b
 			return nil
 		}},
+}
+
+// absoluteHTTP reports whether v is an absolute http or https URL.
+func absoluteHTTP(v string) bool {
+	u, err := url.Parse(v)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+// parseTiers reads "5-10000:100,10001-50000:120" into checked tiers.
+func parseTiers(v string) ([]core.Tier, error) {
+	var tiers []core.Tier
+	for _, part := range strings.Split(v, ",") {
+		var t core.Tier
+		part = strings.TrimSpace(part)
+		if _, err := fmt.Sscanf(part, "%d-%d:%d", &t.LowerLimit, &t.UpperLimit, &t.Rate); err != nil ||
+			part != fmt.Sprintf("%d-%d:%d", t.LowerLimit, t.UpperLimit, t.Rate) {
+			return nil, fmt.Errorf("%q is not LOWER-UPPER:RATE such as 5-10000:100", part)
+		}
+		t.Currency = "usd"
+		tiers = append(tiers, t)
+	}
+	if err := core.ValidateTiers(tiers); err != nil {
+		return nil, err
+	}
+	return tiers, nil
 }
 
 func positiveDuration(v string, dst *time.Duration) error {

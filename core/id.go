@@ -13,6 +13,7 @@ const (
 	PrefixTask        = "task_"
 	PrefixOTP         = "otp_"
 	PrefixSession     = "session_"
+	PrefixPurchase    = "purchase_"
 )
 
 // NewID returns prefix followed by 32 lowercase hex characters of a random

@@ -6,6 +6,8 @@ package core
 
 import (
 	"context"
+	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/clara-backend/clara/auth"
@@ -29,6 +31,10 @@ type Service struct {
 	passwords *auth.Passwords
 	tokens    *auth.Tokens
 	totp      *auth.TOTP
+	log       *slog.Logger
+	payments  Payments
+	tiers     []Tier
+	app       string
 }
 
 // Deps are what a Service is built from. Only Store is required.
@@ -50,6 +56,11 @@ type Deps struct {
 	Mailer  Mailer         // sends one-time codes; none configured: sending fails
 	Limiter Limiter        // rate limits; nil: unlimited
 	Google  GoogleVerifier // checks Google ID tokens; nil: Google sign-in refused
+
+	Logger   *slog.Logger // notes for operators; discarded when nil
+	Payments Payments     // Stripe; nil: buying credits and the portal answer 503
+	Tiers    []Tier       // the credit price list (checked with ValidateTiers); DefaultTiers when nil
+	AppURL   string       // the client app that checkout and portal pages return to
 }
 
 // New returns a Service over deps.
@@ -63,6 +74,16 @@ func New(deps Deps) *Service {
 		google:    deps.Google,
 		publicKey: deps.PublicAPIKey,
 		passwords: deps.Passwords,
+		log:       deps.Logger,
+		payments:  deps.Payments,
+		tiers:     deps.Tiers,
+		app:       strings.TrimRight(deps.AppURL, "/"),
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.tiers == nil {
+		s.tiers = DefaultTiers()
 	}
 	if s.now == nil {
 		s.now = time.Now

@@ -26,6 +26,8 @@ type Store interface {
 // duplicate a unique value return CodeConflict. Times are stored to the
 // microsecond at least.
 type Queries interface {
+	Billing
+
 	// Setting returns the value stored under key (not found: "Setting").
 	Setting(ctx context.Context, key string) (string, error)
 	// PutSetting stores value under key, replacing any earlier value.
@@ -93,4 +95,43 @@ type Queries interface {
 	// DeleteOTP removes the code; it reports whether this call removed it,
 	// so that of concurrent consumers exactly one wins.
 	DeleteOTP(ctx context.Context, id string) (bool, error)
+}
+
+// Billing is the part of Queries that moves credits and records purchases.
+type Billing interface {
+	// PostLedger appends e and applies DAvailable and DHeld to the user's
+	// balances, together: the insert of the entry comes first and drives
+	// the change, so that when the user already has an entry with
+	// e.IdemKey nothing changes, and that earlier entry is returned with
+	// applied false. A change that would make a balance negative is
+	// refused with CodeInsufficientCredits and writes nothing.
+	PostLedger(ctx context.Context, e LedgerEntry) (entry LedgerEntry, applied bool, err error)
+	// LedgerEntryByKey returns the user's entry with that idempotency key
+	// (not found: "Transaction").
+	LedgerEntryByKey(ctx context.Context, userID, idemKey string) (LedgerEntry, error)
+	// Transactions lists the user's visible entries (Kind.Visible), newest
+	// first (ties broken by id), skipping offset and returning at most limit.
+	Transactions(ctx context.Context, userID string, limit, offset int) ([]LedgerEntry, error)
+	// TransactionByID returns a visible entry (not found: "Transaction").
+	TransactionByID(ctx context.Context, id string) (LedgerEntry, error)
+	// Balances returns the user's available and held credits.
+	Balances(ctx context.Context, userID string) (available, held int64, err error)
+	// Imbalances lists every user whose balances differ from the sums of
+	// the user's ledger entries; none means the books agree.
+	Imbalances(ctx context.Context) ([]Imbalance, error)
+
+	// CreatePurchase records a new purchase (a taken session id: conflict).
+	CreatePurchase(ctx context.Context, p Purchase) error
+	// PurchaseBySession returns the purchase of a Stripe Checkout Session
+	// (not found: "Purchase").
+	PurchaseBySession(ctx context.Context, sessionID string) (Purchase, error)
+	// MovePurchase sets the status of the session's purchase to `to`, only
+	// if it is one of from, and reports whether it did.
+	MovePurchase(ctx context.Context, sessionID string, from []PurchaseStatus, to PurchaseStatus, now time.Time) (Purchase, bool, error)
+	// RecordPaymentEvent stores a payment provider's event id and reports
+	// whether it is new (false: already seen, a duplicate delivery).
+	RecordPaymentEvent(ctx context.Context, id, kind string, now time.Time) (bool, error)
+	// SetStripeCustomer stores the user's Stripe customer id, only if the
+	// user has none yet; it returns the id the user has afterwards.
+	SetStripeCustomer(ctx context.Context, userID, customerID string) (string, error)
 }

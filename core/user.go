@@ -47,10 +47,12 @@ type User struct {
 	LastName     *string   `json:"last_name" jsonschema:"last name, or null when unknown"`
 	UpdatedAt    Timestamp `json:"updated_at" jsonschema:"when the account last changed (HTTP-date, GMT)"`
 
-	PasswordHash string `json:"-"` // argon2id in PHC form; "" for Google-only accounts
-	TOTPSecret   string `json:"-"` // the authenticator secret, encrypted; "" when none is enrolled
-	TOTPEnabled  bool   `json:"-"` // whether TOTPSecret is confirmed and accepted at login
-	TOTPLastStep int64  `json:"-"` // the last TOTP time step accepted, against replay
+	PasswordHash     string `json:"-"` // argon2id in PHC form; "" for Google-only accounts
+	TOTPSecret       string `json:"-"` // the authenticator secret, encrypted; "" when none is enrolled
+	TOTPEnabled      bool   `json:"-"` // whether TOTPSecret is confirmed and accepted at login
+	TOTPLastStep     int64  `json:"-"` // the last TOTP time step accepted, against replay
+	Held             int64  `json:"-"` // credits reserved for running analyses
+	StripeCustomerID string `json:"-"` // the user's Stripe customer, "" until first needed
 }
 
 // SignedIn is a user with a fresh user token, the answer of Register, Google

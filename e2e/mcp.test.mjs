@@ -4,7 +4,9 @@
 // (Streamable HTTP) and /sse (legacy HTTP+SSE); and an account's life
 // (register, activate, 2FA, profile, API key) over stdio and Streamable
 // HTTP, reading one-time codes from the development mailer's outbox
-// (<CLARA_DATA_DIR>/outbox).
+// (<CLARA_DATA_DIR>/outbox); and buying credits over both, against a fake
+// Stripe API served by this test, with a signed webhook crediting the
+// purchase through `clara serve`.
 //
 //   go build -o bin/clara ./cmd/clara && cd e2e && npm ci && npm test
 //
@@ -12,8 +14,10 @@
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { createServer as createHTTPServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -48,6 +52,11 @@ const TOOLS = {
   update_user: [false, false, true, false],
   view_api_key: [true, false, true, false],
   reset_api_key: [false, true, false, false],
+  list_transactions: [true, false, true, false],
+  view_transaction: [true, false, true, false],
+  credit_rate: [true, false, true, false],
+  buy_credits: [false, false, false, true],
+  billing_portal: [false, false, false, true],
   health: [true, false, true, false],
   version: [true, false, true, false],
 };
@@ -67,14 +76,19 @@ async function tempDir() {
 
 /**
  * The environment of a spawned clara: nothing from this process but PATH
- * and HOME. The per-caller rate limit is raised for the test's bursts.
+ * and HOME. The per-caller rate limit is raised for the test's bursts, and
+ * billing talks to the fake Stripe API (started before every test).
  */
 function claraEnv(dataDir, extra = {}) {
+  assert.ok(stripe, 'the fake Stripe API is running');
   return {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? dataDir,
     CLARA_DATA_DIR: dataDir,
     CLARA_RATE_LIMIT: '1000',
+    CLARA_STRIPE_SECRET_KEY: STRIPE_KEY,
+    CLARA_STRIPE_WEBHOOK_SECRET: STRIPE_WEBHOOK_SECRET,
+    CLARA_STRIPE_API_URL: stripe.url,
     ...extra,
   };
 }
@@ -384,6 +398,169 @@ function httpDriver(base) {
   };
 }
 
+// ---- Billing -----------------------------------------------------------
+
+// The Stripe keys clara is started with.
+const STRIPE_KEY = 'sk_test_e2e';
+const STRIPE_WEBHOOK_SECRET = 'whsec_e2e';
+
+/** The fake Stripe API of this run: { url, requests, close }. */
+let stripe;
+
+/** A random id of n alphanumeric characters, as Stripe's ids look. */
+function stripeID(n) {
+  const abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  return Array.from(randomBytes(n), (b) => abc[b % abc.length]).join('');
+}
+
+/**
+ * Starts a fake of the three Stripe API calls clara makes, on 127.0.0.1:
+ * checkout sessions, customers and billing portal sessions. It records
+ * each request's path and form fields; a wrong secret key gets Stripe's 401.
+ */
+async function startFakeStripe() {
+  const requests = [];
+  const reply = (res, status, body) => {
+    res.writeHead(status, { 'Content-Type': 'application/json', 'Request-Id': `req_${stripeID(14)}` });
+    res.end(JSON.stringify(body));
+  };
+  const srv = createHTTPServer(async (req, res) => {
+    let raw = '';
+    for await (const chunk of req) raw += chunk;
+    const form = Object.fromEntries(new URLSearchParams(raw));
+    const path = new URL(req.url, 'http://stripe').pathname;
+    requests.push({ method: req.method, path, form });
+    if (req.headers.authorization !== `Bearer ${STRIPE_KEY}`) {
+      return reply(res, 401, { error: { type: 'invalid_request_error', message: 'Invalid API Key provided.' } });
+    }
+    const created = Math.floor(Date.now() / 1000);
+    if (req.method === 'POST' && path === '/v1/checkout/sessions') {
+      const id = `cs_test_${stripeID(58)}`;
+      return reply(res, 200, {
+        id, object: 'checkout.session', mode: 'payment', status: 'open', payment_status: 'unpaid', created,
+        url: `https://checkout.stripe.com/c/pay/${id}#${stripeID(24)}`,
+      });
+    }
+    if (req.method === 'POST' && path === '/v1/customers') {
+      return reply(res, 200, { id: `cus_${stripeID(14)}`, object: 'customer', email: form.email ?? null, created });
+    }
+    if (req.method === 'POST' && path === '/v1/billing_portal/sessions') {
+      return reply(res, 200, {
+        id: `bps_${stripeID(24)}`, object: 'billing_portal.session', customer: form.customer, created,
+        url: `https://billing.stripe.com/p/session/test_${stripeID(40)}`,
+      });
+    }
+    return reply(res, 404, { error: { type: 'invalid_request_error', message: `Unrecognized request URL (${req.method}: ${path}).` } });
+  });
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${srv.address().port}`,
+    requests,
+    close: () => new Promise((r) => {
+      srv.closeAllConnections();
+      srv.close(r);
+    }),
+  };
+}
+
+/**
+ * A webhook delivery as Stripe signs it: the body, and the
+ * Stripe-Signature header (HMAC-SHA256 of "<t>.<body>" with the endpoint's
+ * secret).
+ */
+function signedEvent(type, session, secret = STRIPE_WEBHOOK_SECRET) {
+  const t = Math.floor(Date.now() / 1000);
+  const body = JSON.stringify({
+    id: `evt_${stripeID(24)}`, object: 'event', api_version: '2023-10-16', created: t, type, livemode: false,
+    pending_webhooks: 1, request: { id: null, idempotency_key: null },
+    data: { object: { id: session, object: 'checkout.session', mode: 'payment', status: 'complete', payment_status: 'paid', customer: null } },
+  });
+  const v1 = createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
+  return { body, signature: `t=${t},v1=${v1}` };
+}
+
+/** Posts a webhook delivery to clara serve at base; returns [status, body]. */
+async function deliver(base, { body, signature }) {
+  const res = await fetch(`${base}/api/v1/stripe/webhook`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json; charset=utf-8', 'Stripe-Signature': signature },
+    body,
+  });
+  return [res.status, await res.json()];
+}
+
+const CHECKOUT_URL = /^https:\/\/checkout\.stripe\.com\/c\/pay\/(cs_test_[A-Za-z0-9]+)#/;
+
+/**
+ * Buys credits over a transport driver d (see accountFlow): a new active
+ * user prices credits, has no transactions, and opens a checkout at the
+ * fake; then, when webhook is given, it posts Stripe's signed report of
+ * the payment and sees the CREDIT.
+ */
+async function billingFlow(label, d, outbox, webhook) {
+  const email = `grace.${label}@example.com`;
+  const anon = await d.open();
+  const open = [anon];
+  try {
+    const reg = ok(await anon.call('register', { first_name: 'Grace', last_name: 'Hopper', email, password: PASSWORD }), 'register');
+    ok(await anon.call('activate_account', { email, code: await latestCode(outbox, email) }), 'activate_account');
+    let me = anon;
+    if (!d.binds) {
+      me = await d.open(reg.token);
+      open.push(me);
+    }
+
+    assert.deepEqual(ok(await me.call('credit_rate'), 'credit_rate'), {
+      items: [{ currency: 'usd', lower_limit: 5, rate: 100, upper_limit: 10000 }],
+    });
+    assert.deepEqual(ok(await me.call('list_transactions'), 'list_transactions'), { items: [] });
+    failed(await me.call('buy_credits', { amount: 4 }), 'No credits rate found for the given amount.', /credit_rate/, 'buy below the tiers');
+
+    const bought = ok(await me.call('buy_credits', { amount: 5, return_path: '/billing' }), 'buy_credits');
+    const session = CHECKOUT_URL.exec(bought.url)?.[1];
+    assert.ok(session, `checkout url ${bought.url}`);
+    assert.deepEqual({ ...bought, url: undefined }, { return_path: '/billing', url: undefined, value_in_credits: 500, value_in_fiat: 5 });
+    const sent = stripe.requests.findLast((r) => r.path === '/v1/checkout/sessions');
+    assert.equal(sent.form['line_items[0][price_data][unit_amount]'], '500');
+    assert.equal(sent.form['metadata[user_id]'], reg.id);
+    assert.equal(sent.form.client_reference_id, reg.id);
+    assert.match(sent.form.success_url, /\/billing\?checkout=success&session_id=\{CHECKOUT_SESSION_ID\}$/);
+
+    assert.match(ok(await me.call('billing_portal'), 'billing_portal').url, /^https:\/\/billing\.stripe\.com\/p\/session\/test_/);
+    assert.deepEqual(ok(await me.call('list_transactions'), 'list_transactions after checkout').items, [], 'credited before payment');
+
+    if (webhook) {
+      const [badStatus] = await deliver(webhook, signedEvent('checkout.session.completed', session, 'whsec_forged'));
+      assert.equal(badStatus, 400, 'a forged signature is refused');
+      const paid = signedEvent('checkout.session.completed', session);
+      for (let i = 0; i < 2; i++) {
+        // Stripe may deliver an event twice: it credits once.
+        assert.deepEqual(await deliver(webhook, paid), [200, { data: null, message: 'Webhook processed successfully.', status: 'success' }]);
+      }
+      const { items } = ok(await me.call('list_transactions', { limit: 5 }), 'list_transactions after payment');
+      assert.equal(items.length, 1, `one transaction: ${JSON.stringify(items)}`);
+      const [tx] = items;
+      assert.deepEqual(
+        { type: tx.type, value_in_credits: tx.value_in_credits, value_in_fiat: tx.value_in_fiat, description: tx.description, user_id: tx.user_id },
+        { type: 'CREDIT', value_in_credits: 500, value_in_fiat: 5, description: 'Purchased 500 credits for $5.00.', user_id: reg.id },
+      );
+      assert.deepEqual(ok(await me.call('view_transaction', { transaction_id: tx.id }), 'view_transaction'), tx);
+      assert.equal(ok(await me.call('view_user'), 'view_user').credits, 500);
+    }
+    console.log(`${label}: billing ok (credit_rate, buy_credits → ${bought.url.slice(0, 40)}…, billing_portal${webhook ? ', signed webhook credited 500' : ''})`);
+  } finally {
+    for (const s of open) await s.close().catch(() => {});
+  }
+}
+
+before(async () => {
+  stripe = await startFakeStripe();
+});
+
+after(async () => {
+  await stripe?.close();
+});
+
 before(() => {
   assert.ok(existsSync(BIN), `no clara binary at ${BIN}: run go build -o bin/clara ./cmd/clara, or set CLARA_BIN`);
 });
@@ -417,6 +594,19 @@ test('stdio: clara mcp', async () => {
       err.message += `\n--- clara mcp stderr ---\n${stderr}`;
       throw err;
     }
+  } finally {
+    await cleanup();
+  }
+});
+
+test('stdio: buying credits over clara mcp', async () => {
+  const { dir, cleanup } = await tempDir();
+  const logs = [];
+  try {
+    await billingFlow('stdio', stdioDriver(dir, logs), join(dir, 'outbox'));
+  } catch (err) {
+    err.message += `\n--- clara mcp stderr ---\n${logs.join('')}`;
+    throw err;
   } finally {
     await cleanup();
   }
@@ -492,6 +682,11 @@ describe('clara serve', () => {
   test(
     'http: account flow over Streamable HTTP',
     withStderr(() => accountFlow('http', httpDriver(base), join(dataDir.dir, 'outbox'))),
+  );
+
+  test(
+    'http: buying credits over Streamable HTTP, credited by a signed webhook',
+    withStderr(() => billingFlow('http', httpDriver(base), join(dataDir.dir, 'outbox'), base)),
   );
 
   test('sse: HTTP+SSE at /sse', withStderr(() => probe('sse', new SSEClientTransport(new URL(`${base}/sse`)))));

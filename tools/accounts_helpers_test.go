@@ -18,14 +18,18 @@ import (
 
 	"github.com/clara-backend/clara/auth"
 	"github.com/clara-backend/clara/auth/googleid/googletest"
+	"github.com/clara-backend/clara/billing"
+	"github.com/clara-backend/clara/billing/stripetest"
 	"github.com/clara-backend/clara/core"
 	"github.com/clara-backend/clara/mail"
 )
 
-// The public API key and secret of the account tests' services.
+// The public API key and secret of the account tests' services, and the
+// app that checkout and portal pages return to.
 const (
 	testPublicKey = "clara_pub_test_0123456789abcdef"
 	testSecret    = "test-secret-0123456789abcdef-0123456789"
+	testAppURL    = "https://app.example.com"
 )
 
 // accountsEnv is a real core with a development mailer, and what the
@@ -35,16 +39,31 @@ type accountsEnv struct {
 	outbox string
 	logger *slog.Logger
 	google *googletest.Issuer // signs the ID tokens the core accepts
+	stripe *stripetest.Server // the fake Stripe API, when billing is on
 }
 
 // newAccountsEnv returns a core over a fresh SQLite store that mails codes
-// to an outbox folder and accepts the Google ID tokens of e.google.
+// to an outbox folder and accepts the Google ID tokens of e.google; billing
+// is off.
 func newAccountsEnv(t *testing.T) *accountsEnv {
+	t.Helper()
+	return newEnv(t, false)
+}
+
+// newBillingEnv is newAccountsEnv with billing on: the real Stripe adapter
+// (stripe-go) against a stripetest fake at e.stripe.
+func newBillingEnv(t *testing.T) *accountsEnv {
+	t.Helper()
+	return newEnv(t, true)
+}
+
+// newEnv builds an accounts env, with billing or without.
+func newEnv(t *testing.T, withBilling bool) *accountsEnv {
 	t.Helper()
 	logger, _ := testLogger(t)
 	outbox := filepath.Join(t.TempDir(), "outbox")
 	google := googletest.New(t)
-	svc := core.New(core.Deps{
+	deps := core.Deps{
 		Store:        newStore(t),
 		Version:      testVersion,
 		Secret:       testSecret,
@@ -52,8 +71,21 @@ func newAccountsEnv(t *testing.T) *accountsEnv {
 		Passwords:    auth.NewPasswords(auth.FastPasswordParams),
 		Mailer:       mail.NewDev(outbox, logger),
 		Google:       google.Verifier(googletest.ClientID),
-	})
-	return &accountsEnv{svc: svc, outbox: outbox, logger: logger, google: google}
+		AppURL:       testAppURL,
+	}
+	var fake *stripetest.Server
+	if withBilling {
+		fake = stripetest.NewServer(t)
+		p, err := billing.NewStripe(billing.Config{
+			SecretKey: stripetest.TestKey, WebhookSecret: stripetest.TestWebhookSecret,
+			APIURL: fake.URL(), HTTPClient: fake.Client(), MaxNetworkRetries: -1,
+		})
+		if err != nil {
+			t.Fatalf("billing.NewStripe: %v", err)
+		}
+		deps.Payments = p
+	}
+	return &accountsEnv{svc: core.New(deps), outbox: outbox, logger: logger, google: google, stripe: fake}
 }
 
 // server returns a new MCP server over the env's core, as the command line

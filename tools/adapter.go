@@ -103,8 +103,9 @@ func adapt[In, Out any](rt *toolEnv, name string, access Access, h Handler[In, O
 // failure renders a handler's error: a server fault (internal code, or an
 // error that is no *core.Error) becomes a protocol error with a generic
 // message and a log line; any other core error becomes an isError result
-// with the REST message and, on the next lines, the invalid fields and
-// guidance for the model (guidance.go).
+// with the REST message and, on the next lines, the invalid fields, the
+// core's own wording of an unavailable service, and guidance for the model
+// (guidance.go).
 func failure(ctx context.Context, rt *toolEnv, name string, access Access, err error) (*mcp.CallToolResult, error) {
 	e := core.ErrorOf(err)
 	if e.Code == core.CodeInternal {

@@ -43,6 +43,7 @@ const contractTable = `
 var served = []string{
 	"register", "google_sign_in", "login", "logout", "change_password", "send_otp", "activate_account",
 	"enable_2fa", "disable_2fa", "view_user", "update_user", "view_api_key", "reset_api_key",
+	"list_transactions", "view_transaction", "credit_rate", "buy_credits", "billing_portal",
 	"health", "version",
 }
 

@@ -13,9 +13,11 @@ import (
 
 // typeSchemas are the schemas of core types that marshal as something other
 // than their Go shape: a core.Timestamp is a struct that travels as an
-// HTTP-date string.
+// HTTP-date string, and core.Cents, an integer of cents, travels as a
+// number of dollars (5.0, 5.25).
 var typeSchemas = map[reflect.Type]*jsonschema.Schema{
 	reflect.TypeFor[core.Timestamp](): {Type: "string"},
+	reflect.TypeFor[core.Cents]():     {Type: "number"},
 }
 
 // withOutputSchema is mcp.WithOutputSchema[Out] knowing typeSchemas: the
@@ -24,6 +26,12 @@ func withOutputSchema[Out any]() mcp.ToolOption {
 	schema, err := jsonschema.For[Out](&jsonschema.ForOptions{IgnoreInvalidTypes: true, TypeSchemas: typeSchemas})
 	if err != nil {
 		panic(fmt.Sprintf("tools: output schema: %v", err))
+	}
+	if _, ok := any(*new(Out)).(list); ok {
+		// ListOf never sends null items: a plain array, not ["null", "array"].
+		if items := schema.Properties["items"]; items != nil {
+			items.Type, items.Types = "array", nil
+		}
 	}
 	raw, err := json.Marshal(schema)
 	if err != nil {

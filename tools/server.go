@@ -50,6 +50,9 @@ Each tool is one capability of Clara's backend, the twin of one REST route.
 - New account: register, then activate_account with the 6-digit code
   emailed to the user (ask the user for it). Codes for send_otp types
   ACTIVATION, CHANGE_PASSWORD and TWO_FACTOR_AUTH arrive by email too.
+- Credits: credit_rate shows their price; buy_credits costs the user real
+  money and returns a Stripe Checkout url for the user to pay at; the
+  credits arrive once Stripe reports the payment (see list_transactions).
 - Tool annotations say which tools only read, which destroy data, which are
   idempotent and which reach outside Clara (payments, mail, the web). Account
   and read-only tools are free.
@@ -96,6 +99,7 @@ func NewServer(svc *core.Service, opts Options) *server.MCPServer {
 // where their REST twins take the public key.
 func Catalogue(svc *core.Service, opts Options) []Definition {
 	a := accounts{svc: svc, publicKey: opts.PublicAPIKey}
+	l, b := ledger{svc: svc}, shop{svc: svc}
 	return []Definition{
 		a.registerTool(),
 		a.googleSignInTool(),
@@ -110,6 +114,11 @@ func Catalogue(svc *core.Service, opts Options) []Definition {
 		a.updateUserTool(),
 		a.viewAPIKeyTool(),
 		a.resetAPIKeyTool(),
+		l.listTransactionsTool(),
+		l.viewTransactionTool(),
+		b.creditRateTool(),
+		b.buyCreditsTool(),
+		b.billingPortalTool(),
 		healthTool(svc),
 		versionTool(svc),
 	}

@@ -100,6 +100,12 @@ type List[T any] struct {
 	Items []T `json:"items" jsonschema:"the results, in order"`
 }
 
+// list is implemented by every List, whose output schema says its items
+// are never null.
+type list interface{ isList() }
+
+func (List[T]) isList() {}
+
 // ListOf returns items wrapped in a List; a nil slice becomes an empty list,
 // so the output is never {"items": null}.
 func ListOf[T any](items []T) List[T] {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/clara-backend/clara/auth/googleid"
+	"github.com/clara-backend/clara/billing"
 	"github.com/clara-backend/clara/config"
 	"github.com/clara-backend/clara/core"
 	"github.com/clara-backend/clara/mail"
@@ -74,6 +75,11 @@ func open(ctx context.Context, loader *config.Loader, env *environment) (*app, e
 		db.Close()
 		return nil, err
 	}
+	payments, err := newPayments(cfg)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
 	svc := core.New(core.Deps{
 		Store:        db,
 		Version:      version,
@@ -83,6 +89,10 @@ func open(ctx context.Context, loader *config.Loader, env *environment) (*app, e
 		Mailer:       mailer,
 		Limiter:      ratelimit.New(nil),
 		Google:       newGoogle(ctx, cfg),
+		Logger:       log,
+		Payments:     payments,
+		Tiers:        cfg.CreditTiers,
+		AppURL:       cfg.AppURL,
 	})
 	return &app{cfg: cfg, log: log, db: db, svc: svc}, nil
 }
@@ -116,6 +126,20 @@ func newMailer(cfg config.Config, log *slog.Logger) (core.Mailer, error) {
 		return nil, fmt.Errorf("CLARA_SMTP_*: %w", err)
 	}
 	return m, nil
+}
+
+// newPayments returns Stripe, or nil (billing off) when no key is set.
+func newPayments(cfg config.Config) (core.Payments, error) {
+	if cfg.StripeSecretKey == "" {
+		return nil, nil
+	}
+	s, err := billing.NewStripe(billing.Config{
+		SecretKey: cfg.StripeSecretKey, WebhookSecret: cfg.StripeWebhookSecret, APIURL: cfg.StripeAPIURL,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("CLARA_STRIPE_*: %w", err)
+	}
+	return s, nil
 }
 
 // newGoogle returns the Google ID-token verifier, or nil (Google sign-in

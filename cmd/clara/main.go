@@ -4,6 +4,7 @@
 //	clara serve              REST at /api/v1, MCP at /mcp and /sse, metrics at /metrics
 //	clara mcp                MCP over stdio, for Claude Desktop and other hosts
 //	clara migrate up|status  apply or list database migrations
+//	clara credits grant|reconcile  grant credits; check balances against the ledger
 //	clara version            print the release
 package main
 
@@ -40,6 +41,7 @@ func commands() []command {
 		{"serve", "[flags]", "serve the REST API, MCP over HTTP (Streamable HTTP and SSE) and metrics", runServe},
 		{"mcp", "[flags]", "serve MCP over stdio (stdout carries only JSON-RPC; logs go to stderr)", runMCP},
 		{"migrate", "up|status [flags]", "apply pending database migrations, or list them", runMigrate},
+		{"credits", "grant|reconcile", "grant credits to a user, or check every balance against the ledger", runCredits},
 		{"version", "", "print Clara's release", runVersion},
 	}
 }

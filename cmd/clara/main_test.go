@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/clara-backend/clara/core"
 	"github.com/clara-backend/clara/internal/logbuf"
 	"github.com/clara-backend/clara/store/pgtest"
 )
@@ -238,5 +239,53 @@ func waitFor(t *testing.T, cond func() bool) {
 			t.Fatal("timed out waiting")
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestCreditsGrantAndReconcile(t *testing.T) {
+	env, _, errOut := testEnv(t, nil)
+	dataDir, _ := env.lookupEnv("CLARA_DATA_DIR")
+	registerUser(t, dataDir, "ada@example.com")
+
+	grant := []string{"credits", "grant", "--email", "Ada@Example.com", "--credits", "250", "--reason", "Welcome credits.", "--key", "welcome-ada"}
+	for i, want := range []string{"granted 250 credits to ada@example.com", "already granted with this key, nothing added"} {
+		env, out, errOut := testEnv(t, nil, "CLARA_DATA_DIR", dataDir)
+		if code := run(t.Context(), grant, env); code != 0 || !strings.Contains(out.String(), want) {
+			t.Fatalf("grant %d: exit %d, out %q, err %q", i+1, code, out, errOut)
+		}
+	}
+	env, out, errOut := testEnv(t, nil, "CLARA_DATA_DIR", dataDir)
+	if code := run(t.Context(), []string{"credits", "reconcile"}, env); code != 0 || !strings.Contains(out.String(), "the books agree") {
+		t.Fatalf("reconcile: exit %d, out %q, err %q", code, out, errOut)
+	}
+	env, _, errOut = testEnv(t, nil, "CLARA_DATA_DIR", dataDir)
+	code := run(t.Context(), []string{"credits", "grant", "--email", "nobody@example.com", "--credits", "5", "--reason", "x"}, env)
+	if code != 1 || !strings.Contains(errOut.String(), "User with the given identifier does not exist.") {
+		t.Fatalf("unknown email: exit %d, %q", code, errOut)
+	}
+	env, _, errOut = testEnv(t, nil, "CLARA_DATA_DIR", dataDir)
+	code = run(t.Context(), []string{"credits", "grant", "--email", "ada@example.com", "--credits", "0", "--reason", "x"}, env)
+	if code != 1 || !strings.Contains(errOut.String(), "--credits must be a whole number above 0") {
+		t.Fatalf("zero credits: exit %d, %q", code, errOut)
+	}
+}
+
+// registerUser signs up a user on the embedded store in dataDir, through
+// the same wiring as the commands.
+func registerUser(t *testing.T, dataDir, email string) {
+	t.Helper()
+	env, _, errOut := testEnv(t, nil, "CLARA_DATA_DIR", dataDir)
+	fs, loader := configFlagSet("test", "", "", env)
+	if err := parse(fs, nil); err != nil {
+		t.Fatal(err)
+	}
+	a, err := open(t.Context(), loader, env)
+	if err != nil {
+		t.Fatalf("open: %v: %s", err, errOut)
+	}
+	defer a.db.Close()
+	ctx := core.WithCredentials(t.Context(), core.Credentials{Authorization: a.cfg.PublicAPIKey, Transport: core.TransportInProcess})
+	if _, err := a.svc.Register(ctx, core.RegisterInput{FirstName: "Ada", LastName: "Lovelace", Email: email, Password: "analytical-engine-1843"}); err != nil {
+		t.Fatalf("register: %v", err)
 	}
 }

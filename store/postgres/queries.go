@@ -74,18 +74,47 @@ func (q queries) atomically(ctx context.Context, fn func(q queries) error) error
 	return inTx(ctx, q.pool, fn)
 }
 
+// savepoint runs fn under a savepoint when q is bound to a transaction, so
+// that a statement of fn that fails (which would abort the whole
+// transaction) undoes only what fn did and leaves the transaction usable. On
+// the pool fn runs as it is: each of its statements is atomic by itself.
+func (q queries) savepoint(ctx context.Context, fn func() error) error {
+	if q.pool != nil {
+		return fn()
+	}
+	if _, err := q.conn.Exec(ctx, `SAVEPOINT clara_step`); err != nil {
+		return fmt.Errorf("savepoint: %w", err)
+	}
+	if err := fn(); err != nil {
+		ctx := context.WithoutCancel(ctx) // undo even when ctx ended fn
+		if _, rbErr := q.conn.Exec(ctx, `ROLLBACK TO SAVEPOINT clara_step`); rbErr != nil {
+			return errors.Join(err, fmt.Errorf("roll back to savepoint: %w", rbErr))
+		}
+		if _, relErr := q.conn.Exec(ctx, `RELEASE SAVEPOINT clara_step`); relErr != nil {
+			return errors.Join(err, fmt.Errorf("release savepoint: %w", relErr))
+		}
+		return err
+	}
+	if _, err := q.conn.Exec(ctx, `RELEASE SAVEPOINT clara_step`); err != nil {
+		return fmt.Errorf("release savepoint: %w", err)
+	}
+	return nil
+}
+
 // The SQLSTATEs and constraint names that wrap translates.
 const (
 	codeUniqueViolation     = "23505"
 	codeForeignKeyViolation = "23503"
 	codeCheckViolation      = "23514"
 	creditsConstraint       = "users_credits_nonnegative"
+	heldConstraint          = "users_held_nonnegative"
 )
 
 // wrap adds what to err and translates the constraint violations the core
 // knows: a duplicate unique value is core.CodeConflict, a missing referenced
 // user core.CodeNotFound ("User"), and a negative balance
-// core.CodeInsufficientCredits. The cause stays in the chain.
+// core.CodeInsufficientCredits (available or held). The cause stays in the
+// chain.
 func wrap(err error, format string, args ...any) error {
 	return mapErr(fmt.Errorf(format+": %w", append(args, err)...))
 }
@@ -102,7 +131,8 @@ func mapErr(err error) error {
 		e = core.ErrConflict()
 	case pgErr.Code == codeForeignKeyViolation:
 		e = core.ErrNotFound("User")
-	case pgErr.Code == codeCheckViolation && pgErr.ConstraintName == creditsConstraint:
+	case pgErr.Code == codeCheckViolation &&
+		(pgErr.ConstraintName == creditsConstraint || pgErr.ConstraintName == heldConstraint):
 		e = core.ErrInsufficientCredits()
 	default:
 		return err

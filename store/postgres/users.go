@@ -11,7 +11,8 @@ import (
 
 // userColumns are the columns scanUser reads, in its order.
 const userColumns = `id, email, first_name, last_name, password_hash, is_active, is_2fa_enabled,
-	is_dark_mode, credits, totp_secret, totp_enabled, totp_last_step, created_at, updated_at`
+	is_dark_mode, credits, totp_secret, totp_enabled, totp_last_step, created_at, updated_at,
+	held, stripe_customer_id`
 
 // scanUser reads one row of userColumns.
 func scanUser(row pgx.Row) (core.User, error) {
@@ -22,7 +23,7 @@ func scanUser(row pgx.Row) (core.User, error) {
 	)
 	err := row.Scan(&u.ID, &u.Email, &u.FirstName, &u.LastName, &u.PasswordHash, &u.IsActive,
 		&u.Is2FAEnabled, &u.IsDarkMode, &credits, &u.TOTPSecret, &u.TOTPEnabled, &totpLastStep,
-		&created, &updated)
+		&created, &updated, &u.Held, &u.StripeCustomerID)
 	if err != nil {
 		return core.User{}, err
 	}
@@ -34,18 +35,20 @@ func scanUser(row pgx.Row) (core.User, error) {
 }
 
 // CreateUser stores u and its API key (id apiKeyID, made at u.CreatedAt)
-// together. A taken email is core.CodeConflict; negative credits are
-// core.CodeInsufficientCredits.
+// together. A taken email is core.CodeConflict; negative credits or held
+// credits are core.CodeInsufficientCredits. Credits and Held are stored as
+// given: a user created with a balance has no ledger entries to account for
+// it, so the core creates users with none.
 func (q queries) CreateUser(ctx context.Context, u core.User, apiKeyID string) error {
 	return q.atomically(ctx, func(q queries) error {
 		_, err := q.conn.Exec(ctx, `
 			INSERT INTO users (id, email, first_name, last_name, password_hash, is_active,
 				is_2fa_enabled, is_dark_mode, credits, totp_secret, totp_enabled, totp_last_step,
-				created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+				created_at, updated_at, held, stripe_customer_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
 			u.ID, u.Email, u.FirstName, u.LastName, u.PasswordHash, u.IsActive,
 			u.Is2FAEnabled, u.IsDarkMode, int64(u.Credits), u.TOTPSecret, u.TOTPEnabled, u.TOTPLastStep,
-			u.CreatedAt.Time(), u.UpdatedAt.Time())
+			u.CreatedAt.Time(), u.UpdatedAt.Time(), u.Held, u.StripeCustomerID)
 		if err != nil {
 			return wrap(err, "create user %s", u.ID)
 		}

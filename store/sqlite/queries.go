@@ -78,14 +78,45 @@ func (q queries) atomically(ctx context.Context, fn func(q queries) error) error
 	return inTx(ctx, q.root, fn)
 }
 
-// creditsConstraint names the CHECK that keeps a balance from going
-// negative; SQLite puts the name in its error message.
-const creditsConstraint = "users_credits_nonnegative"
+// undoable runs fn so that nothing it wrote remains when it fails: in a
+// transaction of its own, or, when q is bound to one already, under a
+// savepoint that a failure rolls back, leaving the enclosing transaction
+// as it was and usable.
+func (q queries) undoable(ctx context.Context, fn func(q queries) error) error {
+	if q.root != nil {
+		return inTx(ctx, q.root, fn)
+	}
+	if _, err := q.conn.ExecContext(ctx, `SAVEPOINT clara_step`); err != nil {
+		return fmt.Errorf("savepoint: %w", err)
+	}
+	if err := fn(q); err != nil {
+		ctx := context.WithoutCancel(ctx) // undo even when ctx ended fn
+		if _, rbErr := q.conn.ExecContext(ctx, `ROLLBACK TO SAVEPOINT clara_step`); rbErr != nil {
+			return errors.Join(err, fmt.Errorf("roll back to savepoint: %w", rbErr))
+		}
+		if _, relErr := q.conn.ExecContext(ctx, `RELEASE SAVEPOINT clara_step`); relErr != nil {
+			return errors.Join(err, fmt.Errorf("release savepoint: %w", relErr))
+		}
+		return err
+	}
+	if _, err := q.conn.ExecContext(ctx, `RELEASE SAVEPOINT clara_step`); err != nil {
+		return fmt.Errorf("release savepoint: %w", err)
+	}
+	return nil
+}
+
+// The CHECKs that keep balances from going negative; SQLite puts the name
+// in its error message.
+const (
+	creditsConstraint = "users_credits_nonnegative"
+	heldConstraint    = "users_held_nonnegative"
+)
 
 // wrap adds context to err and translates the constraint violations the
 // core knows: a duplicate unique value is core.CodeConflict, a missing
 // referenced user core.CodeNotFound ("User"), and a negative balance
-// core.CodeInsufficientCredits. The cause stays in the chain.
+// (available or held) core.CodeInsufficientCredits. The cause stays in the
+// chain.
 func wrap(err error, format string, args ...any) error {
 	return mapErr(fmt.Errorf(format+": %w", append(args, err)...))
 }
@@ -103,7 +134,7 @@ func mapErr(err error) error {
 	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
 		e = core.ErrNotFound("User")
 	case sqlite3.SQLITE_CONSTRAINT_CHECK:
-		if !strings.Contains(sqErr.Error(), creditsConstraint) {
+		if msg := sqErr.Error(); !strings.Contains(msg, creditsConstraint) && !strings.Contains(msg, heldConstraint) {
 			return err
 		}
 		e = core.ErrInsufficientCredits()

@@ -44,6 +44,9 @@ func newUser() core.User {
 		TOTPLastStep: 58_000_000,
 		CreatedAt:    core.Timestamp(t0),
 		UpdatedAt:    core.Timestamp(t0.Add(time.Minute + 1500*time.Nanosecond)),
+
+		Held:             25,
+		StripeCustomerID: "cus_" + strings.TrimPrefix(id, core.PrefixUser)[:14],
 	}
 }
 

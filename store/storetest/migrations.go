@@ -22,6 +22,9 @@ func testMigrationsUpDownUp(t *testing.T, db store.DB) {
 		if _, err := db.UserByID(ctx, "user_x"); err == nil || core.ErrorCode(err) == core.CodeNotFound {
 			t.Fatalf("round %d: UserByID after MigrateDownAll = %v, want a failure (no table)", round, err)
 		}
+		if _, err := db.PurchaseBySession(ctx, "cs_x"); err == nil || core.ErrorCode(err) == core.CodeNotFound {
+			t.Fatalf("round %d: PurchaseBySession after MigrateDownAll = %v, want a failure (no table)", round, err)
+		}
 		if err := db.Migrate(ctx); err != nil {
 			t.Fatalf("round %d: Migrate: %v", round, err)
 		}
@@ -32,6 +35,12 @@ func testMigrationsUpDownUp(t *testing.T, db store.DB) {
 		u := createUser(t, db)
 		createSession(t, db, u.ID, t0)
 		putOTP(t, db, u.ID, core.OTPActivation, t0)
+		// Billing rows left for the next round's MigrateDownAll to drop.
+		postApplied(t, db, entry(u.ID, core.LedgerGrant, 10, 0, "grant"))
+		createPurchase(t, db, u.ID)
+		if _, err := db.RecordPaymentEvent(ctx, "evt_1", "kind", t0); err != nil {
+			t.Fatalf("round %d: RecordPaymentEvent: %v", round, err)
+		}
 	}
 }
 

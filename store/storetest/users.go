@@ -19,7 +19,7 @@ func testUsersRoundTrip(t *testing.T, db store.DB) {
 	bare := newUser()
 	bare.LastName, bare.PasswordHash, bare.TOTPSecret = nil, "", ""
 	bare.IsActive, bare.Is2FAEnabled, bare.IsDarkMode, bare.TOTPEnabled = false, false, true, false
-	bare.Credits, bare.TOTPLastStep = 0, 0
+	bare.Credits, bare.TOTPLastStep, bare.Held, bare.StripeCustomerID = 0, 0, 0, ""
 	bare.CreatedAt, bare.UpdatedAt = core.Timestamp(t0.UTC()), core.Timestamp(t0.UTC())
 	empty := newUser()
 	empty.LastName = ptr("") // an empty last name is not a missing one
@@ -97,7 +97,7 @@ func testUsersDuplicateAPIKey(t *testing.T, db store.DB) {
 	requireCode(t, "UserByID(second)", err, core.CodeNotFound, "User")
 }
 
-// testUsersNegativeCredits checks that the balance cannot go below zero:
+// testUsersNegativeCredits checks that the balances cannot go below zero:
 // the store answers core.CodeInsufficientCredits and writes nothing.
 func testUsersNegativeCredits(t *testing.T, db store.DB) {
 	ctx := t.Context()
@@ -106,6 +106,12 @@ func testUsersNegativeCredits(t *testing.T, db store.DB) {
 	requireCode(t, "CreateUser with credits -1", db.CreateUser(ctx, u, core.NewID(core.PrefixAPIKey)),
 		core.CodeInsufficientCredits)
 	_, err := db.UserByID(ctx, u.ID)
+	requireCode(t, "UserByID", err, core.CodeNotFound, "User")
+	u = newUser()
+	u.Held = -1
+	requireCode(t, "CreateUser with held -1", db.CreateUser(ctx, u, core.NewID(core.PrefixAPIKey)),
+		core.CodeInsufficientCredits)
+	_, err = db.UserByID(ctx, u.ID)
 	requireCode(t, "UserByID", err, core.CodeNotFound, "User")
 }
 

@@ -1,0 +1,75 @@
+package tools
+
+import (
+	"context"
+
+	"github.com/clara-backend/clara/core"
+)
+
+// shop builds the tools that price and sell credits through Stripe.
+type shop struct {
+	svc *core.Service
+}
+
+// guideNoRate is the guidance after an amount outside every tier.
+const guideNoRate = "Call credit_rate for the amounts on sale: amount must be whole US dollars within a tier's " +
+	"lower_limit and upper_limit."
+
+// creditRateTool is the twin of GET /stripe/rate.
+func (b shop) creditRateTool() Tool[NoInput, List[core.Tier]] {
+	return Tool[NoInput, List[core.Tier]]{
+		Name:  "credit_rate",
+		Title: "Show the price of credits",
+		Description: "Returns the price list of credits as tiers: a purchase of whole US dollars from lower_limit to " +
+			"upper_limit (inclusive) buys rate credits per dollar. Amounts outside every tier cannot be bought. " +
+			"Use it before buy_credits, or to tell the user what credits cost. Free, changes nothing.",
+		Hints:  Annotate(ReadOnly(true), Destructive(false), Idempotent(true), OpenWorld(false)),
+		Access: AccessUser,
+		Handle: func(ctx context.Context, _ NoInput) (List[core.Tier], error) {
+			tiers, err := b.svc.CreditRates(ctx)
+			return ListOf(tiers), err
+		},
+	}
+}
+
+// buyCreditsIn is the input of buy_credits.
+type buyCreditsIn struct {
+	Amount     int64  `json:"amount" jsonschema:"the price to pay, in whole US dollars, within a tier of credit_rate"`
+	ReturnPath string `json:"return_path,omitempty" jsonschema:"a path of the Clara app (such as /billing) that the checkout page returns to; omit it for the app's home"`
+}
+
+// buyCreditsTool is the twin of POST /stripe/buy.
+func (b shop) buyCreditsTool() Tool[buyCreditsIn, core.BuyResult] {
+	return Tool[buyCreditsIn, core.BuyResult]{
+		Name:  "buy_credits",
+		Title: "Buy credits",
+		Description: "Opens a Stripe Checkout page where the user buys credits for amount whole US dollars, at the " +
+			"rate of credit_rate, and returns its url with the credits and price. This costs the user real money: " +
+			"call it only when the user asked to buy, and confirm the amount first. Give the url to the user, who " +
+			"pays there; nothing is charged until they do. The credits arrive only after Stripe reports the " +
+			"payment (seconds, or days for delayed methods): check with view_user or list_transactions. " +
+			"Each call opens a new checkout.",
+		Hints:  Annotate(ReadOnly(false), Destructive(false), Idempotent(false), OpenWorld(true)),
+		Access: AccessUser,
+		Handle: func(ctx context.Context, in buyCreditsIn) (core.BuyResult, error) {
+			out, err := b.svc.BuyCredits(ctx, core.BuyInput{Amount: in.Amount, ReturnPath: in.ReturnPath})
+			return out, guide(err, core.CodeNoRate, guideNoRate)
+		},
+	}
+}
+
+// billingPortalTool is the twin of POST /stripe/portal.
+func (b shop) billingPortalTool() Tool[NoInput, core.PortalResult] {
+	return Tool[NoInput, core.PortalResult]{
+		Name:  "billing_portal",
+		Title: "Open the billing portal",
+		Description: "Opens a Stripe Billing Portal session for the user and returns its url: give it to the user, " +
+			"who sees their payment methods, invoices and receipts there. Use it for questions about past payments. " +
+			"Free; the first call creates the user's Stripe customer.",
+		Hints:  Annotate(ReadOnly(false), Destructive(false), Idempotent(false), OpenWorld(true)),
+		Access: AccessUser,
+		Handle: func(ctx context.Context, _ NoInput) (core.PortalResult, error) {
+			return b.svc.BillingPortal(ctx)
+		},
+	}
+}
