@@ -17,9 +17,8 @@ var bodyNoRate = errorBody("null", "No credits rate found for the given amount."
 var bodyUnavailable = errorBody("null", core.MsgUnavailable)
 
 // bodyBillingOff is the answer of Buy, Portal and the webhook on a server
-// without Stripe: the same message, with the reason as detail.
-const bodyBillingOff = `{"data":null,"message":"Service temporarily unavailable.","status":"error",` +
-	`"errors":[{"field":"billing","problem":"is not configured on this server"}]}` + "\n"
+// without Stripe.
+var bodyBillingOff = errorBody("null", core.MsgBillingOff)
 
 func TestCreditRate(t *testing.T) {
 	e := newAccEnv(t, envConfig{}) // billing off: the price list is still served

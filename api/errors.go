@@ -54,7 +54,8 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 		env = envelope{Message: core.MsgInternal, Status: statusError}
 		logCause(r, slog.LevelError, e)
 	case http.StatusServiceUnavailable:
-		env.Message = core.MsgUnavailable
+		// The message is the contract's, or a specific sentence the core
+		// chose (billing or analysis not configured); causes stay in the log.
 		logCause(r, slog.LevelWarn, e)
 	case http.StatusTooManyRequests:
 		w.Header().Set("Retry-After", retryAfter(e.RetryAfter))

@@ -8,12 +8,12 @@ import (
 	"strings"
 )
 
-// errBillingOff is the 503 of Buy, Portal and the webhook on a server
-// without Stripe: the contract's message, with the reason as detail.
+// MsgBillingOff is the message of the 503 of Buy, Portal and the webhook
+// on a server without Stripe.
+const MsgBillingOff = "Billing is not configured on this server."
+
 func errBillingOff() *Error {
-	return &Error{Code: CodeUnavailable, Message: MsgUnavailable,
-		Fields: []FieldError{{Field: "billing", Problem: "is not configured on this server"}},
-		Err:    errors.New("no payment provider configured")}
+	return &Error{Code: CodeUnavailable, Message: MsgBillingOff, Err: errors.New("no payment provider configured")}
 }
 
 // CreditRates returns the price list of credits.

@@ -139,7 +139,7 @@ func TestBillingToolsOff(t *testing.T) {
 	me, _ := activeUser(t, e, d)
 	ok(t, me.call(t, "credit_rate", nil))
 	for tool, args := range map[string]map[string]any{"buy_credits": {"amount": 5}, "billing_portal": nil} {
-		wantError(t, me.call(t, tool, args), core.MsgUnavailable, "billing: is not configured on this server")
+		wantError(t, me.call(t, tool, args), core.MsgBillingOff)
 	}
 	e.balanced(t)
 }
