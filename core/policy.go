@@ -26,11 +26,17 @@ type Policy struct {
 	SessionTTL  time.Duration
 	TOTPIssuer  string // the name authenticator apps show
 	MailTimeout time.Duration
+
+	AnalysisCost   int64 // credits an analysis costs
+	MaxAttachments int   // files (and links) one analysis takes
+	MaxFileBytes   int64 // the largest file
+	MaxTotalBytes  int64 // all files of one analysis together
 }
 
 // DefaultPolicy returns the contract's numbers: codes valid 10 minutes,
 // one per type per 60 s, 5 tries; 10 failed logins in 15 minutes lock
-// password login for 15 minutes; 10 requests per second per caller.
+// password login for 15 minutes; 10 requests per second per caller; an
+// analysis costs 20 credits and takes up to 5 files of 10 MiB, 25 MiB in all.
 func DefaultPolicy() Policy {
 	return Policy{
 		OTPTTL:           10 * time.Minute,
@@ -46,5 +52,9 @@ func DefaultPolicy() Policy {
 		SessionTTL:       7 * 24 * time.Hour,
 		TOTPIssuer:       "Clara",
 		MailTimeout:      15 * time.Second,
+		AnalysisCost:     20,
+		MaxAttachments:   5,
+		MaxFileBytes:     10 << 20,
+		MaxTotalBytes:    25 << 20,
 	}
 }

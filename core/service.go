@@ -35,6 +35,8 @@ type Service struct {
 	payments  Payments
 	tiers     []Tier
 	app       string
+	analyzer  Analyzer
+	queue     Queue
 }
 
 // Deps are what a Service is built from. Only Store is required.
@@ -61,6 +63,9 @@ type Deps struct {
 	Payments Payments     // Stripe; nil: buying credits and the portal answer 503
 	Tiers    []Tier       // the credit price list (checked with ValidateTiers); DefaultTiers when nil
 	AppURL   string       // the client app that checkout and portal pages return to
+
+	Analyzer Analyzer // the analysis agent; nil: analyses answer 503
+	Queue    Queue    // background jobs; required for analyses
 }
 
 // New returns a Service over deps.
@@ -76,6 +81,8 @@ func New(deps Deps) *Service {
 		passwords: deps.Passwords,
 		log:       deps.Logger,
 		payments:  deps.Payments,
+		analyzer:  deps.Analyzer,
+		queue:     deps.Queue,
 		tiers:     deps.Tiers,
 		app:       strings.TrimRight(deps.AppURL, "/"),
 	}

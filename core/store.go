@@ -27,6 +27,7 @@ type Store interface {
 // microsecond at least.
 type Queries interface {
 	Billing
+	Tasks
 
 	// Setting returns the value stored under key (not found: "Setting").
 	Setting(ctx context.Context, key string) (string, error)
@@ -134,4 +135,25 @@ type Billing interface {
 	// SetStripeCustomer stores the user's Stripe customer id, only if the
 	// user has none yet; it returns the id the user has afterwards.
 	SetStripeCustomer(ctx context.Context, userID, customerID string) (string, error)
+}
+
+// Tasks is the part of Queries that keeps analysis tasks.
+type Tasks interface {
+	// CreateTask stores a new task and its attachments' contents.
+	CreateTask(ctx context.Context, t TaskRecord, attachments []AttachmentData) error
+	// TaskByID returns the task (not found: "Task").
+	TaskByID(ctx context.Context, id string) (TaskRecord, error)
+	// TaskByClientKey returns the user's task made with that Idempotency-Key
+	// (not found: "Task").
+	TaskByClientKey(ctx context.Context, userID, key string) (TaskRecord, error)
+	// ListTasks lists the user's tasks, newest first (ties by id), skipping
+	// offset and returning at most limit.
+	ListTasks(ctx context.Context, userID string, limit, offset int) ([]TaskRecord, error)
+	// TaskAttachments returns the task's attachments with their contents,
+	// in the order given.
+	TaskAttachments(ctx context.Context, taskID string) ([]AttachmentData, error)
+	// MoveTask sets the task's status to `to` (with u's result or error),
+	// only if it is one of from, and reports whether it did; it returns the
+	// task as it is afterwards (not found: "Task").
+	MoveTask(ctx context.Context, id string, from []TaskStatus, to TaskStatus, u TaskUpdate, now time.Time) (TaskRecord, bool, error)
 }

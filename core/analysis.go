@@ -1,0 +1,285 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+)
+
+// MsgNoAnalyzer is the message of the 503 of analyses on a server with no
+// model configured.
+const MsgNoAnalyzer = "No analysis model is configured."
+
+func errNoAnalyzer() *Error {
+	return &Error{Code: CodeUnavailable, Message: MsgNoAnalyzer, Err: errors.New("no analysis model configured")}
+}
+
+// SupportedAttachments lists, by category, the file extensions the
+// configured model can analyse. With no model configured it still answers,
+// with the text formats Clara reads itself.
+func (s *Service) SupportedAttachments(ctx context.Context, userID string) (map[string][]string, error) {
+	if _, err := s.member(ctx, userID, general...); err != nil {
+		return nil, err
+	}
+	if s.analyzer == nil {
+		return map[string][]string{"document": {".pdf", ".txt", ".md", ".csv", ".json", ".html"}}, nil
+	}
+	return s.analyzer.Supported(), nil
+}
+
+// AnalyzeInput is a request for an analysis: a query (a claim, a post's
+// text, links) and up to the policy's number of attachments.
+type AnalyzeInput struct {
+	Query          string
+	Attachments    []AttachmentData
+	IdempotencyKey string // a retried request with the same key returns the same task
+}
+
+// Analyze starts an analysis: in one transaction it records the task
+// (PENDING), holds its cost from the user's credits (ledger key
+// task:<id>:hold) and queues its job. Without the credits it is a 403 and
+// nothing is held. A retry with the same idempotency key returns the first
+// task.
+func (s *Service) Analyze(ctx context.Context, userID string, in AnalyzeInput) (Task, error) {
+	p, err := s.member(ctx, userID, general...)
+	if err != nil {
+		return Task{}, err
+	}
+	if in.IdempotencyKey != "" {
+		if t, err := s.store.TaskByClientKey(ctx, p.User.ID, in.IdempotencyKey); err == nil {
+			return t.Task(), nil
+		} else if ErrorCode(err) != CodeNotFound {
+			return Task{}, fmt.Errorf("load task by key: %w", err)
+		}
+	}
+	if err := s.checkAnalysis(in); err != nil {
+		return Task{}, err
+	}
+	if s.analyzer == nil || s.queue == nil {
+		return Task{}, errNoAnalyzer()
+	}
+	now := s.now()
+	rec := TaskRecord{
+		ID: NewID(PrefixTask), UserID: p.User.ID, Query: strings.TrimSpace(in.Query), Status: TaskPending,
+		Cost: s.policy.AnalysisCost, ClientKey: in.IdempotencyKey, CreatedAt: now, UpdatedAt: now,
+	}
+	for _, a := range in.Attachments {
+		rec.Attachments = append(rec.Attachments, a.Info())
+	}
+	err = s.store.InTx(ctx, func(q Queries) error {
+		if err := q.CreateTask(ctx, rec, in.Attachments); err != nil {
+			return err
+		}
+		_, _, err := q.PostLedger(ctx, LedgerEntry{
+			ID: NewID(PrefixTransaction), UserID: rec.UserID, Kind: LedgerHold,
+			DAvailable: -rec.Cost, DHeld: rec.Cost,
+			Description: "Credits held for analysis " + rec.ID + ".",
+			IdemKey:     "task:" + rec.ID + ":hold", RefType: "task", RefID: rec.ID, CreatedAt: now,
+		})
+		if err != nil {
+			return err
+		}
+		return s.queue.EnqueueAnalysis(ctx, q, rec.ID)
+	})
+	switch {
+	case ErrorCode(err) == CodeConflict && in.IdempotencyKey != "":
+		// A concurrent request with the same key won: answer with its task.
+		t, err := s.store.TaskByClientKey(ctx, p.User.ID, in.IdempotencyKey)
+		return t.Task(), err
+	case err != nil:
+		return Task{}, err
+	}
+	return rec.Task(), nil
+}
+
+// checkAnalysis checks the query and the attachments against the policy
+// and the agent.
+func (s *Service) checkAnalysis(in AnalyzeInput) error {
+	var f fields
+	if strings.TrimSpace(in.Query) == "" && len(in.Attachments) == 0 {
+		f.add("query", "is required unless files are given")
+	}
+	if len(in.Attachments) > s.policy.MaxAttachments {
+		f.add("attachments", fmt.Sprintf("at most %d files", s.policy.MaxAttachments))
+	}
+	var total int64
+	for _, a := range in.Attachments {
+		size := int64(len(a.Data))
+		total += size
+		if size > s.policy.MaxFileBytes || total > s.policy.MaxTotalBytes {
+			return ErrTooLarge()
+		}
+		switch {
+		case a.Name == "" || a.Name != filepath.Base(a.Name):
+			f.add(a.Name, "must be a plain file name")
+		case a.URL != "":
+			if !strings.HasPrefix(a.URL, "https://") && !strings.HasPrefix(a.URL, "http://") {
+				f.add(a.Name, "the URL must be http or https")
+			}
+		case s.analyzer != nil:
+			if err := s.analyzer.CheckAttachment(a.Name, a.Data); err != nil {
+				f.add(a.Name, err.Error())
+			}
+		}
+	}
+	return f.err()
+}
+
+// ListTasks returns the user's tasks, newest first.
+func (s *Service) ListTasks(ctx context.Context, userID string, limit, offset int) ([]Task, error) {
+	p, err := s.member(ctx, userID, general...)
+	if err != nil {
+		return nil, err
+	}
+	var f fields
+	f.checkPage(limit, offset)
+	if err := f.err(); err != nil {
+		return nil, err
+	}
+	recs, err := s.store.ListTasks(ctx, p.User.ID, limit, offset)
+	if err != nil {
+		return nil, fmt.Errorf("list tasks: %w", err)
+	}
+	out := make([]Task, len(recs))
+	for i, r := range recs {
+		out[i] = r.Task()
+	}
+	return out, nil
+}
+
+// ViewTask returns one of the user's tasks; another user's is a 403.
+func (s *Service) ViewTask(ctx context.Context, userID, taskID string) (Task, error) {
+	p, err := s.member(ctx, userID, general...)
+	if err != nil {
+		return Task{}, err
+	}
+	r, err := s.ownTask(ctx, p, taskID)
+	return r.Task(), err
+}
+
+func (s *Service) ownTask(ctx context.Context, p Principal, taskID string) (TaskRecord, error) {
+	r, err := s.store.TaskByID(ctx, taskID)
+	if err != nil {
+		if ErrorCode(err) == CodeNotFound {
+			return r, ErrNotFound("Task")
+		}
+		return r, fmt.Errorf("load task: %w", err)
+	}
+	if r.UserID != p.User.ID {
+		return TaskRecord{}, ErrForbidden()
+	}
+	return r, nil
+}
+
+// MsgCancelled is the error of a task its user cancelled.
+const MsgCancelled = "Cancelled at the user's request."
+
+// CancelTask stops a pending or running task and releases its credits; a
+// finished task is returned as it is.
+func (s *Service) CancelTask(ctx context.Context, userID, taskID string) (Task, error) {
+	p, err := s.member(ctx, userID, general...)
+	if err != nil {
+		return Task{}, err
+	}
+	r, err := s.ownTask(ctx, p, taskID)
+	if err != nil || r.Status.Done() {
+		return r.Task(), err
+	}
+	r, err = s.finish(ctx, r, TaskFailed, TaskUpdate{Error: MsgCancelled})
+	if err != nil {
+		return Task{}, err
+	}
+	if s.queue != nil {
+		if err := s.queue.CancelAnalysis(ctx, r.ID); err != nil {
+			s.log.WarnContext(ctx, "cancel analysis job", "task", r.ID, "err", err)
+		}
+	}
+	return r.Task(), nil
+}
+
+// finish moves an unfinished task to COMPLETED (charging its held credits)
+// or FAILED (releasing them), in one transaction. Both settle with the key
+// task:<id>:settle, so a task is never both charged and refunded. It
+// returns the task as it is afterwards; when it had finished already,
+// nothing changes.
+func (s *Service) finish(ctx context.Context, r TaskRecord, to TaskStatus, u TaskUpdate) (TaskRecord, error) {
+	err := s.store.InTx(ctx, func(q Queries) error {
+		now := s.now()
+		moved, ok, err := q.MoveTask(ctx, r.ID, []TaskStatus{TaskPending, TaskRunning}, to, u, now)
+		if err != nil || !ok {
+			r = moved
+			return err
+		}
+		r = moved
+		e := LedgerEntry{
+			ID: NewID(PrefixTransaction), UserID: r.UserID, Kind: LedgerCapture, DHeld: -r.Cost,
+			Description: fmt.Sprintf("Analysis %s: %d credits.", r.ID, r.Cost),
+			IdemKey:     "task:" + r.ID + ":settle", RefType: "task", RefID: r.ID, CreatedAt: now,
+		}
+		if to == TaskFailed {
+			e.Kind, e.DAvailable = LedgerRelease, r.Cost
+			e.Description = fmt.Sprintf("Credits released: analysis %s did not complete.", r.ID)
+		}
+		_, _, err = q.PostLedger(ctx, e)
+		return err
+	})
+	if err != nil {
+		return r, fmt.Errorf("finish task %s: %w", r.ID, err)
+	}
+	return r, nil
+}
+
+// RunTask is the work of a task's job: it moves the task to RUNNING, runs
+// the agent, and finishes the task. A transient failure is returned (the
+// job is retried with backoff) unless lastAttempt, when the task fails and
+// its credits are released. A task that is already finished (a job run
+// twice, a task cancelled) is left as it is.
+func (s *Service) RunTask(ctx context.Context, taskID string, lastAttempt bool) error {
+	r, err := s.store.TaskByID(ctx, taskID)
+	if err != nil {
+		return fmt.Errorf("load task %s: %w", taskID, err)
+	}
+	if r.Status.Done() {
+		return nil
+	}
+	if s.analyzer == nil {
+		_, err := s.finish(ctx, r, TaskFailed, TaskUpdate{Error: MsgNoAnalyzer})
+		return err
+	}
+	r, moved, err := s.store.MoveTask(ctx, r.ID, []TaskStatus{TaskPending, TaskRunning}, TaskRunning, TaskUpdate{}, s.now())
+	if err != nil || !moved {
+		return err // not moved: finished meanwhile
+	}
+	atts, err := s.store.TaskAttachments(ctx, r.ID)
+	if err != nil {
+		return fmt.Errorf("load attachments of %s: %w", r.ID, err)
+	}
+	res, err := s.analyzer.Analyze(ctx, AnalysisRequest{TaskID: r.ID, Query: r.Query, Attachments: atts})
+	switch {
+	case err == nil:
+		_, err = s.finish(ctx, r, TaskCompleted, TaskUpdate{Result: &res})
+		return err
+	case ctx.Err() != nil:
+		return ctx.Err() // the worker is stopping: the job is retried
+	case IsTransient(err) && !lastAttempt:
+		s.log.InfoContext(ctx, "analysis will be retried", "task", r.ID, "err", err)
+		return err
+	}
+	s.log.WarnContext(ctx, "analysis failed", "task", r.ID, "err", err)
+	_, err = s.finish(ctx, r, TaskFailed, TaskUpdate{Error: failureReason(err)})
+	return err
+}
+
+// failureReason words an agent's failure for the user.
+func failureReason(err error) string {
+	var f *FailedAnalysis
+	if errors.As(err, &f) && f.Reason != "" {
+		return f.Reason
+	}
+	if IsTransient(err) {
+		return "The analysis model did not answer after several tries. Your credits were released; please try again later."
+	}
+	return "The analysis could not be completed. Your credits were released."
+}
