@@ -44,8 +44,12 @@ type Config struct {
 	StripeWebhookSecret string      // whsec_… of the webhook endpoint
 	StripeAPIURL        string      // Stripe's API; tests point it at a fake
 	CreditTiers         []core.Tier // the price list of credits
-	TrustProxy          bool        // take the client address from X-Forwarded-For
-	EnvFile             string      // the .env file read, "" when none was
+
+	Model        Model  // the analysis agent's model; Provider "" = analyses off
+	AnalysisCost int64  // credits one analysis costs
+	Jobs         Jobs   // the background workers
+	TrustProxy   bool   // take the client address from X-Forwarded-For
+	EnvFile      string // the .env file read, "" when none was
 }
 
 // SMTP is the mail server one-time codes go through.
@@ -56,6 +60,24 @@ type SMTP struct {
 	Password string
 	From     string
 	Security string // "starttls", "tls" or "none"; "" picks by port
+}
+
+// Model is the language model the analysis agent uses.
+type Model struct {
+	Provider string // "anthropic", "openai" (or any OpenAI-compatible server), "" for none
+	Name     string
+	APIKey   string
+	BaseURL  string
+	Vision   *bool // whether it takes images; nil: the provider's default
+	MaxSteps int   // tool-use rounds per analysis
+}
+
+// Jobs configures the background workers that run analyses.
+type Jobs struct {
+	Workers     int           // concurrent analyses per process; 0: this process runs none
+	MaxAttempts int           // tries of an analysis before it fails
+	Timeout     time.Duration // the longest one try may take
+	RescueAfter time.Duration // when a try whose worker died is run again
 }
 
 // Embedded reports whether the configuration selects the embedded SQLite
@@ -156,6 +178,18 @@ func finish(c *Config) error {
 	}
 	if c.AppURL == "" {
 		c.AppURL = c.PublicURL
+	}
+	if c.Model.Provider != "" && c.Model.Name == "" {
+		c.Model.Name = map[string]string{"anthropic": "claude-sonnet-4-5", "openai": "gpt-4o-mini"}[c.Model.Provider]
+	}
+	if c.Model.Provider == "anthropic" && c.Model.APIKey == "" {
+		return errors.New("CLARA_MODEL_API_KEY: required with CLARA_MODEL_PROVIDER=anthropic")
+	}
+	if c.Model.Provider == "openai" && c.Model.APIKey == "" && c.Model.BaseURL == "" {
+		return errors.New("CLARA_MODEL_API_KEY: required with CLARA_MODEL_PROVIDER=openai, unless CLARA_MODEL_BASE_URL names a local server")
+	}
+	if c.Jobs.RescueAfter <= c.Jobs.Timeout {
+		return errors.New("CLARA_JOB_RESCUE_AFTER: must be longer than CLARA_JOB_TIMEOUT, or a slow analysis would run twice")
 	}
 	if (c.StripeSecretKey == "") != (c.StripeWebhookSecret == "") {
 		return errors.New("CLARA_STRIPE_SECRET_KEY and CLARA_STRIPE_WEBHOOK_SECRET: set both to turn billing on, or neither")

@@ -231,3 +231,33 @@ func TestBillingSettings(t *testing.T) {
 		t.Error("a secret key without a webhook secret accepted")
 	}
 }
+
+func TestAnalysisSettings(t *testing.T) {
+	t.Chdir(t.TempDir())
+	c, err := load(t, nil, map[string]string{"HOME": "/h"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Model.Provider != "" || c.AnalysisCost != 20 || c.Jobs.Workers != 2 || c.Jobs.MaxAttempts != 5 || c.Model.MaxSteps != 6 {
+		t.Errorf("defaults: %+v cost %d jobs %+v", c.Model, c.AnalysisCost, c.Jobs)
+	}
+	c, err = load(t, []string{"--model-provider", "openai", "--model-base-url", "http://127.0.0.1:11434/v1"}, map[string]string{"HOME": "/h", "CLARA_MODEL_VISION": "false"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Model.Name != "gpt-4o-mini" || c.Model.Vision == nil || *c.Model.Vision {
+		t.Errorf("openai local: %+v", c.Model)
+	}
+	for env, bad := range map[string]string{"CLARA_MODEL_PROVIDER": "gemini", "CLARA_ANALYSIS_COST": "0", "CLARA_WORKERS": "-1",
+		"CLARA_MODEL_VISION": "maybe", "CLARA_MODEL_BASE_URL": "localhost:11434"} {
+		if _, err := load(t, nil, map[string]string{"HOME": "/h", env: bad}); err == nil || !strings.HasPrefix(err.Error(), env+": ") {
+			t.Errorf("%s=%q: err = %v", env, bad, err)
+		}
+	}
+	if _, err := load(t, nil, map[string]string{"HOME": "/h", "CLARA_MODEL_PROVIDER": "anthropic"}); err == nil || !strings.HasPrefix(err.Error(), "CLARA_MODEL_API_KEY: ") {
+		t.Errorf("anthropic without a key: %v", err)
+	}
+	if _, err := load(t, nil, map[string]string{"HOME": "/h", "CLARA_JOB_TIMEOUT": "20m"}); err == nil || !strings.HasPrefix(err.Error(), "CLARA_JOB_RESCUE_AFTER: ") {
+		t.Errorf("rescue before timeout: %v", err)
+	}
+}

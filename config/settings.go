@@ -126,12 +126,7 @@ var settings = []setting{
 		}},
 	{env: "CLARA_RATE_LIMIT", flag: "rate-limit", def: "10", usage: "requests per second allowed to one user token, API key or client address",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 {
-				return fmt.Errorf("%q is not a whole number of at least 1", v)
-			}
-			c.RateLimit = n
-			return nil
+			return wholeNumber(v, 1, 1_000_000, &c.RateLimit)
 		}},
 	{env: "CLARA_OTP_TTL", flag: "otp-ttl", def: "10m", usage: "how long an emailed one-time code is valid",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
@@ -244,6 +239,72 @@ var settings = []setting{
 			c.CreditTiers = tiers
 			return nil
 		}},
+	{env: "CLARA_MODEL_PROVIDER", flag: "model-provider", usage: "analysis model provider: anthropic, openai (also any OpenAI-compatible server), or empty for none",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			switch v {
+			case "", "anthropic", "openai":
+				c.Model.Provider = v
+				return nil
+			}
+			return fmt.Errorf("%q is not one of anthropic, openai", v)
+		}},
+	{env: "CLARA_MODEL", flag: "model", usage: "the model's name (default claude-sonnet-4-5 for anthropic, gpt-4o-mini for openai)",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			c.Model.Name = v
+			return nil
+		}},
+	{env: "CLARA_MODEL_API_KEY", secret: true, usage: "the model provider's API key",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			c.Model.APIKey = v
+			return nil
+		}},
+	{env: "CLARA_MODEL_BASE_URL", flag: "model-base-url", usage: "the provider's API base URL, e.g. http://127.0.0.1:11434/v1 for a local OpenAI-compatible server",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			if v != "" && !absoluteHTTP(v) {
+				return fmt.Errorf("%q is not an absolute http(s) URL", v)
+			}
+			c.Model.BaseURL = v
+			return nil
+		}},
+	{env: "CLARA_MODEL_VISION", flag: "model-vision", usage: "whether the model takes images (true or false; empty: the provider's default)",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			if v == "" {
+				return nil
+			}
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return fmt.Errorf("%q is not true or false", v)
+			}
+			c.Model.Vision = &b
+			return nil
+		}},
+	{env: "CLARA_AGENT_MAX_STEPS", flag: "agent-max-steps", def: "6", usage: "tool-use rounds (page fetches) an analysis may take",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			return wholeNumber(v, 1, 50, &c.Model.MaxSteps)
+		}},
+	{env: "CLARA_ANALYSIS_COST", flag: "analysis-cost", def: "20", usage: "credits one analysis costs",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			var n int
+			err := wholeNumber(v, 1, 1_000_000, &n)
+			c.AnalysisCost = int64(n)
+			return err
+		}},
+	{env: "CLARA_WORKERS", flag: "workers", def: "2", usage: "analyses one process runs at once (serve, mcp and worker); 0 runs none here",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			return wholeNumber(v, 0, 1000, &c.Jobs.Workers)
+		}},
+	{env: "CLARA_JOB_MAX_ATTEMPTS", flag: "job-max-attempts", def: "5", usage: "tries of an analysis (retrying model 429/5xx and timeouts) before it fails and its credits are released",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			return wholeNumber(v, 1, 25, &c.Jobs.MaxAttempts)
+		}},
+	{env: "CLARA_JOB_TIMEOUT", flag: "job-timeout", def: "10m", usage: "the longest one try of an analysis may take",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			return positiveDuration(v, &c.Jobs.Timeout)
+		}},
+	{env: "CLARA_JOB_RESCUE_AFTER", flag: "job-rescue-after", def: "15m", usage: "when an analysis whose worker died is run again (longer than the job timeout)",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			return positiveDuration(v, &c.Jobs.RescueAfter)
+		}},
 	{env: "CLARA_TRUST_PROXY", flag: "trust-proxy", def: "false", usage: "take client addresses from X-Forwarded-For (only behind a proxy you run)",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			b, err := strconv.ParseBool(v)
@@ -253,6 +314,16 @@ var settings = []setting{
 			c.TrustProxy = b
 			return nil
 		}},
+}
+
+// wholeNumber parses v as an integer from lo to hi into dst.
+func wholeNumber(v string, lo, hi int, dst *int) error {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		return fmt.Errorf("%q is not a whole number from %d to %d", v, lo, hi)
+	}
+	*dst = n
+	return nil
 }
 
 // absoluteHTTP reports whether v is an absolute http or https URL.

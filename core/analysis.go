@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 )
 
 // MsgNoAnalyzer is the message of the 503 of analyses on a server with no
@@ -94,12 +95,20 @@ func (s *Service) Analyze(ctx context.Context, userID string, in AnalyzeInput) (
 	return rec.Task(), nil
 }
 
+// maxQuery is the longest query, in characters.
+const maxQuery = 50_000
+
 // checkAnalysis checks the query and the attachments against the policy
 // and the agent.
 func (s *Service) checkAnalysis(in AnalyzeInput) error {
 	var f fields
-	if strings.TrimSpace(in.Query) == "" && len(in.Attachments) == 0 {
+	switch {
+	case strings.TrimSpace(in.Query) == "" && len(in.Attachments) == 0:
 		f.add("query", "is required unless files are given")
+	case !utf8.ValidString(in.Query) || strings.ContainsRune(in.Query, 0):
+		f.add("query", "must be text (UTF-8, no NUL characters)")
+	case utf8.RuneCountInString(in.Query) > maxQuery:
+		f.add("query", fmt.Sprintf("must be at most %d characters; send long texts as a file", maxQuery))
 	}
 	if len(in.Attachments) > s.policy.MaxAttachments {
 		f.add("attachments", fmt.Sprintf("at most %d files", s.policy.MaxAttachments))

@@ -8,24 +8,45 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
+	"github.com/clara-backend/clara/agent"
+	"github.com/clara-backend/clara/agent/fetch"
 	"github.com/clara-backend/clara/auth/googleid"
 	"github.com/clara-backend/clara/billing"
 	"github.com/clara-backend/clara/config"
 	"github.com/clara-backend/clara/core"
+	"github.com/clara-backend/clara/jobs"
 	"github.com/clara-backend/clara/mail"
 	"github.com/clara-backend/clara/ratelimit"
 	"github.com/clara-backend/clara/store"
 )
 
 // app is what every serving command shares: configuration, logger, an open
-// and migrated database, and the domain core over it.
+// and migrated database, the domain core over it, and the background jobs
+// (started by the commands that run workers).
 type app struct {
-	cfg config.Config
-	log *slog.Logger
-	db  store.DB
-	svc *core.Service
+	cfg  config.Config
+	log  *slog.Logger
+	db   store.DB
+	svc  *core.Service
+	jobs *jobs.Jobs
+
+	closeOnce sync.Once
+}
+
+// close stops the workers, waiting for running analyses up to the shutdown
+// timeout, and closes the database. Calls after the first do nothing.
+func (a *app) close() {
+	a.closeOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
+		defer cancel()
+		if err := a.jobs.Stop(ctx); err != nil {
+			a.log.Warn("stop workers", "err", err)
+		}
+		a.db.Close()
+	})
 }
 
 // configure reads the configuration after fs has been parsed and builds the
@@ -66,6 +87,10 @@ func open(ctx context.Context, loader *config.Loader, env *environment) (*app, e
 		db.Close()
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
+	if err := jobs.Migrate(ctx, db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate jobs: %w", err)
+	}
 	if generated {
 		log.Info("embedded store: client apps authenticate with this public API key (set CLARA_PUBLIC_API_KEY to choose your own)",
 			"public_api_key", cfg.PublicAPIKey, "data_dir", cfg.DataDir)
@@ -80,7 +105,25 @@ func open(ctx context.Context, loader *config.Loader, env *environment) (*app, e
 		db.Close()
 		return nil, err
 	}
-	svc := core.New(core.Deps{
+	analyzer, err := newAnalyzer(cfg)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	// The jobs run tasks through the service, which queues them: the
+	// runner reaches the service once it exists.
+	var svc *core.Service
+	queue, err := jobs.New(db, runner(func(ctx context.Context, id string, last bool) error {
+		return svc.RunTask(ctx, id, last)
+	}), jobs.Config{
+		Workers: cfg.Jobs.Workers, MaxAttempts: cfg.Jobs.MaxAttempts, JobTimeout: cfg.Jobs.Timeout,
+		RescueStuckJobsAfter: cfg.Jobs.RescueAfter, Logger: log,
+	})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
+	svc = core.New(core.Deps{
 		Store:        db,
 		Version:      version,
 		Policy:       policy(cfg),
@@ -93,13 +136,24 @@ func open(ctx context.Context, loader *config.Loader, env *environment) (*app, e
 		Payments:     payments,
 		Tiers:        cfg.CreditTiers,
 		AppURL:       cfg.AppURL,
+		Analyzer:     analyzer,
+		Queue:        queue,
 	})
-	return &app{cfg: cfg, log: log, db: db, svc: svc}, nil
+	return &app{cfg: cfg, log: log, db: db, svc: svc, jobs: queue}, nil
+}
+
+// runner adapts a function to jobs.Runner.
+type runner func(ctx context.Context, taskID string, lastAttempt bool) error
+
+// RunTask implements jobs.Runner.
+func (r runner) RunTask(ctx context.Context, taskID string, lastAttempt bool) error {
+	return r(ctx, taskID, lastAttempt)
 }
 
 // policy returns the account rules with the configured numbers.
 func policy(cfg config.Config) *core.Policy {
 	p := core.DefaultPolicy()
+	p.AnalysisCost = cfg.AnalysisCost
 	p.PerCaller = core.Rate{Events: cfg.RateLimit, Per: time.Second}
 	p.OTPTTL = cfg.OTPTTL
 	p.SessionTTL = cfg.SessionTTL
@@ -140,6 +194,22 @@ func newPayments(cfg config.Config) (core.Payments, error) {
 		return nil, fmt.Errorf("CLARA_STRIPE_*: %w", err)
 	}
 	return s, nil
+}
+
+// newAnalyzer returns the analysis agent, or nil (analyses off) when no
+// model provider is configured.
+func newAnalyzer(cfg config.Config) (core.Analyzer, error) {
+	if cfg.Model.Provider == "" {
+		return nil, nil
+	}
+	a, err := agent.New(agent.Config{
+		Provider: cfg.Model.Provider, Model: cfg.Model.Name, APIKey: cfg.Model.APIKey, BaseURL: cfg.Model.BaseURL,
+		Vision: cfg.Model.Vision, MaxSteps: cfg.Model.MaxSteps,
+	}, fetch.New(fetch.Config{}))
+	if err != nil {
+		return nil, fmt.Errorf("CLARA_MODEL_*: %w", err)
+	}
+	return a, nil
 }
 
 // newGoogle returns the Google ID-token verifier, or nil (Google sign-in

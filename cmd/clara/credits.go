@@ -47,7 +47,7 @@ func runGrant(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer a.db.Close()
+	defer a.close()
 	tx, applied, err := a.svc.GrantCredits(ctx, core.GrantInput{Email: *email, Credits: *credits, Reason: *reason, Key: *key})
 	if err != nil {
 		return describe(err)
@@ -70,7 +70,7 @@ func runReconcile(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer a.db.Close()
+	defer a.close()
 	bad, err := a.svc.Reconcile(ctx)
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@
 //
 //	clara serve              REST at /api/v1, MCP at /mcp and /sse, metrics at /metrics
 //	clara mcp                MCP over stdio, for Claude Desktop and other hosts
+//	clara worker             analysis workers only
 //	clara migrate up|status  apply or list database migrations
 //	clara credits grant|reconcile  grant credits; check balances against the ledger
 //	clara version            print the release
@@ -40,6 +41,7 @@ func commands() []command {
 	return []command{
 		{"serve", "[flags]", "serve the REST API, MCP over HTTP (Streamable HTTP and SSE) and metrics", runServe},
 		{"mcp", "[flags]", "serve MCP over stdio (stdout carries only JSON-RPC; logs go to stderr)", runMCP},
+		{"worker", "[flags]", "run analysis workers only, no HTTP (several may share one database)", runWorker},
 		{"migrate", "up|status [flags]", "apply pending database migrations, or list them", runMigrate},
 		{"credits", "grant|reconcile", "grant credits to a user, or check every balance against the ledger", runCredits},
 		{"version", "", "print Clara's release", runVersion},

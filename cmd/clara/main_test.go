@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/clara-backend/clara/core"
 	"github.com/clara-backend/clara/internal/logbuf"
 	"github.com/clara-backend/clara/store/pgtest"
 )
@@ -274,18 +273,7 @@ func TestCreditsGrantAndReconcile(t *testing.T) {
 // the same wiring as the commands.
 func registerUser(t *testing.T, dataDir, email string) {
 	t.Helper()
-	env, _, errOut := testEnv(t, nil, "CLARA_DATA_DIR", dataDir)
-	fs, loader := configFlagSet("test", "", "", env)
-	if err := parse(fs, nil); err != nil {
-		t.Fatal(err)
-	}
-	a, err := open(t.Context(), loader, env)
-	if err != nil {
-		t.Fatalf("open: %v: %s", err, errOut)
-	}
-	defer a.db.Close()
-	ctx := core.WithCredentials(t.Context(), core.Credentials{Authorization: a.cfg.PublicAPIKey, Transport: core.TransportInProcess})
-	if _, err := a.svc.Register(ctx, core.RegisterInput{FirstName: "Ada", LastName: "Lovelace", Email: email, Password: "analytical-engine-1843"}); err != nil {
-		t.Fatalf("register: %v", err)
-	}
+	a := openApp(t, "CLARA_DATA_DIR", dataDir, "CLARA_WORKERS", "0")
+	signUpActive(t, a, email)
+	a.close()
 }

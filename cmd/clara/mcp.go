@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/clara-backend/clara/core"
 	"github.com/clara-backend/clara/tools"
@@ -14,7 +15,10 @@ func runMCP(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer a.db.Close()
+	defer a.close()
+	if err := a.jobs.Start(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("start workers: %w", err)
+	}
 	creds := core.Credentials{Transport: core.TransportMCPStdio}
 	if a.cfg.APIKey != "" {
 		creds.Authorization = "Bearer " + a.cfg.APIKey

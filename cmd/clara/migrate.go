@@ -6,12 +6,14 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/clara-backend/clara/jobs"
 	"github.com/clara-backend/clara/store"
 )
 
 func runMigrate(ctx context.Context, env *environment, args []string) error {
 	fs, loader := configFlagSet("migrate", "up|status [flags]",
-		"Apply every pending migration (up), or list migrations and whether each is applied (status).\n"+
+		"Apply every pending migration, Clara's and the job queue's (up), or list Clara's migrations and\n"+
+			"whether each is applied (status).\n"+
 			"`clara serve` and `clara mcp` also migrate on start.", env)
 	if len(args) == 0 || (args[0] != "up" && args[0] != "status") {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
@@ -37,6 +39,9 @@ func runMigrate(ctx context.Context, env *environment, args []string) error {
 	if action == "up" {
 		if err := db.Migrate(ctx); err != nil {
 			return fmt.Errorf("migrate up: %w", err)
+		}
+		if err := jobs.Migrate(ctx, db); err != nil {
+			return fmt.Errorf("migrate jobs: %w", err)
 		}
 		log.Info("migrations applied", "dialect", db.Dialect())
 	}

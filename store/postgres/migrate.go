@@ -61,3 +61,32 @@ func (db *DB) MigrateDownAll(ctx context.Context) error {
 	}
 	return nil
 }
+
+// migrationLockKey is the key of the session-level advisory lock that
+// WithMigrationLock holds: an arbitrary constant, other than goose's own
+// lock key.
+const migrationLockKey int64 = 0x3c5a_6d2f_1e9b_4c07
+
+// WithMigrationLock runs fn while holding a session-level advisory lock on
+// one connection of the pool, so that schema migrations other than the
+// store's own, such as River's (package jobs), run one process at a time
+// when several start at once. fn runs its statements on other connections.
+// It waits for the lock until ctx ends and returns fn's error.
+func (db *DB) WithMigrationLock(ctx context.Context, fn func() error) error {
+	conn, err := db.pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("postgres migration lock: acquire a connection: %w", err)
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, migrationLockKey); err != nil {
+		return fmt.Errorf("postgres migration lock: %w", err)
+	}
+	defer func() {
+		ctx := context.WithoutCancel(ctx)
+		if _, err := conn.Exec(ctx, `SELECT pg_advisory_unlock($1)`, migrationLockKey); err != nil {
+			// Closing the session releases its locks.
+			_ = conn.Conn().Close(ctx)
+		}
+	}()
+	return fn()
+}

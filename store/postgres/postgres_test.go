@@ -1,10 +1,12 @@
 package postgres_test
 
 import (
+	"errors"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/clara-backend/clara/core"
 	"github.com/clara-backend/clara/store"
 	"github.com/clara-backend/clara/store/pgtest"
 	"github.com/clara-backend/clara/store/postgres"
@@ -93,5 +95,32 @@ func TestPool(t *testing.T) {
 	}
 	if got := db.Dialect(); got != "postgres" {
 		t.Errorf("Dialect() = %q, want postgres", got)
+	}
+}
+
+// TestTx checks that Tx finds the transaction of InTx's Queries, and only
+// there: a statement through it is part of the transaction.
+func TestTx(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db := open(t, pgtest.NewURL(t))
+	if _, ok := postgres.Tx(db); ok {
+		t.Error("Tx(db) found a transaction")
+	}
+	err := db.InTx(ctx, func(q core.Queries) error {
+		tx, ok := postgres.Tx(q)
+		if !ok {
+			t.Fatal("Tx(q) found no transaction in InTx")
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO settings (key, value, updated_at) VALUES ('tx', 'v', now())`); err != nil {
+			t.Fatalf("insert through Tx: %v", err)
+		}
+		return errors.New("roll back")
+	})
+	if err == nil {
+		t.Fatal("InTx succeeded, want its function's error")
+	}
+	if _, err := db.Setting(ctx, "tx"); core.ErrorCode(err) != core.CodeNotFound {
+		t.Errorf("Setting after rollback = %v, want not found", err)
 	}
 }

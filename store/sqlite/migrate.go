@@ -57,3 +57,11 @@ func (db *DB) withFileLock(ctx context.Context, fn func() error) error {
 	}
 	return nil
 }
+
+// WithMigrationLock runs fn while holding the lock that Migrate holds (an
+// exclusive lock on path+".lock"), so that other schema migrations of the
+// same file, such as River's (package jobs), run one process at a time
+// too. It returns fn's error, wrapped.
+func (db *DB) WithMigrationLock(ctx context.Context, fn func() error) error {
+	return db.withFileLock(ctx, fn)
+}

@@ -2,12 +2,14 @@ package sqlite_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/clara-backend/clara/core"
 	"github.com/clara-backend/clara/store"
 	"github.com/clara-backend/clara/store/sqlite"
 	"github.com/clara-backend/clara/store/storetest"
@@ -108,5 +110,35 @@ func BenchmarkOpenMigrate(b *testing.B) {
 		if err := db.Close(); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestTx checks that Tx finds the transaction of InTx's Queries, and only
+// there: a statement through it is part of the transaction.
+func TestTx(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db := open(t, filepath.Join(t.TempDir(), "clara.db"))
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatalf("Migrate: %v", err)
+	}
+	if _, ok := sqlite.Tx(db); ok {
+		t.Error("Tx(db) found a transaction")
+	}
+	err := db.InTx(ctx, func(q core.Queries) error {
+		tx, ok := sqlite.Tx(q)
+		if !ok {
+			t.Fatal("Tx(q) found no transaction in InTx")
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value, updated_at) VALUES ('tx', 'v', '')`); err != nil {
+			t.Fatalf("insert through Tx: %v", err)
+		}
+		return errors.New("roll back")
+	})
+	if err == nil {
+		t.Fatal("InTx succeeded, want its function's error")
+	}
+	if _, err := db.Setting(ctx, "tx"); core.ErrorCode(err) != core.CodeNotFound {
+		t.Errorf("Setting after rollback = %v, want not found", err)
 	}
 }

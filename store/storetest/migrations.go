@@ -25,6 +25,9 @@ func testMigrationsUpDownUp(t *testing.T, db store.DB) {
 		if _, err := db.PurchaseBySession(ctx, "cs_x"); err == nil || core.ErrorCode(err) == core.CodeNotFound {
 			t.Fatalf("round %d: PurchaseBySession after MigrateDownAll = %v, want a failure (no table)", round, err)
 		}
+		if _, err := db.TaskByID(ctx, "task_x"); err == nil || core.ErrorCode(err) == core.CodeNotFound {
+			t.Fatalf("round %d: TaskByID after MigrateDownAll = %v, want a failure (no table)", round, err)
+		}
 		if err := db.Migrate(ctx); err != nil {
 			t.Fatalf("round %d: Migrate: %v", round, err)
 		}
@@ -41,6 +44,8 @@ func testMigrationsUpDownUp(t *testing.T, db store.DB) {
 		if _, err := db.RecordPaymentEvent(ctx, "evt_1", "kind", t0); err != nil {
 			t.Fatalf("round %d: RecordPaymentEvent: %v", round, err)
 		}
+		att := core.AttachmentData{Name: "a.txt", Data: []byte("a")}
+		createTask(t, db, newTask(u.ID, att), att)
 	}
 }
 

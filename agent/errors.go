@@ -1,0 +1,50 @@
+package agent
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"syscall"
+
+	"github.com/clara-backend/clara/core"
+)
+
+// Reasons of failed analyses, for the user.
+const (
+	reasonRefused = "The analysis model refused the request; the server's model settings need checking."
+	reasonFormat  = "The analysis model's answer did not follow the required format, even after a repair request."
+)
+
+// classify marks err, from a model call of provider that got status (0 when
+// no response came), for the core: 408, 429 and 5xx, timeouts and network
+// failures are transient; other 4xx are a refused request. ctx is the
+// caller's context: when it is done, its error is returned as it is.
+func classify(ctx context.Context, provider string, status int, err error) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("%s model call: %w", provider, ctx.Err())
+	}
+	err = fmt.Errorf("%s model call: %w", provider, err)
+	switch {
+	case status == http.StatusRequestTimeout || status == http.StatusTooManyRequests || status >= 500:
+		return core.Transient(err)
+	case status >= 400:
+		return &core.FailedAnalysis{Reason: reasonRefused, Err: err}
+	case isNetwork(err):
+		return core.Transient(err)
+	}
+	return err
+}
+
+// isNetwork reports whether err is a timeout or a failure to reach the
+// provider or to read its answer.
+func isNetwork(err error) bool {
+	var netErr net.Error
+	var urlErr *url.Error
+	return errors.Is(err, context.DeadlineExceeded) || errors.As(err, &netErr) || errors.As(err, &urlErr) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED)
+}

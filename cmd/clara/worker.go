@@ -1,0 +1,27 @@
+package main
+
+import (
+	"context"
+	"fmt"
+)
+
+func runWorker(ctx context.Context, env *environment, args []string) error {
+	a, err := openCommand(ctx, env, "worker",
+		"Run analysis workers only (no HTTP): they take queued analyses from the database, so several\n"+
+			"`clara worker` and `clara serve` processes can share one PostgreSQL database. Stops gracefully on\n"+
+			"SIGINT or SIGTERM, letting running analyses finish within CLARA_SHUTDOWN_TIMEOUT.", args)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	if a.cfg.Jobs.Workers == 0 {
+		return fmt.Errorf("CLARA_WORKERS: is 0, so this worker would run nothing")
+	}
+	if err := a.jobs.Start(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("start workers: %w", err)
+	}
+	a.log.Info("clara worker is running", "version", version, "workers", a.cfg.Jobs.Workers, "store", a.db.Dialect())
+	<-ctx.Done()
+	a.log.Info("shutting down: finishing running analyses", "timeout", a.cfg.ShutdownTimeout.String())
+	return nil
+}
