@@ -23,6 +23,7 @@ import (
 	"github.com/clara-backend/clara/core"
 	"github.com/clara-backend/clara/mail"
 	"github.com/clara-backend/clara/ratelimit"
+	"github.com/clara-backend/clara/store"
 	"github.com/clara-backend/clara/store/pgtest"
 	"github.com/clara-backend/clara/store/postgres"
 )
@@ -81,23 +82,27 @@ type envConfig struct {
 	// stripetest fake, at e.stripe.
 	billing bool
 	tiers   []core.Tier // the credit price list; core's default when nil
+	// analysis turns analyses on (analysis_env_test.go): the real agent
+	// against a modeltest fake at e.model, real River jobs.
+	analysis *analysisConfig
 }
 
 // accEnv is a REST server over a real core.Service, a real store, the dev
 // mailer and the in-memory limiter, all on one fake clock.
 type accEnv struct {
-	srv    *server
-	svc    *core.Service
-	store  core.Store
-	clock  *fakeClock
-	outbox string
-	stripe *stripetest.Server // the fake Stripe API when billing is on
+	srv            *server
+	svc            *core.Service
+	store          core.Store
+	clock          *fakeClock
+	outbox         string
+	stripe         *stripetest.Server // the fake Stripe API when billing is on
+	*analysisParts                    // the model fake, pages and jobs when analyses are on
 }
 
 // newAccEnv builds an account test environment.
 func newAccEnv(t testing.TB, cfg envConfig) *accEnv {
 	t.Helper()
-	var st core.Store
+	var st store.DB
 	switch cfg.store {
 	case "", onSQLite:
 		st = openStore(t)
@@ -127,7 +132,8 @@ func newAccEnv(t testing.TB, cfg envConfig) *accEnv {
 	if cfg.billing {
 		fake, payments = newStripe(t, clock)
 	}
-	svc := core.New(core.Deps{
+	var svc *core.Service
+	deps := core.Deps{
 		Store:        st,
 		Version:      testVersion,
 		Now:          clock.Now,
@@ -141,7 +147,13 @@ func newAccEnv(t testing.TB, cfg envConfig) *accEnv {
 		Payments:     payments,
 		Tiers:        cfg.tiers,
 		AppURL:       testAppURL,
-	})
+	}
+	var parts *analysisParts
+	if cfg.analysis != nil {
+		parts = newAnalysisParts(t, st, *cfg.analysis, &deps, func() *core.Service { return svc })
+	}
+	svc = core.New(deps)
+	parts.start(t)
 	return &accEnv{
 		srv:    newServer(svc, Options{Logger: logger}, nil),
 		svc:    svc,
@@ -149,6 +161,8 @@ func newAccEnv(t testing.TB, cfg envConfig) *accEnv {
 		clock:  clock,
 		outbox: outbox,
 		stripe: fake,
+
+		analysisParts: parts,
 	}
 }
 

@@ -33,8 +33,9 @@ type Options struct {
 	Metrics prometheus.Registerer
 	// Mounts are extra handlers served at the root, outside /api/v1.
 	Mounts []Mount
-	// MaxBodyBytes limits request bodies under /api/v1. Zero or less means
-	// DefaultMaxBodyBytes.
+	// MaxBodyBytes limits request bodies under /api/v1, except Analysis
+	// uploads, which the core's policy limits (and their query field,
+	// limited to MaxBodyBytes). Zero or less means DefaultMaxBodyBytes.
 	MaxBodyBytes int64
 	// TrustProxyHeaders makes the client IP the right-most address of
 	// X-Forwarded-For, that is the one added by the reverse proxy in front
@@ -73,6 +74,7 @@ type server struct {
 	log        *slog.Logger
 	metrics    *metrics // nil when metrics are off
 	maxBody    int64
+	uploads    uploadLimits // of Analysis
 	trustProxy bool
 	mux        *chi.Mux
 
@@ -96,6 +98,7 @@ func newServer(svc *core.Service, opts Options, testRoutes func(chi.Router)) *se
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBodyBytes
 	}
+	s.uploads = newUploadLimits(svc.Policy(), s.maxBody)
 	if opts.Metrics != nil {
 		s.metrics = newMetrics(opts.Metrics)
 	}

@@ -61,6 +61,12 @@ func (s *server) routes(mounts []Mount, testRoutes func(chi.Router)) {
 		r.Get(basePath+"/users/{user_id}/transactions", s.listTransactions)
 		r.Get(basePath+"/users/{user_id}/transactions/{transaction_id}", s.viewTransaction)
 
+		// Tasks and the agent (rows 16–18, and the cancel extension).
+		r.Get(basePath+"/users/{user_id}/tasks", s.listTasks)
+		r.Get(basePath+"/users/{user_id}/tasks/{task_id}", s.viewTask)
+		r.Delete(basePath+"/users/{user_id}/tasks/{task_id}", s.cancelTask)
+		r.Get(basePath+"/users/{user_id}/agent/supported_attachments", s.supportedAttachments)
+
 		// Stripe (rows 20–22).
 		r.Get(basePath+"/stripe/rate", s.creditRate)
 		r.Post(basePath+"/stripe/portal", s.billingPortal)
@@ -74,6 +80,10 @@ func (s *server) routes(mounts []Mount, testRoutes func(chi.Router)) {
 	// and carries no caller credentials: the signature proves the sender.
 	mux.With(captureRoute, apiHeaders).Post(basePath+"/stripe/webhook", s.stripeWebhook)
 
+	// Analysis (row 19) streams a multipart upload of up to the policy's
+	// total under its own limit (upload.go).
+	mux.With(captureRoute, apiHeaders, withCredentials).Post(analysisRoute, s.analyze)
+
 	matched := mux.With(captureRoute)
 	for _, m := range mounts {
 		matched.Handle(m.Pattern, m.Handler)
@@ -83,10 +93,15 @@ func (s *server) routes(mounts []Mount, testRoutes func(chi.Router)) {
 
 // refuseOversized answers 413 to any API request whose declared body is over
 // the limit, before routing: an oversized body is refused whatever its path
-// or method, without being read.
+// or method, without being read. An Analysis upload has the larger limit
+// of uploads.
 func (s *server) refuseOversized(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > s.maxBody && strings.HasPrefix(r.URL.Path, basePath+"/") {
+		limit := s.maxBody
+		if isAnalysis(r) {
+			limit = s.uploads.body()
+		}
+		if r.ContentLength > limit && strings.HasPrefix(r.URL.Path, basePath+"/") {
 			setRoute(r, routeUnmatched)
 			writeError(w, r, core.ErrTooLarge())
 			return

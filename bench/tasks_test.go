@@ -89,7 +89,7 @@ func benchTasks(b *testing.B, db store.DB) {
 	if err := db.Migrate(ctx); err != nil {
 		b.Fatal(err)
 	}
-	if err := jobs.Migrate(ctx, db); err != nil {
+	if err := jobs.Migrate(ctx, db, nil); err != nil {
 		b.Fatal(err)
 	}
 	model := &instantModel{arrived: map[string]time.Time{}}
@@ -203,4 +203,3 @@ func (f runFunc) RunTask(ctx context.Context, id string, last bool) error { retu
 type discardMailer struct{}
 
 func (discardMailer) Send(context.Context, core.Message) error { return nil }
-

@@ -48,6 +48,9 @@ func (s *Service) Analyze(ctx context.Context, userID string, in AnalyzeInput) (
 	if err != nil {
 		return Task{}, err
 	}
+	if len(in.IdempotencyKey) > maxIdempotencyKey {
+		return Task{}, ErrInvalid(FieldError{Field: "Idempotency-Key", Problem: "must be at most 255 characters"})
+	}
 	if in.IdempotencyKey != "" {
 		if t, err := s.store.TaskByClientKey(ctx, p.User.ID, in.IdempotencyKey); err == nil {
 			return t.Task(), nil
@@ -57,6 +60,11 @@ func (s *Service) Analyze(ctx context.Context, userID string, in AnalyzeInput) (
 	}
 	if err := s.checkAnalysis(in); err != nil {
 		return Task{}, err
+	}
+	for i, a := range in.Attachments {
+		if a.URL == "" {
+			in.Attachments[i].ContentType = contentTypeOf(a.Name)
+		}
 	}
 	if s.analyzer == nil || s.queue == nil {
 		return Task{}, errNoAnalyzer()
@@ -97,6 +105,24 @@ func (s *Service) Analyze(ctx context.Context, userID string, in AnalyzeInput) (
 
 // maxQuery is the longest query, in characters.
 const maxQuery = 50_000
+
+// maxIdempotencyKey is the longest client idempotency key, in bytes.
+const maxIdempotencyKey = 255
+
+// contentTypes are the media types of the file types analyses take.
+var contentTypes = map[string]string{
+	".pdf": "application/pdf", ".txt": "text/plain", ".md": "text/markdown", ".csv": "text/csv",
+	".json": "application/json", ".html": "text/html", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+	".png": "image/png", ".gif": "image/gif", ".webp": "image/webp",
+}
+
+// contentTypeOf returns the media type of a file by its extension.
+func contentTypeOf(name string) string {
+	if t, ok := contentTypes[strings.ToLower(filepath.Ext(name))]; ok {
+		return t
+	}
+	return "application/octet-stream"
+}
 
 // checkAnalysis checks the query and the attachments against the policy
 // and the agent.

@@ -151,5 +151,9 @@ type VersionInfo struct {
 // Version reports Clara's release.
 func (s *Service) Version() VersionInfo { return VersionInfo{Version: s.version} }
 
+// Policy returns the numbers of the service's rules, for adapters that
+// must enforce a limit before the core sees a request (upload sizes).
+func (s *Service) Policy() Policy { return s.policy }
+
 // Now returns the service clock's current time.
 func (s *Service) Now() time.Time { return s.now() }

@@ -6,7 +6,9 @@
 // HTTP, reading one-time codes from the development mailer's outbox
 // (<CLARA_DATA_DIR>/outbox); and buying credits over both, against a fake
 // Stripe API served by this test, with a signed webhook crediting the
-// purchase through `clara serve`.
+// purchase through `clara serve`; and an analysis over both, the agent
+// talking to a fake OpenAI-compatible model served by this test, with
+// progress notifications while analyze waits.
 //
 //   go build -o bin/clara ./cmd/clara && cd e2e && npm ci && npm test
 //
@@ -57,6 +59,10 @@ const TOOLS = {
   credit_rate: [true, false, true, false],
   buy_credits: [false, false, false, true],
   billing_portal: [false, false, false, true],
+  list_tasks: [true, false, true, false],
+  view_task: [true, false, true, false],
+  supported_attachments: [true, false, true, false],
+  analyze: [false, false, false, true],
   health: [true, false, true, false],
   version: [true, false, true, false],
 };
@@ -76,11 +82,13 @@ async function tempDir() {
 
 /**
  * The environment of a spawned clara: nothing from this process but PATH
- * and HOME. The per-caller rate limit is raised for the test's bursts, and
- * billing talks to the fake Stripe API (started before every test).
+ * and HOME. The per-caller rate limit is raised for the test's bursts,
+ * billing talks to the fake Stripe API and analyses to the fake model
+ * (both started before every test).
  */
 function claraEnv(dataDir, extra = {}) {
   assert.ok(stripe, 'the fake Stripe API is running');
+  assert.ok(model, 'the fake model is running');
   return {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? dataDir,
@@ -89,6 +97,10 @@ function claraEnv(dataDir, extra = {}) {
     CLARA_STRIPE_SECRET_KEY: STRIPE_KEY,
     CLARA_STRIPE_WEBHOOK_SECRET: STRIPE_WEBHOOK_SECRET,
     CLARA_STRIPE_API_URL: stripe.url,
+    CLARA_MODEL_PROVIDER: 'openai',
+    CLARA_MODEL: MODEL,
+    CLARA_MODEL_BASE_URL: `${model.url}/v1`,
+    CLARA_MODEL_API_KEY: MODEL_KEY,
     ...extra,
   };
 }
@@ -241,10 +253,13 @@ function failed(res, message, more, what) {
   if (more) assert.match(rest.join('\n'), more, `${what}: guidance`);
 }
 
-/** A client session: call(name, args) and close(). */
+/**
+ * A client session: call(name, args, options) (options as the SDK's
+ * request options, e.g. onprogress) and close().
+ */
 function session(client, close) {
   return {
-    call: (name, args = {}) => client.callTool({ name, arguments: args }),
+    call: (name, args = {}, options = undefined) => client.callTool({ name, arguments: args }, undefined, options),
     close,
   };
 }
@@ -553,12 +568,165 @@ async function billingFlow(label, d, outbox, webhook) {
   }
 }
 
+// ---- Analysis -------------------------------------------------------------
+
+// The model clara is configured with, and the key it must send.
+const MODEL = 'gpt-e2e';
+const MODEL_KEY = 'sk-e2e';
+
+/** The fake model of this run: { url, requests, close }. */
+let model;
+
+/**
+ * Starts a fake OpenAI-compatible chat completions server on 127.0.0.1. It
+ * records each request's body and answers with a final analysis: verdict
+ * MOSTLY_TRUE, citing the attachment notes.txt when the request carries it
+ * (clara's fetcher refuses loopback pages, so no page can be cited). A
+ * wrong key gets OpenAI's 401.
+ */
+async function startFakeModel() {
+  const requests = [];
+  const reply = (res, status, body) => {
+    res.writeHead(status, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
+  const srv = createHTTPServer(async (req, res) => {
+    let raw = '';
+    for await (const chunk of req) raw += chunk;
+    const path = new URL(req.url, 'http://model').pathname;
+    if (req.method !== 'POST' || path !== '/v1/chat/completions') {
+      return reply(res, 404, { error: { message: `no route ${req.method} ${path}`, type: 'invalid_request_error' } });
+    }
+    if (req.headers.authorization !== `Bearer ${MODEL_KEY}`) {
+      return reply(res, 401, { error: { message: 'Incorrect API key provided.', type: 'invalid_request_error' } });
+    }
+    const body = JSON.parse(raw);
+    requests.push(body);
+    const sources = JSON.stringify(body.messages).includes('attachment:notes.txt') ? [{ url: 'attachment:notes.txt', title: 'Notes' }] : [];
+    const answer = {
+      verdict: 'MOSTLY_TRUE',
+      confidence: 0.8,
+      summary: 'The notes support the claim.',
+      claims: [{ claim: 'The tower is in Paris.', verdict: 'TRUE', explanation: 'The notes say so.', sources }],
+      sources,
+    };
+    return reply(res, 200, {
+      id: `chatcmpl-e2e-${requests.length}`, object: 'chat.completion', created: Math.floor(Date.now() / 1000), model: body.model,
+      choices: [{ index: 0, message: { role: 'assistant', content: JSON.stringify(answer), refusal: null }, finish_reason: 'stop', logprobs: null }],
+      usage: { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 },
+    });
+  });
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${srv.address().port}`,
+    requests,
+    close: () => new Promise((r) => {
+      srv.closeAllConnections();
+      srv.close(r);
+    }),
+  };
+}
+
+/** Runs `clara credits grant` on dataDir, which no other clara may hold. */
+async function grantCredits(dataDir, email, credits) {
+  const child = spawn(BIN, ['credits', 'grant', '--email', email, '--credits', String(credits), '--reason', 'e2e'], {
+    env: claraEnv(dataDir),
+    cwd: dataDir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (b) => (out += b));
+  child.stderr.on('data', (b) => (out += b));
+  const status = await exited(child, 15_000);
+  assert.deepEqual(status, [0, null], `clara credits grant: ${out}`);
+}
+
+const CLAIM = 'The Eiffel Tower is in Paris.';
+const NOTES = 'Notes: the Eiffel Tower stands on the Champ de Mars in Paris.';
+
+/**
+ * Analyses a claim over a transport driver d (see accountFlow): a new
+ * active user lists the supported attachments, is refused for want of
+ * credits, gets credits from fund(me, email) (which returns the balance;
+ * over stdio the session is closed first and a new one opened with the
+ * user's API key), then calls analyze with a file and wait_seconds,
+ * receiving progress notifications, and finds the COMPLETED task in
+ * view_task and list_tasks, charged 20 credits.
+ */
+async function analysisFlow(label, d, outbox, fund) {
+  const email = `hedy.${label}@example.com`;
+  const anon = await d.open();
+  const open = [anon];
+  try {
+    const reg = ok(await anon.call('register', { first_name: 'Hedy', last_name: 'Lamarr', email, password: PASSWORD }), 'register');
+    ok(await anon.call('activate_account', { email, code: await latestCode(outbox, email) }), 'activate_account');
+    let me = anon;
+    if (!d.binds) {
+      me = await d.open(reg.token);
+      open.push(me);
+    }
+    const supported = ok(await me.call('supported_attachments'), 'supported_attachments');
+    assert.ok(supported.document?.includes('.txt') && supported.image?.includes('.png'), JSON.stringify(supported));
+    failed(await me.call('analyze', { query: CLAIM }), 'You do not have enough credits to perform this action.', /buy_credits/, 'analyze without credits');
+
+    let credits;
+    if (d.binds) {
+      const key = ok(await me.call('view_api_key'), 'view_api_key').token;
+      for (const s of open.splice(0)) await s.close();
+      credits = await fund(null, email);
+      me = await d.open(key);
+      open.push(me);
+    } else {
+      credits = await fund(me, email);
+    }
+    assert.equal(ok(await me.call('view_user'), 'view_user').credits, credits);
+
+    const ticks = [];
+    const seen = model.requests.length;
+    const task = ok(
+      await me.call(
+        'analyze',
+        { query: CLAIM, attachments: [{ name: 'notes.txt', content_base64: Buffer.from(NOTES).toString('base64') }], wait_seconds: 30 },
+        { onprogress: (p) => ticks.push(p), timeout: 60_000 },
+      ),
+      'analyze',
+    );
+    assert.equal(task.status, 'COMPLETED', `task ${JSON.stringify(task)}`);
+    assert.deepEqual(
+      { verdict: task.result.verdict, sources: task.result.sources, model: task.result.model, error: task.error, cost: task.cost_in_credits },
+      { verdict: 'MOSTLY_TRUE', sources: [{ url: 'attachment:notes.txt', title: 'Notes' }], model: `openai/${MODEL}`, error: null, cost: 20 },
+    );
+    assert.deepEqual(task.attachments.map((a) => [a.name, a.size]), [['notes.txt', NOTES.length]]);
+    const done = ticks.find((t) => t.progress === 3);
+    assert.ok(done, `the done tick among ${JSON.stringify(ticks)}`);
+    assert.equal(done.total, 3);
+    assert.match(done.message ?? '', /completed/);
+    assert.deepEqual(ticks.map((t) => t.progress), [...ticks.map((t) => t.progress)].sort((a, b) => a - b), 'progress grows');
+    const sent = model.requests.slice(seen);
+    assert.ok(sent.some((r) => JSON.stringify(r.messages).includes(NOTES) && JSON.stringify(r.messages).includes(CLAIM)), 'the model read the claim and the notes');
+
+    assert.deepEqual(ok(await me.call('view_task', { task_id: task.id }), 'view_task'), task);
+    assert.deepEqual(ok(await me.call('list_tasks'), 'list_tasks').items.map((t) => t.id), [task.id]);
+    assert.equal(ok(await me.call('view_user'), 'view_user').credits, credits - 20);
+    const [debit] = ok(await me.call('list_transactions', { limit: 1 }), 'list_transactions').items;
+    assert.deepEqual(
+      { type: debit.type, value_in_credits: debit.value_in_credits, description: debit.description },
+      { type: 'DEBIT', value_in_credits: 20, description: `Analysis ${task.id}: 20 credits.` },
+    );
+    console.log(`${label}: analysis ok (${task.id} COMPLETED ${task.result.verdict}, progress ${ticks.map((t) => `${t.progress}/${t.total}`).join(' ')}, 20 credits charged)`);
+  } finally {
+    for (const s of open) await s.close().catch(() => {});
+  }
+}
+
 before(async () => {
   stripe = await startFakeStripe();
+  model = await startFakeModel();
 });
 
 after(async () => {
   await stripe?.close();
+  await model?.close();
 });
 
 before(() => {
@@ -604,6 +772,23 @@ test('stdio: buying credits over clara mcp', async () => {
   const logs = [];
   try {
     await billingFlow('stdio', stdioDriver(dir, logs), join(dir, 'outbox'));
+  } catch (err) {
+    err.message += `\n--- clara mcp stderr ---\n${logs.join('')}`;
+    throw err;
+  } finally {
+    await cleanup();
+  }
+});
+
+test('stdio: an analysis over clara mcp, with progress', async () => {
+  const { dir, cleanup } = await tempDir();
+  const logs = [];
+  try {
+    await analysisFlow('stdio', stdioDriver(dir, logs), join(dir, 'outbox'), async (_me, email) => {
+      // clara mcp holds the data directory: grant between sessions.
+      await grantCredits(dir, email, 100);
+      return 100;
+    });
   } catch (err) {
     err.message += `\n--- clara mcp stderr ---\n${logs.join('')}`;
     throw err;
@@ -687,6 +872,18 @@ describe('clara serve', () => {
   test(
     'http: buying credits over Streamable HTTP, credited by a signed webhook',
     withStderr(() => billingFlow('http', httpDriver(base), join(dataDir.dir, 'outbox'), base)),
+  );
+
+  test(
+    'http: an analysis over Streamable HTTP, with progress',
+    withStderr(() =>
+      analysisFlow('http', httpDriver(base), join(dataDir.dir, 'outbox'), async (me) => {
+        // Credits come as a purchase, which Stripe's signed webhook reports.
+        const session = CHECKOUT_URL.exec(ok(await me.call('buy_credits', { amount: 5 }), 'buy_credits').url)?.[1];
+        assert.equal((await deliver(base, signedEvent('checkout.session.completed', session)))[0], 200);
+        return 500;
+      }),
+    ),
   );
 
   test('sse: HTTP+SSE at /sse', withStderr(() => probe('sse', new SSEClientTransport(new URL(`${base}/sse`)))));

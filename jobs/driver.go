@@ -82,9 +82,11 @@ func newClient(db store.DB, config *river.Config) (client, error) {
 // river_migration, …) to db, after the store's (db.Migrate). It holds the
 // store's migration lock meanwhile, so that processes starting together
 // migrate one at a time; on an up-to-date database it changes nothing. It
-// logs through slog.Default().
-func Migrate(ctx context.Context, db store.DB) error {
-	logger := slog.Default()
+// logs the migrations it applies to logger (none when nil).
+func Migrate(ctx context.Context, db store.DB, logger *slog.Logger) error {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
 	switch db := db.(type) {
 	case *postgres.DB:
 		return db.WithMigrationLock(ctx, func() error {

@@ -80,7 +80,7 @@ func migrated(t *testing.T, db store.DB) store.DB {
 	if err := db.Migrate(t.Context()); err != nil {
 		t.Fatalf("store Migrate: %v", err)
 	}
-	if err := Migrate(t.Context(), db); err != nil {
+	if err := Migrate(t.Context(), db, nil); err != nil {
 		t.Fatalf("jobs Migrate: %v", err)
 	}
 	return db

@@ -140,14 +140,14 @@ func TestMigrateConcurrently(t *testing.T) {
 			for i := range 3 {
 				db := open()
 				wg.Go(func() {
-					if err := Migrate(t.Context(), db); err != nil {
+					if err := Migrate(t.Context(), db, nil); err != nil {
 						t.Errorf("Migrate %d: %v", i, err)
 					}
 				})
 			}
 			wg.Wait()
 			db := open()
-			if err := Migrate(t.Context(), db); err != nil {
+			if err := Migrate(t.Context(), db, nil); err != nil {
 				t.Fatalf("Migrate again: %v", err)
 			}
 			rec := &recorder{}

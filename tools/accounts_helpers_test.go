@@ -35,11 +35,12 @@ const (
 // accountsEnv is a real core with a development mailer, and what the
 // account tests need around it.
 type accountsEnv struct {
-	svc    *core.Service
-	outbox string
-	logger *slog.Logger
-	google *googletest.Issuer // signs the ID tokens the core accepts
-	stripe *stripetest.Server // the fake Stripe API, when billing is on
+	svc            *core.Service
+	outbox         string
+	logger         *slog.Logger
+	google         *googletest.Issuer // signs the ID tokens the core accepts
+	stripe         *stripetest.Server // the fake Stripe API, when billing is on
+	*analysisParts                    // the model fake and the jobs, when analyses are on
 }
 
 // newAccountsEnv returns a core over a fresh SQLite store that mails codes
@@ -60,11 +61,19 @@ func newBillingEnv(t *testing.T) *accountsEnv {
 // newEnv builds an accounts env, with billing or without.
 func newEnv(t *testing.T, withBilling bool) *accountsEnv {
 	t.Helper()
+	return newEnvWith(t, withBilling, nil)
+}
+
+// newEnvWith builds an accounts env, with billing or without, and with
+// analyses when analysis is not nil.
+func newEnvWith(t *testing.T, withBilling bool, analysis *analysisConfig) *accountsEnv {
+	t.Helper()
 	logger, _ := testLogger(t)
 	outbox := filepath.Join(t.TempDir(), "outbox")
 	google := googletest.New(t)
+	db := newStore(t)
 	deps := core.Deps{
-		Store:        newStore(t),
+		Store:        db,
 		Version:      testVersion,
 		Secret:       testSecret,
 		PublicAPIKey: testPublicKey,
@@ -85,7 +94,14 @@ func newEnv(t *testing.T, withBilling bool) *accountsEnv {
 		}
 		deps.Payments = p
 	}
-	return &accountsEnv{svc: core.New(deps), outbox: outbox, logger: logger, google: google, stripe: fake}
+	var svc *core.Service
+	var parts *analysisParts
+	if analysis != nil {
+		parts = newAnalysisParts(t, db, *analysis, &deps, func() *core.Service { return svc })
+	}
+	svc = core.New(deps)
+	parts.start(t)
+	return &accountsEnv{svc: svc, outbox: outbox, logger: logger, google: google, stripe: fake, analysisParts: parts}
 }
 
 // server returns a new MCP server over the env's core, as the command line

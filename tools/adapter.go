@@ -77,7 +77,7 @@ func adapt[In, Out any](rt *toolEnv, name string, access Access, h Handler[In, O
 				res, err = nil, errServerFault
 			}
 		}()
-		ctx = callerContext(ctx)
+		ctx = withProgress(callerContext(ctx), req)
 		var in In
 		if err := req.BindArguments(&in); err != nil {
 			return failure(ctx, rt, name, access, core.ErrInvalid(bindProblem(err)))

@@ -38,13 +38,13 @@ const contractTable = `
 | version | GET /version | T / F / T / F |
 `
 
-// served are the tools of the contract's table that Clara serves so far;
-// the rest come with their domains.
+// served are the tools of the contract's table that Clara serves: all of
+// them.
 var served = []string{
 	"register", "google_sign_in", "login", "logout", "change_password", "send_otp", "activate_account",
 	"enable_2fa", "disable_2fa", "view_user", "update_user", "view_api_key", "reset_api_key",
-	"list_transactions", "view_transaction", "credit_rate", "buy_credits", "billing_portal",
-	"health", "version",
+	"list_transactions", "view_transaction", "list_tasks", "view_task", "supported_attachments", "analyze",
+	"credit_rate", "buy_credits", "billing_portal", "health", "version",
 }
 
 // The real server lists exactly the tools served.

@@ -49,8 +49,10 @@ type HTTPOptions struct {
 // HTTPHandlers are the MCP endpoints of `clara serve`, to mount on the
 // router: Streamable at /mcp, SSE at /sse and Message at /message.
 type HTTPHandlers struct {
-	// Streamable serves the Streamable HTTP transport (POST, GET and DELETE
-	// /mcp), stateless: any replica can answer any request.
+	// Streamable serves the Streamable HTTP transport (POST and DELETE
+	// /mcp), stateless: any replica can answer any request. GET, the
+	// standalone event stream, is refused with 405, as the protocol allows
+	// (see refuseStandaloneStream).
 	Streamable http.Handler
 	// SSE serves the event streams of the legacy HTTP+SSE transport (GET
 	// /sse). Its first event names the message endpoint as a path relative
@@ -106,7 +108,7 @@ func NewHTTPHandlers(s *server.MCPServer, opts HTTPOptions) *HTTPHandlers {
 		return requireValidCredentials(h, opts.Service, transport, logger)
 	}
 	return &HTTPHandlers{
-		Streamable: guardHost(authn(limitBody(streamable, limit), core.TransportMCPHTTP), opts.AllowedHosts),
+		Streamable: guardHost(authn(refuseStandaloneStream(limitBody(streamable, limit)), core.TransportMCPHTTP), opts.AllowedHosts),
 		SSE:        guardHost(authn(sse.SSEHandler(), core.TransportMCPSSE), opts.AllowedHosts),
 		Message:    guardHost(authn(limitBody(sse.MessageHandler(), limit), core.TransportMCPSSE), opts.AllowedHosts),
 		sse:        sse,
@@ -129,6 +131,24 @@ func (h *HTTPHandlers) CloseStreams() {
 func (h *HTTPHandlers) Shutdown(ctx context.Context) error {
 	h.sse.CloseSessions()
 	return h.streamable.Shutdown(ctx)
+}
+
+// refuseStandaloneStream answers 405 to GET /mcp, the standalone event
+// stream, which a stateless server has no use for: it would carry nothing
+// but its own pings. Worse, mcp-go keys every stateless stream under one
+// empty session id and has requests without a session id reuse that
+// session, so one client's GET stream would take the progress
+// notifications of other clients' tool calls. Clients fall back to the
+// event streams of their POSTs, as the protocol provides.
+func refuseStandaloneStream(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			w.Header().Set("Allow", "POST, DELETE")
+			writeRPCError(w, http.StatusMethodNotAllowed, mcp.INVALID_REQUEST, "This stateless server offers no standalone event stream: use POST.")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // limitBody refuses POST bodies over limit with 413: at once when the

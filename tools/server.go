@@ -53,6 +53,11 @@ Each tool is one capability of Clara's backend, the twin of one REST route.
 - Credits: credit_rate shows their price; buy_credits costs the user real
   money and returns a Stripe Checkout url for the user to pay at; the
   credits arrive once Stripe reports the payment (see list_transactions).
+- Analyses: analyze checks a claim, post or file with Clara's AI agent and
+  costs credits (held at the start, charged on completion, released on
+  failure). Give wait_seconds to wait for the verdict, with progress
+  notifications when you send a progressToken; otherwise poll view_task.
+  supported_attachments lists the file types accepted.
 - Tool annotations say which tools only read, which destroy data, which are
   idempotent and which reach outside Clara (payments, mail, the web). Account
   and read-only tools are free.
@@ -99,7 +104,7 @@ func NewServer(svc *core.Service, opts Options) *server.MCPServer {
 // where their REST twins take the public key.
 func Catalogue(svc *core.Service, opts Options) []Definition {
 	a := accounts{svc: svc, publicKey: opts.PublicAPIKey}
-	l, b := ledger{svc: svc}, shop{svc: svc}
+	l, b, g := ledger{svc: svc}, shop{svc: svc}, agentTools{svc: svc}
 	return []Definition{
 		a.registerTool(),
 		a.googleSignInTool(),
@@ -116,6 +121,10 @@ func Catalogue(svc *core.Service, opts Options) []Definition {
 		a.resetAPIKeyTool(),
 		l.listTransactionsTool(),
 		l.viewTransactionTool(),
+		g.listTasksTool(),
+		g.viewTaskTool(),
+		g.supportedAttachmentsTool(),
+		g.analyzeTool(),
 		b.creditRateTool(),
 		b.buyCreditsTool(),
 		b.billingPortalTool(),

@@ -13,10 +13,11 @@ import (
 // caller may see).
 type Handler[In, Out any] func(ctx context.Context, in In) (Out, error)
 
-// Tool declares one MCP tool: its surface and its typed handler. In and Out
-// must be struct types; every field needs a `jsonschema:"…"` description,
-// and an optional input field needs `omitempty`. Lists in outputs are
-// wrapped in [List].
+// Tool declares one MCP tool: its surface and its typed handler. In must be
+// a struct type, and Out a struct type or a map with string keys (an
+// object of open keys, such as supported_attachments' categories); every
+// field needs a `jsonschema:"…"` description, and an optional input field
+// needs `omitempty`. Lists in outputs are wrapped in [List].
 type Tool[In, Out any] struct {
 	// Name is the tool's identifier, matching ^[a-z0-9_]{1,64}$.
 	Name string
@@ -83,8 +84,8 @@ func (t Tool[In, Out]) Validate() error {
 	if k := reflect.TypeFor[In]().Kind(); k != reflect.Struct {
 		errs = append(errs, fmt.Errorf("input type is a %s, not a struct", k))
 	}
-	if k := reflect.TypeFor[Out]().Kind(); k != reflect.Struct {
-		errs = append(errs, fmt.Errorf("output type is a %s, not a struct (wrap lists in tools.List)", k))
+	if out := reflect.TypeFor[Out](); out.Kind() != reflect.Struct && (out.Kind() != reflect.Map || out.Key().Kind() != reflect.String) {
+		errs = append(errs, fmt.Errorf("output type is a %s, not a struct or a map of strings to values (wrap lists in tools.List)", out.Kind()))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("tool %q: %w", t.Name, err)

@@ -87,7 +87,7 @@ func open(ctx context.Context, loader *config.Loader, env *environment) (*app, e
 		db.Close()
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
-	if err := jobs.Migrate(ctx, db); err != nil {
+	if err := jobs.Migrate(ctx, db, log); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("migrate jobs: %w", err)
 	}

@@ -27,6 +27,7 @@ type blockingModel struct {
 	mu      sync.Mutex
 	calls   int
 	started chan struct{} // closed when the first call arrives
+	release chan struct{} // closed when the test ends
 }
 
 func (m *blockingModel) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -36,7 +37,10 @@ func (m *blockingModel) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	m.mu.Unlock()
 	if n == 1 {
 		close(m.started)
-		<-r.Context().Done() // hang until the worker's connection dies
+		select { // hang until the worker's connection dies
+		case <-r.Context().Done():
+		case <-m.release:
+		}
 		return
 	}
 	answer, _ := json.Marshal(map[string]any{
@@ -74,9 +78,10 @@ func buildBinary(t *testing.T) string {
 // and the task's credits are captured exactly once.
 func TestWorkerKilledMidTask(t *testing.T) {
 	bin := buildBinary(t)
-	model := &blockingModel{started: make(chan struct{})}
+	model := &blockingModel{started: make(chan struct{}), release: make(chan struct{})}
 	modelSrv := httptest.NewServer(model)
 	t.Cleanup(modelSrv.Close)
+	t.Cleanup(func() { close(model.release) })
 
 	vars := []string{
 		"CLARA_DATABASE_URL", pgtest.NewURL(t),

@@ -40,7 +40,7 @@ func runMigrate(ctx context.Context, env *environment, args []string) error {
 		if err := db.Migrate(ctx); err != nil {
 			return fmt.Errorf("migrate up: %w", err)
 		}
-		if err := jobs.Migrate(ctx, db); err != nil {
+		if err := jobs.Migrate(ctx, db, log); err != nil {
 			return fmt.Errorf("migrate jobs: %w", err)
 		}
 		log.Info("migrations applied", "dialect", db.Dialect())

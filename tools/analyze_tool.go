@@ -1,0 +1,102 @@
+package tools
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"time"
+
+	"github.com/clara-backend/clara/core"
+)
+
+// maxWaitSeconds is the longest analyze waits for its task.
+const maxWaitSeconds = 120
+
+// defaultPoll is how often a waiting analyze reads its task: a few reads a
+// second, well within the caller's rate limit.
+const defaultPoll = 250 * time.Millisecond
+
+// attachmentIn is a file or a link given to analyze.
+type attachmentIn struct {
+	Name          string `json:"name" jsonschema:"the file name with its extension (report.pdf, photo.png), as supported_attachments lists them; for a link, any short name to cite it by"`
+	ContentBase64 string `json:"content_base64,omitempty" jsonschema:"the file's content in standard base64; give this or url"`
+	URL           string `json:"url,omitempty" jsonschema:"a public http(s) URL the agent reads instead of a file; give this or content_base64"`
+}
+
+// analyzeIn is the input of analyze.
+type analyzeIn struct {
+	UserID         string         `json:"user_id,omitempty" jsonschema:"the user's id (user_…); omit it to act on the caller, the only user you may act on"`
+	Query          string         `json:"query,omitempty" jsonschema:"what to check: a claim, a post's text, or links; required unless attachments are given"`
+	Attachments    []attachmentIn `json:"attachments,omitempty" jsonschema:"up to 5 files (each at most 10 MiB, 25 MiB in all) or links to analyse with the query"`
+	WaitSeconds    *int           `json:"wait_seconds,omitempty" jsonschema:"how long to wait for the result, 0 to 120 seconds; default 0: return the PENDING task at once"`
+	IdempotencyKey string         `json:"idempotency_key,omitempty" jsonschema:"any unique string; repeating a call with the same key returns the first task instead of starting and paying for another"`
+}
+
+// analyzeTool is the twin of POST /users/{user_id}/agent/analysis.
+func (a agentTools) analyzeTool() Tool[analyzeIn, core.Task] {
+	return Tool[analyzeIn, core.Task]{
+		Name:  "analyze",
+		Title: "Analyse a claim",
+		Description: "Starts an analysis by Clara's AI agent of a claim, a post's text or links, with optional " +
+			"attachments (files in base64, or public URLs): the agent reads the sources it needs on the web and " +
+			"returns a verdict (TRUE, MOSTLY_TRUE, MIXED, MOSTLY_FALSE, FALSE or UNVERIFIABLE) with its " +
+			"confidence, a summary, each claim checked and the sources read. It costs credits (20 by default): " +
+			"they are held when the task starts, charged when it completes and released if it fails; without " +
+			"enough credits it is refused. It returns the task: with wait_seconds (up to 120) it waits for the " +
+			"result, sending progress notifications when the request carries a progressToken, and returns the " +
+			"finished task if it finishes in time; otherwise poll view_task with the task's id. Call " +
+			"supported_attachments for the file types accepted. Each call starts and pays for a new analysis " +
+			"unless it repeats an idempotency_key.",
+		Hints:  Annotate(ReadOnly(false), Destructive(false), Idempotent(false), OpenWorld(true)),
+		Access: AccessUser,
+		Handle: a.analyze,
+	}
+}
+
+// analyze starts the analysis and, when asked to, waits for it.
+func (a agentTools) analyze(ctx context.Context, in analyzeIn) (core.Task, error) {
+	wait := 0
+	if in.WaitSeconds != nil {
+		wait = *in.WaitSeconds
+	}
+	if wait < 0 || wait > maxWaitSeconds {
+		return core.Task{}, core.ErrInvalid(core.FieldError{Field: "wait_seconds", Problem: fmt.Sprintf("must be from 0 to %d", maxWaitSeconds)})
+	}
+	atts, err := attachments(in.Attachments)
+	if err != nil {
+		return core.Task{}, err
+	}
+	t, err := a.svc.Analyze(ctx, in.UserID, core.AnalyzeInput{Query: in.Query, Attachments: atts, IdempotencyKey: in.IdempotencyKey})
+	if err != nil || wait == 0 {
+		return t, guide(err, core.CodeInsufficientCredits, guideCredits)
+	}
+	return a.await(ctx, in.UserID, t, time.Duration(wait)*time.Second), nil
+}
+
+// guideCredits is the guidance after an analysis refused for want of
+// credits.
+const guideCredits = "Check the balance with view_user; buy_credits sells more (ask the user first: it costs money)."
+
+// attachments decodes the attachments of analyze; the core checks their
+// number, sizes and types.
+func attachments(in []attachmentIn) ([]core.AttachmentData, error) {
+	out := make([]core.AttachmentData, 0, len(in))
+	for i, att := range in {
+		field := fmt.Sprintf("attachments[%d]", i)
+		switch {
+		case att.URL != "" && att.ContentBase64 != "":
+			return nil, core.ErrInvalid(core.FieldError{Field: field, Problem: "give content_base64 or url, not both"})
+		case att.URL != "":
+			out = append(out, core.AttachmentData{Name: att.Name, URL: att.URL})
+			continue
+		case att.ContentBase64 == "":
+			return nil, core.ErrInvalid(core.FieldError{Field: field, Problem: "give content_base64 or url"})
+		}
+		data, err := base64.StdEncoding.DecodeString(att.ContentBase64)
+		if err != nil {
+			return nil, core.ErrInvalid(core.FieldError{Field: field + ".content_base64", Problem: "is not valid standard base64"})
+		}
+		out = append(out, core.AttachmentData{Name: att.Name, Data: data})
+	}
+	return out, nil
+}
