@@ -47,9 +47,8 @@ type Config struct {
 	RescueStuckJobsAfter time.Duration
 	// Logger receives River's logs (default slog.Default()).
 	Logger *slog.Logger
-	// PollInterval is how often workers look for new jobs besides being
-	// notified of them (River's FetchPollInterval, default 1 s). Tests and
-	// SQLite may want it shorter.
+	// PollInterval is how often idle workers look for new jobs besides
+	// being notified of them (River's FetchPollInterval, default 250 ms).
 	PollInterval time.Duration
 
 	// testOnly sets River's TestOnly (no start-up jitter), for this
@@ -59,8 +58,14 @@ type Config struct {
 	retryDelay func(attempt int) time.Duration
 }
 
+// fetchCooldown is the least time between two fetches of jobs (River's
+// FetchCooldown, whose default of 100 ms made it the whole of the wait
+// between a request and its worker starting, and capped throughput).
+const fetchCooldown = 10 * time.Millisecond
+
 // Defaults of Config.
 const (
+	DefaultPollInterval         = 250 * time.Millisecond
 	DefaultMaxAttempts          = 5
 	DefaultJobTimeout           = 10 * time.Minute
 	DefaultRescueStuckJobsAfter = 15 * time.Minute
@@ -74,6 +79,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.MaxAttempts == 0 {
 		c.MaxAttempts = DefaultMaxAttempts
+	}
+	if c.PollInterval == 0 {
+		c.PollInterval = DefaultPollInterval
 	}
 	if c.JobTimeout == 0 {
 		c.JobTimeout = DefaultJobTimeout
@@ -126,10 +134,8 @@ func New(db store.DB, runner Runner, cfg Config) (*Jobs, error) {
 		TestOnly:             cfg.testOnly,
 		Workers:              workers,
 	}
-	if cfg.PollInterval > 0 {
-		rc.FetchPollInterval = cfg.PollInterval
-		rc.FetchCooldown = min(cfg.PollInterval, river.FetchCooldownDefault)
-	}
+	rc.FetchPollInterval = cfg.PollInterval
+	rc.FetchCooldown = min(cfg.PollInterval, fetchCooldown)
 	if cfg.Workers > 0 {
 		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}}
 	}
