@@ -38,7 +38,8 @@ type analysisParts struct {
 	model *modeltest.Server
 	pages *httptest.Server // serves pagePath
 	jobs  *jobs.Jobs
-	run   bool // whether start starts the workers
+	run   bool                 // whether start starts the workers
+	svc   func() *core.Service // the service the workers run tasks through
 }
 
 // pagePath is the page the pages server serves: pageTitle, with pageText.
@@ -53,7 +54,7 @@ const (
 // jobs run its tasks).
 func newAnalysisParts(t testing.TB, db store.DB, cfg analysisConfig, deps *core.Deps, svc func() *core.Service) *analysisParts {
 	t.Helper()
-	p := &analysisParts{model: modeltest.New(t), run: !cfg.noWorkers}
+	p := &analysisParts{model: modeltest.New(t), run: !cfg.noWorkers, svc: svc}
 	p.pages = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != pagePath {
 			http.NotFound(w, r)
@@ -79,9 +80,7 @@ func newAnalysisParts(t testing.TB, db store.DB, cfg analysisConfig, deps *core.
 	if cfg.noWorkers {
 		workers = 0
 	}
-	q, err := jobs.New(db, runner(func(ctx context.Context, id string, last bool) error {
-		return svc().RunTask(ctx, id, last)
-	}), jobs.Config{
+	q, err := jobs.New(db, jobs.Config{
 		Workers: workers, MaxAttempts: 3, PollInterval: 50 * time.Millisecond,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
@@ -99,7 +98,7 @@ func (p *analysisParts) start(t testing.TB) {
 	if p == nil || !p.run {
 		return
 	}
-	if err := p.jobs.Start(context.Background()); err != nil {
+	if err := p.jobs.Start(context.Background(), p.svc()); err != nil {
 		t.Fatalf("start jobs: %v", err)
 	}
 	t.Cleanup(func() {
@@ -117,11 +116,3 @@ func (p *analysisParts) pageURL() string { return p.pages.URL + pagePath }
 // loopbackOrPublic lets the fetcher reach the loopback page server as well
 // as public addresses.
 func loopbackOrPublic(a netip.Addr) bool { return a.IsLoopback() || fetch.PublicAddr(a) }
-
-// runner adapts a function to jobs.Runner.
-type runner func(ctx context.Context, taskID string, lastAttempt bool) error
-
-// RunTask implements jobs.Runner.
-func (r runner) RunTask(ctx context.Context, taskID string, lastAttempt bool) error {
-	return r(ctx, taskID, lastAttempt)
-}

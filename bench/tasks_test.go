@@ -100,16 +100,13 @@ func benchTasks(b *testing.B, db store.DB) {
 		b.Fatal(err)
 	}
 	quiet := slog.New(slog.DiscardHandler)
-	var svc *core.Service
-	queue, err := jobs.New(db, runFunc(func(ctx context.Context, id string, last bool) error {
-		return svc.RunTask(ctx, id, last)
-	}), jobs.Config{Workers: 4, Logger: quiet})
+	queue, err := jobs.New(db, jobs.Config{Workers: 4, Logger: quiet})
 	if err != nil {
 		b.Fatal(err)
 	}
-	svc = core.New(core.Deps{Store: db, Version: "bench", PublicAPIKey: "bench-public-key-01",
+	svc := core.New(core.Deps{Store: db, Version: "bench", PublicAPIKey: "bench-public-key-01",
 		Passwords: auth.NewPasswords(auth.FastPasswordParams), Mailer: discardMailer{}, Analyzer: analyzer, Queue: queue, Logger: quiet})
-	if err := queue.Start(ctx); err != nil {
+	if err := queue.Start(ctx, svc); err != nil {
 		b.Fatal(err)
 	}
 	defer queue.Stop(ctx)
@@ -195,10 +192,6 @@ func benchUser(b *testing.B, svc *core.Service, db store.DB, credits int64) cont
 	}
 	return core.WithCredentials(context.Background(), core.Credentials{Authorization: "Bearer " + in.Token, Transport: core.TransportInProcess})
 }
-
-type runFunc func(ctx context.Context, id string, last bool) error
-
-func (f runFunc) RunTask(ctx context.Context, id string, last bool) error { return f(ctx, id, last) }
 
 type discardMailer struct{}
 

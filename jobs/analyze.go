@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"sync/atomic"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -42,17 +43,18 @@ func (AnalyzeArgs) InsertOpts() river.InsertOpts {
 // analyzeWorker runs analysis jobs through a Runner.
 type analyzeWorker struct {
 	river.WorkerDefaults[AnalyzeArgs]
-	runner Runner
+	runner atomic.Pointer[Runner] // set by Jobs.Start
 	delay  func(attempt int) time.Duration
 }
 
 // Work runs the task's analysis; the job's last attempt tells the runner
 // to settle the task whatever happens. A returned error is retried.
 func (w *analyzeWorker) Work(ctx context.Context, job *river.Job[AnalyzeArgs]) error {
-	if w.runner == nil {
-		return errors.New("jobs: no Runner") // cannot happen: New requires one for workers
+	runner := w.runner.Load()
+	if runner == nil {
+		return errors.New("jobs: no Runner") // cannot happen: Start requires one
 	}
-	return w.runner.RunTask(ctx, job.Args.TaskID, job.Attempt >= job.MaxAttempts)
+	return (*runner).RunTask(ctx, job.Args.TaskID, job.Attempt >= job.MaxAttempts)
 }
 
 // NextRetry schedules the retry of a failed attempt sooner than River's

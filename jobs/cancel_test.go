@@ -36,7 +36,7 @@ func TestUniquePerTask(t *testing.T) {
 		}
 		other := newTaskID()
 		enqueue(t, db, j, other)
-		if err := j.Start(t.Context()); err != nil {
+		if err := j.Start(t.Context(), runnerOf(j)); err != nil {
 			t.Fatalf("Start: %v", err)
 		}
 		rec.await(t, other, 1)
@@ -71,7 +71,7 @@ func TestCancelPending(t *testing.T) {
 			t.Errorf("CancelAnalysis(a task without a job): %v", err)
 		}
 		awaitState(t, j, cancelled, rivertype.JobStateCancelled)
-		if err := j.Start(t.Context()); err != nil {
+		if err := j.Start(t.Context(), runnerOf(j)); err != nil {
 			t.Fatalf("Start: %v", err)
 		}
 		rec.await(t, kept, 1)

@@ -103,10 +103,11 @@ func testConfig(t *testing.T) Config {
 // when t ends.
 func newJobs(t *testing.T, db store.DB, runner Runner, cfg Config) *Jobs {
 	t.Helper()
-	j, err := New(db, runner, cfg)
+	j, err := New(db, cfg)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
+	runners.Store(j, runner)
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
@@ -117,11 +118,22 @@ func newJobs(t *testing.T, db store.DB, runner Runner, cfg Config) *Jobs {
 	return j
 }
 
+// runners remembers the runner each test queue was made for, so that a
+// test can start it later (runnerOf).
+var runners sync.Map
+
+// runnerOf returns the runner newJobs was given for j.
+func runnerOf(j *Jobs) Runner {
+	r, _ := runners.Load(j)
+	runner, _ := r.(Runner)
+	return runner
+}
+
 // started returns newJobs(…), started.
 func started(t *testing.T, db store.DB, runner Runner, cfg Config) *Jobs {
 	t.Helper()
 	j := newJobs(t, db, runner, cfg)
-	if err := j.Start(t.Context()); err != nil {
+	if err := j.Start(t.Context(), runner); err != nil {
 		t.Fatalf("Start: %v", err)
 	}
 	return j

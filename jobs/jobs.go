@@ -105,24 +105,24 @@ func (c Config) withDefaults() (Config, error) {
 // for concurrent use.
 type Jobs struct {
 	client  client
+	worker  *analyzeWorker
 	working bool // Workers > 0: Start starts River's workers
 	log     *slog.Logger
 }
 
 var _ core.Queue = (*Jobs)(nil)
 
-// New returns the job queue of db. runner runs the analyses; it may be nil
-// when cfg.Workers is 0. New neither starts work nor touches the database.
-func New(db store.DB, runner Runner, cfg Config) (*Jobs, error) {
+// New returns the job queue of db. It inserts jobs at once; its workers
+// run them from Start on. New neither starts work nor touches the
+// database.
+func New(db store.DB, cfg Config) (*Jobs, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Workers > 0 && runner == nil {
-		return nil, errors.New("jobs: workers need a Runner")
-	}
+	worker := &analyzeWorker{delay: cfg.retryDelay}
 	workers := river.NewWorkers()
-	if err := river.AddWorkerSafely(workers, &analyzeWorker{runner: runner, delay: cfg.retryDelay}); err != nil {
+	if err := river.AddWorkerSafely(workers, worker); err != nil {
 		return nil, fmt.Errorf("jobs: register the analyze worker: %w", err)
 	}
 	rc := &river.Config{
@@ -143,15 +143,21 @@ func New(db store.DB, runner Runner, cfg Config) (*Jobs, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Jobs{client: c, working: cfg.Workers > 0, log: cfg.Logger}, nil
+	return &Jobs{client: c, worker: worker, working: cfg.Workers > 0, log: cfg.Logger}, nil
 }
 
-// Start starts the workers, which run jobs until Stop, or until ctx ends
-// (which also stops them, gracefully). Without workers it does nothing.
-func (j *Jobs) Start(ctx context.Context) error {
+// Start starts the workers, which run each job's task through runner
+// (core.Service) until Stop, or until ctx ends (which also stops them,
+// gracefully). Taking the runner here, not in New, lets the service be
+// built on the queue first. Without workers it does nothing.
+func (j *Jobs) Start(ctx context.Context, runner Runner) error {
 	if !j.working {
 		return nil
 	}
+	if runner == nil {
+		return errors.New("jobs: start: workers need a Runner")
+	}
+	j.worker.runner.Store(&runner)
 	if err := j.client.Start(ctx); err != nil {
 		return fmt.Errorf("start jobs: %w", err)
 	}

@@ -177,19 +177,21 @@ func TestRetryDelay(t *testing.T) {
 func TestNewRejects(t *testing.T) {
 	db := backends[1].open(t)
 	for name, cfg := range map[string]Config{
-		"workers without a runner":   {Workers: 1},
 		"rescue before the timeout":  {JobTimeout: time.Minute, RescueStuckJobsAfter: time.Minute},
 		"negative number of workers": {Workers: -1},
 	} {
-		var runner Runner
-		if name != "workers without a runner" {
-			runner = &recorder{}
-		}
-		if _, err := New(db, runner, cfg); err == nil {
+		if _, err := New(db, cfg); err == nil {
 			t.Errorf("New with %s succeeded", name)
 		}
 	}
-	if _, err := New(db, nil, Config{}); err != nil {
+	if _, err := New(db, Config{}); err != nil {
 		t.Errorf("New of an insert-only queue: %v", err)
+	}
+	j, err := New(db, Config{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := j.Start(t.Context(), nil); err == nil {
+		t.Error("workers started without a runner")
 	}
 }

@@ -25,7 +25,8 @@ type analysisConfig struct {
 type analysisParts struct {
 	model *modeltest.Server
 	jobs  *jobs.Jobs
-	run   bool // whether start starts the workers
+	run   bool                 // whether start starts the workers
+	svc   func() *core.Service // the service the workers run tasks through
 }
 
 // newAnalysisParts builds the real agent against a modeltest fake and the
@@ -33,7 +34,7 @@ type analysisParts struct {
 // once it is built (the jobs run its tasks).
 func newAnalysisParts(t *testing.T, db store.DB, cfg analysisConfig, deps *core.Deps, svc func() *core.Service) *analysisParts {
 	t.Helper()
-	p := &analysisParts{model: modeltest.New(t), run: !cfg.noWorkers}
+	p := &analysisParts{model: modeltest.New(t), run: !cfg.noWorkers, svc: svc}
 	a, err := agent.New(agent.Config{Provider: agent.ProviderOpenAI, Model: "gpt-test", APIKey: "sk-test", BaseURL: p.model.URL()},
 		fetch.New(fetch.Config{}))
 	if err != nil {
@@ -46,9 +47,7 @@ func newAnalysisParts(t *testing.T, db store.DB, cfg analysisConfig, deps *core.
 	if cfg.noWorkers {
 		workers = 0
 	}
-	q, err := jobs.New(db, runner(func(ctx context.Context, id string, last bool) error {
-		return svc().RunTask(ctx, id, last)
-	}), jobs.Config{
+	q, err := jobs.New(db, jobs.Config{
 		Workers: workers, MaxAttempts: 3, PollInterval: 50 * time.Millisecond,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
@@ -66,7 +65,7 @@ func (p *analysisParts) start(t *testing.T) {
 	if p == nil || !p.run {
 		return
 	}
-	if err := p.jobs.Start(context.Background()); err != nil {
+	if err := p.jobs.Start(context.Background(), p.svc()); err != nil {
 		t.Fatalf("start jobs: %v", err)
 	}
 	t.Cleanup(func() {
@@ -76,14 +75,6 @@ func (p *analysisParts) start(t *testing.T) {
 			t.Errorf("stop jobs: %v", err)
 		}
 	})
-}
-
-// runner adapts a function to jobs.Runner.
-type runner func(ctx context.Context, taskID string, lastAttempt bool) error
-
-// RunTask implements jobs.Runner.
-func (r runner) RunTask(ctx context.Context, taskID string, lastAttempt bool) error {
-	return r(ctx, taskID, lastAttempt)
 }
 
 // member is an active user, as the analysis tests hold it.

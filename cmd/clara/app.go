@@ -36,6 +36,16 @@ type app struct {
 	closeOnce sync.Once
 }
 
+// startWorkers starts the analysis workers of this process (none when
+// CLARA_WORKERS is 0). They outlive ctx's cancellation: close stops them
+// gracefully.
+func (a *app) startWorkers(ctx context.Context) error {
+	if err := a.jobs.Start(context.WithoutCancel(ctx), a.svc); err != nil {
+		return fmt.Errorf("start workers: %w", err)
+	}
+	return nil
+}
+
 // close stops the workers, waiting for running analyses up to the shutdown
 // timeout, and closes the database. Calls after the first do nothing.
 func (a *app) close() {
@@ -110,12 +120,7 @@ func open(ctx context.Context, loader *config.Loader, env *environment) (*app, e
 		db.Close()
 		return nil, err
 	}
-	// The jobs run tasks through the service, which queues them: the
-	// runner reaches the service once it exists.
-	var svc *core.Service
-	queue, err := jobs.New(db, runner(func(ctx context.Context, id string, last bool) error {
-		return svc.RunTask(ctx, id, last)
-	}), jobs.Config{
+	queue, err := jobs.New(db, jobs.Config{
 		Workers: cfg.Jobs.Workers, MaxAttempts: cfg.Jobs.MaxAttempts, JobTimeout: cfg.Jobs.Timeout,
 		RescueStuckJobsAfter: cfg.Jobs.RescueAfter, Logger: log,
 	})
@@ -123,7 +128,7 @@ func open(ctx context.Context, loader *config.Loader, env *environment) (*app, e
 		db.Close()
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
-	svc = core.New(core.Deps{
+	svc := core.New(core.Deps{
 		Store:        db,
 		Version:      version,
 		Policy:       policy(cfg),
@@ -140,14 +145,6 @@ func open(ctx context.Context, loader *config.Loader, env *environment) (*app, e
 		Queue:        queue,
 	})
 	return &app{cfg: cfg, log: log, db: db, svc: svc, jobs: queue}, nil
-}
-
-// runner adapts a function to jobs.Runner.
-type runner func(ctx context.Context, taskID string, lastAttempt bool) error
-
-// RunTask implements jobs.Runner.
-func (r runner) RunTask(ctx context.Context, taskID string, lastAttempt bool) error {
-	return r(ctx, taskID, lastAttempt)
 }
 
 // policy returns the account rules with the configured numbers.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/clara-backend/clara/core"
 	"github.com/clara-backend/clara/tools"
@@ -16,8 +15,8 @@ func runMCP(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer a.close()
-	if err := a.jobs.Start(context.WithoutCancel(ctx)); err != nil {
-		return fmt.Errorf("start workers: %w", err)
+	if err := a.startWorkers(ctx); err != nil {
+		return err
 	}
 	creds := core.Credentials{Transport: core.TransportMCPStdio}
 	if a.cfg.APIKey != "" {

@@ -26,8 +26,8 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	}
 	defer a.close()
 
-	if err := a.jobs.Start(context.WithoutCancel(ctx)); err != nil {
-		return fmt.Errorf("start workers: %w", err)
+	if err := a.startWorkers(ctx); err != nil {
+		return err
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

@@ -17,8 +17,8 @@ func runWorker(ctx context.Context, env *environment, args []string) error {
 	if a.cfg.Jobs.Workers == 0 {
 		return fmt.Errorf("CLARA_WORKERS: is 0, so this worker would run nothing")
 	}
-	if err := a.jobs.Start(context.WithoutCancel(ctx)); err != nil {
-		return fmt.Errorf("start workers: %w", err)
+	if err := a.startWorkers(ctx); err != nil {
+		return err
 	}
 	a.log.Info("clara worker is running", "version", version, "workers", a.cfg.Jobs.Workers, "store", a.db.Dialect())
 	<-ctx.Done()
