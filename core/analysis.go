@@ -164,24 +164,7 @@ func (s *Service) checkAnalysis(in AnalyzeInput) error {
 
 // ListTasks returns the user's tasks, newest first.
 func (s *Service) ListTasks(ctx context.Context, userID string, limit, offset int) ([]Task, error) {
-	p, err := s.member(ctx, userID, general...)
-	if err != nil {
-		return nil, err
-	}
-	var f fields
-	f.checkPage(limit, offset)
-	if err := f.err(); err != nil {
-		return nil, err
-	}
-	recs, err := s.store.ListTasks(ctx, p.User.ID, limit, offset)
-	if err != nil {
-		return nil, fmt.Errorf("list tasks: %w", err)
-	}
-	out := make([]Task, len(recs))
-	for i, r := range recs {
-		out[i] = r.Task()
-	}
-	return out, nil
+	return listPage(ctx, s, userID, limit, offset, s.store.ListTasks, TaskRecord.Task)
 }
 
 // ViewTask returns one of the user's tasks; another user's is a 403.

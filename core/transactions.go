@@ -24,6 +24,13 @@ func (f *fields) checkPage(limit, offset int) {
 
 // ListTransactions returns the user's transactions, newest first.
 func (s *Service) ListTransactions(ctx context.Context, userID string, limit, offset int) ([]Transaction, error) {
+	return listPage(ctx, s, userID, limit, offset, s.store.Transactions, LedgerEntry.Transaction)
+}
+
+// listPage is a list endpoint: the caller's own rows (load), a page of
+// them, each shown by view.
+func listPage[R, T any](ctx context.Context, s *Service, userID string, limit, offset int,
+	load func(ctx context.Context, userID string, limit, offset int) ([]R, error), view func(R) T) ([]T, error) {
 	p, err := s.member(ctx, userID, general...)
 	if err != nil {
 		return nil, err
@@ -33,13 +40,13 @@ func (s *Service) ListTransactions(ctx context.Context, userID string, limit, of
 	if err := f.err(); err != nil {
 		return nil, err
 	}
-	entries, err := s.store.Transactions(ctx, p.User.ID, limit, offset)
+	rows, err := load(ctx, p.User.ID, limit, offset)
 	if err != nil {
-		return nil, fmt.Errorf("list transactions: %w", err)
+		return nil, fmt.Errorf("list: %w", err)
 	}
-	out := make([]Transaction, len(entries))
-	for i, e := range entries {
-		out[i] = e.Transaction()
+	out := make([]T, len(rows))
+	for i, r := range rows {
+		out[i] = view(r)
 	}
 	return out, nil
 }
