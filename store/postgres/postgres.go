@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 
+	"github.com/clara-backend/clara/store/internal/sqlq"
 	"github.com/clara-backend/clara/store/migrate"
 )
 
@@ -29,8 +30,9 @@ const (
 // DB is an open PostgreSQL database. Its query methods implement
 // core.Queries on the pool; InTx runs the same methods in a transaction.
 type DB struct {
-	queries           // on the pool; its field pool is the pgx pool
-	sqlDB     *sql.DB // database/sql view of pool, for goose
+	queries                 // on the pool
+	pool      *pgxpool.Pool // the pgx pool
+	sqlDB     *sql.DB       // database/sql view of pool, for goose
 	migrator  *migrate.Migrator
 	closeOnce sync.Once
 }
@@ -66,7 +68,10 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("connect to postgres %s: %w", where, err)
 	}
-	db := &DB{queries: queries{conn: pool, pool: pool}, sqlDB: stdlib.OpenDBFromPool(pool)}
+	db := &DB{pool: pool, sqlDB: stdlib.OpenDBFromPool(pool)}
+	db.queries = sqlq.On(conn{pool}, dialect, func(ctx context.Context, fn func(tx sqlq.Conn) error) error {
+		return inTx(ctx, pool, fn)
+	})
 	if db.migrator, err = newMigrator(db.sqlDB); err != nil {
 		_ = db.Close()
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/clara-backend/clara/core"
+	"github.com/clara-backend/clara/store/internal/sqlq"
 )
 
 // Tx returns the transaction that q is bound to, when q is the Queries that
@@ -13,10 +14,14 @@ import (
 // commits or rolls back with everything else fn does. The transaction must
 // not be used after fn returns.
 func Tx(q core.Queries) (tx pgx.Tx, ok bool) {
-	qs, ok := q.(queries)
-	if !ok || qs.pool != nil {
+	c, ok := sqlq.TxOf(q)
+	if !ok {
 		return nil, false
 	}
-	tx, ok = qs.conn.(pgx.Tx)
+	pc, ok := c.(conn)
+	if !ok {
+		return nil, false
+	}
+	tx, ok = pc.db.(pgx.Tx)
 	return tx, ok
 }

@@ -17,6 +17,7 @@ import (
 
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 
+	"github.com/clara-backend/clara/store/internal/sqlq"
 	"github.com/clara-backend/clara/store/migrate"
 )
 
@@ -62,7 +63,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		_ = sqlDB.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	db := &DB{queries: queries{conn: sqlDB, root: sqlDB}, db: sqlDB, path: path}
+	db := &DB{db: sqlDB, path: path}
+	db.queries = sqlq.On(conn{sqlDB}, dialect, func(ctx context.Context, fn func(tx sqlq.Conn) error) error {
+		return inTx(ctx, sqlDB, fn)
+	})
 	if db.migrator, err = newMigrator(sqlDB); err != nil {
 		_ = sqlDB.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 
 	"github.com/clara-backend/clara/core"
+	"github.com/clara-backend/clara/store/internal/sqlq"
 )
 
 // Tx returns the transaction that q is bound to, when q is the Queries that
@@ -13,10 +14,14 @@ import (
 // commits or rolls back with everything else fn does. The transaction must
 // not be used after fn returns.
 func Tx(q core.Queries) (tx *sql.Tx, ok bool) {
-	qs, ok := q.(queries)
-	if !ok || qs.root != nil {
+	c, ok := sqlq.TxOf(q)
+	if !ok {
 		return nil, false
 	}
-	tx, ok = qs.conn.(*sql.Tx)
+	sc, ok := c.(conn)
+	if !ok {
+		return nil, false
+	}
+	tx, ok = sc.db.(*sql.Tx)
 	return tx, ok
 }

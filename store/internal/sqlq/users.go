@@ -1,8 +1,7 @@
-package sqlite
+package sqlq
 
 import (
 	"context"
-	"database/sql"
 	"time"
 
 	"github.com/clara-backend/clara/core"
@@ -14,7 +13,7 @@ const userColumns = `id, email, first_name, last_name, password_hash, is_active,
 	held, stripe_customer_id`
 
 // scanUser reads one row of userColumns.
-func scanUser(row *sql.Row) (core.User, error) {
+func scanUser(row Row) (core.User, error) {
 	var (
 		u                     core.User
 		created, updated      time.Time
@@ -22,14 +21,14 @@ func scanUser(row *sql.Row) (core.User, error) {
 	)
 	err := row.Scan(&u.ID, &u.Email, &u.FirstName, &u.LastName, &u.PasswordHash, &u.IsActive,
 		&u.Is2FAEnabled, &u.IsDarkMode, &credits, &u.TOTPSecret, &u.TOTPEnabled, &totpLastStep,
-		scanTime(&created), scanTime(&updated), &u.Held, &u.StripeCustomerID)
+		&created, &updated, &u.Held, &u.StripeCustomerID)
 	if err != nil {
 		return core.User{}, err
 	}
 	u.Credits = core.Credits(credits)
 	u.TOTPLastStep = totpLastStep
-	u.CreatedAt = core.Timestamp(created)
-	u.UpdatedAt = core.Timestamp(updated)
+	u.CreatedAt = core.Timestamp(created.UTC())
+	u.UpdatedAt = core.Timestamp(updated.UTC())
 	return u, nil
 }
 
@@ -38,51 +37,51 @@ func scanUser(row *sql.Row) (core.User, error) {
 // credits are core.CodeInsufficientCredits. Credits and Held are stored as
 // given: a user created with a balance has no ledger entries to account for
 // it, so the core creates users with none.
-func (q queries) CreateUser(ctx context.Context, u core.User, apiKeyID string) error {
-	return q.atomically(ctx, func(q queries) error {
-		_, err := q.conn.ExecContext(ctx, `
+func (q Queries) CreateUser(ctx context.Context, u core.User, apiKeyID string) error {
+	return q.atomically(ctx, func(q Queries) error {
+		_, err := q.conn.Exec(ctx, `
 			INSERT INTO users (id, email, first_name, last_name, password_hash, is_active,
 				is_2fa_enabled, is_dark_mode, credits, totp_secret, totp_enabled, totp_last_step,
 				created_at, updated_at, held, stripe_customer_id)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
-			u.ID, u.Email, u.FirstName, deref(u.LastName), u.PasswordHash, u.IsActive,
+			u.ID, u.Email, u.FirstName, u.LastName, u.PasswordHash, u.IsActive,
 			u.Is2FAEnabled, u.IsDarkMode, int64(u.Credits), u.TOTPSecret, u.TOTPEnabled, u.TOTPLastStep,
-			toText(u.CreatedAt.Time()), toText(u.UpdatedAt.Time()), u.Held, u.StripeCustomerID)
+			u.CreatedAt.Time(), u.UpdatedAt.Time(), u.Held, u.StripeCustomerID)
 		if err != nil {
-			return wrap(err, "create user %s", u.ID)
+			return q.wrap(err, "create user %s", u.ID)
 		}
-		_, err = q.conn.ExecContext(ctx, `
+		_, err = q.conn.Exec(ctx, `
 			INSERT INTO api_keys (user_id, id, created_at, updated_at) VALUES ($1, $2, $3, $3)`,
-			u.ID, apiKeyID, toText(u.CreatedAt.Time()))
+			u.ID, apiKeyID, u.CreatedAt.Time())
 		if err != nil {
-			return wrap(err, "create API key of user %s", u.ID)
+			return q.wrap(err, "create API key of user %s", u.ID)
 		}
 		return nil
 	})
 }
 
 // UserByID returns the user with that id (not found: "User").
-func (q queries) UserByID(ctx context.Context, id string) (core.User, error) {
-	u, err := scanUser(q.conn.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
+func (q Queries) UserByID(ctx context.Context, id string) (core.User, error) {
+	u, err := scanUser(q.conn.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
 	if err != nil {
-		return core.User{}, notFound(err, "User", "get user %s", id)
+		return core.User{}, q.notFound(err, "User", "get user %s", id)
 	}
 	return u, nil
 }
 
 // UserByEmail returns the user with exactly that email (not found: "User").
-func (q queries) UserByEmail(ctx context.Context, email string) (core.User, error) {
-	u, err := scanUser(q.conn.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE email = $1`, email))
+func (q Queries) UserByEmail(ctx context.Context, email string) (core.User, error) {
+	u, err := scanUser(q.conn.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE email = $1`, email))
 	if err != nil {
-		return core.User{}, notFound(err, "User", "get user by email")
+		return core.User{}, q.notFound(err, "User", "get user by email")
 	}
 	return u, nil
 }
 
 // UpdateProfile applies the non-nil fields of p, sets updated_at to now and
 // returns the user (not found: "User").
-func (q queries) UpdateProfile(ctx context.Context, id string, p core.ProfileUpdate, now time.Time) (core.User, error) {
-	u, err := scanUser(q.conn.QueryRowContext(ctx, `
+func (q Queries) UpdateProfile(ctx context.Context, id string, p core.ProfileUpdate, now time.Time) (core.User, error) {
+	u, err := scanUser(q.conn.QueryRow(ctx, `
 		UPDATE users SET
 			first_name = COALESCE($2, first_name),
 			last_name = COALESCE($3, last_name),
@@ -90,53 +89,49 @@ func (q queries) UpdateProfile(ctx context.Context, id string, p core.ProfileUpd
 			updated_at = $5
 		WHERE id = $1
 		RETURNING `+userColumns,
-		id, deref(p.FirstName), deref(p.LastName), deref(p.IsDarkMode), toText(now)))
+		id, p.FirstName, p.LastName, p.IsDarkMode, now))
 	if err != nil {
-		return core.User{}, notFound(err, "User", "update profile of user %s", id)
+		return core.User{}, q.notFound(err, "User", "update profile of user %s", id)
 	}
 	return u, nil
 }
 
 // ActivateUser marks the user active (not found: "User").
-func (q queries) ActivateUser(ctx context.Context, id string, now time.Time) error {
-	return q.updateUser(ctx, "activate user", id, `is_active = 1, updated_at = $2`, toText(now))
+func (q Queries) ActivateUser(ctx context.Context, id string, now time.Time) error {
+	return q.updateUser(ctx, "activate user", id, `is_active = true, updated_at = $2`, now)
 }
 
 // SetPasswordHash replaces the user's password hash (not found: "User").
-func (q queries) SetPasswordHash(ctx context.Context, id, hash string, now time.Time) error {
-	return q.updateUser(ctx, "set password of user", id, `password_hash = $2, updated_at = $3`, hash, toText(now))
+func (q Queries) SetPasswordHash(ctx context.Context, id, hash string, now time.Time) error {
+	return q.updateUser(ctx, "set password of user", id, `password_hash = $2, updated_at = $3`, hash, now)
 }
 
 // SetTwoFactor turns the user's 2FA flag on or off (not found: "User").
-func (q queries) SetTwoFactor(ctx context.Context, id string, enabled bool, now time.Time) error {
-	return q.updateUser(ctx, "set 2FA of user", id, `is_2fa_enabled = $2, updated_at = $3`, enabled, toText(now))
+func (q Queries) SetTwoFactor(ctx context.Context, id string, enabled bool, now time.Time) error {
+	return q.updateUser(ctx, "set 2FA of user", id, `is_2fa_enabled = $2, updated_at = $3`, enabled, now)
 }
 
 // SetTOTP stores the user's encrypted authenticator secret and whether it is
 // confirmed, and resets the last accepted step (not found: "User").
-func (q queries) SetTOTP(ctx context.Context, id, secret string, enabled bool, now time.Time) error {
+func (q Queries) SetTOTP(ctx context.Context, id, secret string, enabled bool, now time.Time) error {
 	return q.updateUser(ctx, "set TOTP of user", id,
-		`totp_secret = $2, totp_enabled = $3, totp_last_step = 0, updated_at = $4`, secret, enabled, toText(now))
+		`totp_secret = $2, totp_enabled = $3, totp_last_step = 0, updated_at = $4`, secret, enabled, now)
 }
 
 // updateUser runs UPDATE users SET set WHERE id = $1, with args as $2….
-func (q queries) updateUser(ctx context.Context, what, id, set string, args ...any) error {
-	res, err := q.conn.ExecContext(ctx, `UPDATE users SET `+set+` WHERE id = $1`, append([]any{id}, args...)...)
-	return affected(res, err, "User", "%s %s", what, id)
+func (q Queries) updateUser(ctx context.Context, what, id, set string, args ...any) error {
+	n, err := q.conn.Exec(ctx, `UPDATE users SET `+set+` WHERE id = $1`, append([]any{id}, args...)...)
+	return q.changed(n, err, "User", "%s %s", what, id)
 }
 
 // AdvanceTOTPStep records step as the user's last accepted TOTP step if it
 // is later than the recorded one, and reports whether it was. It is false,
 // not an error, for an unknown user.
-func (q queries) AdvanceTOTPStep(ctx context.Context, id string, step int64) (bool, error) {
-	res, err := q.conn.ExecContext(ctx,
+func (q Queries) AdvanceTOTPStep(ctx context.Context, id string, step int64) (bool, error) {
+	n, err := q.conn.Exec(ctx,
 		`UPDATE users SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2`, id, step)
 	if err != nil {
-		return false, wrap(err, "advance TOTP step of user %s", id)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, wrap(err, "advance TOTP step of user %s", id)
+		return false, q.wrap(err, "advance TOTP step of user %s", id)
 	}
 	return n == 1, nil
 }

@@ -1,10 +1,8 @@
-package postgres
+package sqlq
 
 import (
 	"context"
 	"time"
-
-	"github.com/clara-backend/clara/core"
 )
 
 // LoginFailure records a failed password login at now, in one statement so
@@ -12,7 +10,7 @@ import (
 // older than window starts again at 1; when the count reaches maxCount, login is
 // locked until now+lockFor. It returns the count and the end of the lock in
 // force at now (zero when none). Not found: "User".
-func (q queries) LoginFailure(ctx context.Context, userID string, now time.Time, window time.Duration, maxCount int, lockFor time.Duration) (int, time.Time, error) {
+func (q Queries) LoginFailure(ctx context.Context, userID string, now time.Time, window time.Duration, maxCount int, lockFor time.Duration) (int, time.Time, error) {
 	var (
 		count int
 		until *time.Time
@@ -30,7 +28,7 @@ func (q queries) LoginFailure(ctx context.Context, userID string, now time.Time,
 		RETURNING login_failures, login_locked_until`,
 		userID, now, now.Add(-window), maxCount, now.Add(lockFor)).Scan(&count, &until)
 	if err != nil {
-		return 0, time.Time{}, notFound(err, "User", "record login failure of user %s", userID)
+		return 0, time.Time{}, q.notFound(err, "User", "record login failure of user %s", userID)
 	}
 	lock := fromNull(until)
 	if !lock.After(now) {
@@ -42,25 +40,19 @@ func (q queries) LoginFailure(ctx context.Context, userID string, now time.Time,
 // LoginLock returns when the user's password-login lock ends, or the zero
 // time when none was set (not found: "User"). A lock in the past is
 // returned as is; the caller compares it with the time.
-func (q queries) LoginLock(ctx context.Context, userID string) (time.Time, error) {
+func (q Queries) LoginLock(ctx context.Context, userID string) (time.Time, error) {
 	var until *time.Time
 	err := q.conn.QueryRow(ctx, `SELECT login_locked_until FROM users WHERE id = $1`, userID).Scan(&until)
 	if err != nil {
-		return time.Time{}, notFound(err, "User", "get login lock of user %s", userID)
+		return time.Time{}, q.notFound(err, "User", "get login lock of user %s", userID)
 	}
 	return fromNull(until), nil
 }
 
 // ClearLoginFailures forgets the user's failures and lock (not found: "User").
-func (q queries) ClearLoginFailures(ctx context.Context, userID string) error {
-	tag, err := q.conn.Exec(ctx, `
+func (q Queries) ClearLoginFailures(ctx context.Context, userID string) error {
+	n, err := q.conn.Exec(ctx, `
 		UPDATE users SET login_failures = 0, login_failures_since = NULL, login_locked_until = NULL
 		WHERE id = $1`, userID)
-	if err != nil {
-		return wrap(err, "clear login failures of user %s", userID)
-	}
-	if tag.RowsAffected() == 0 {
-		return core.ErrNotFound("User")
-	}
-	return nil
+	return q.changed(n, err, "User", "clear login failures of user %s", userID)
 }

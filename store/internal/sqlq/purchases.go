@@ -1,11 +1,8 @@
-package postgres
+package sqlq
 
 import (
 	"context"
-	"errors"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/clara-backend/clara/core"
 )
@@ -15,7 +12,7 @@ import (
 const purchaseColumns = `id, user_id, stripe_session_id, amount_cents, credits, status, created_at, updated_at`
 
 // scanPurchase reads one row of purchaseColumns.
-func scanPurchase(row pgx.Row) (core.Purchase, error) {
+func scanPurchase(row Row) (core.Purchase, error) {
 	var (
 		p                core.Purchase
 		amount           int64
@@ -32,24 +29,24 @@ func scanPurchase(row pgx.Row) (core.Purchase, error) {
 
 // CreatePurchase records p. A session id (or purchase id) already recorded
 // is core.CodeConflict; an unknown user is not found ("User").
-func (q queries) CreatePurchase(ctx context.Context, p core.Purchase) error {
+func (q Queries) CreatePurchase(ctx context.Context, p core.Purchase) error {
 	_, err := q.conn.Exec(ctx, `
 		INSERT INTO credit_purchases (`+purchaseColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
 		p.ID, p.UserID, p.SessionID, int64(p.Amount), p.Credits, string(p.Status), p.CreatedAt, p.UpdatedAt)
 	if err != nil {
-		return wrap(err, "create purchase %s of session %s", p.ID, p.SessionID)
+		return q.wrap(err, "create purchase %s of session %s", p.ID, p.SessionID)
 	}
 	return nil
 }
 
 // PurchaseBySession returns the purchase of a Stripe Checkout Session (not
 // found: "Purchase").
-func (q queries) PurchaseBySession(ctx context.Context, sessionID string) (core.Purchase, error) {
+func (q Queries) PurchaseBySession(ctx context.Context, sessionID string) (core.Purchase, error) {
 	p, err := scanPurchase(q.conn.QueryRow(ctx,
 		`SELECT `+purchaseColumns+` FROM credit_purchases WHERE stripe_session_id = $1`, sessionID))
 	if err != nil {
-		return core.Purchase{}, notFound(err, "Purchase", "get purchase of session %s", sessionID)
+		return core.Purchase{}, q.notFound(err, "Purchase", "get purchase of session %s", sessionID)
 	}
 	return p, nil
 }
@@ -57,26 +54,25 @@ func (q queries) PurchaseBySession(ctx context.Context, sessionID string) (core.
 // MovePurchase sets the status of the session's purchase to `to` and its
 // updated_at to now, in one conditional update, only if its status is one
 // of from; it returns the purchase and whether it moved it. Of concurrent
-// moves out of one status exactly one succeeds: a blocked UPDATE re-checks
-// its WHERE on the row the winner committed. A purchase that is not in
-// from comes back unchanged with false; none at all is not found
-// ("Purchase").
-func (q queries) MovePurchase(ctx context.Context, sessionID string, from []core.PurchaseStatus, to core.PurchaseStatus, now time.Time) (core.Purchase, bool, error) {
-	statuses := make([]string, len(from))
-	for i, s := range from {
-		statuses[i] = string(s)
+// moves out of one status exactly one succeeds: on PostgreSQL a blocked
+// UPDATE re-checks its WHERE on the row the winner committed; on SQLite
+// writers take turns on the file. A purchase that is not in from comes
+// back unchanged with false; none at all is not found ("Purchase").
+func (q Queries) MovePurchase(ctx context.Context, sessionID string, from []core.PurchaseStatus, to core.PurchaseStatus, now time.Time) (core.Purchase, bool, error) {
+	if in, args, ok := q.d.oneOf([]any{sessionID, string(to), now}, strs(from)); ok {
+		p, err := scanPurchase(q.conn.QueryRow(ctx, `
+			UPDATE credit_purchases SET status = $2, updated_at = $3
+			WHERE stripe_session_id = $1 AND status `+in+`
+			RETURNING `+purchaseColumns, args...))
+		if err == nil {
+			return p, true, nil
+		}
+		if !isNoRows(err) {
+			return core.Purchase{}, false, q.wrap(err, "move purchase of session %s to %s", sessionID, to)
+		}
 	}
-	p, err := scanPurchase(q.conn.QueryRow(ctx, `
-		UPDATE credit_purchases SET status = $2, updated_at = $3
-		WHERE stripe_session_id = $1 AND status = ANY($4)
-		RETURNING `+purchaseColumns, sessionID, string(to), now, statuses))
-	if err == nil {
-		return p, true, nil
-	}
-	if !errors.Is(err, pgx.ErrNoRows) {
-		return core.Purchase{}, false, wrap(err, "move purchase of session %s to %s", sessionID, to)
-	}
-	if p, err = q.PurchaseBySession(ctx, sessionID); err != nil {
+	p, err := q.PurchaseBySession(ctx, sessionID)
+	if err != nil {
 		return core.Purchase{}, false, err
 	}
 	return p, false, nil
