@@ -421,6 +421,21 @@ func (e *accEnv) mailsTo(t testing.TB, email string) int {
 	return n
 }
 
+// lastSubject returns the subject of the latest message mailed to email.
+func (e *accEnv) lastSubject(t testing.TB, email string) string {
+	t.Helper()
+	msgs, err := mail.ReadOutbox(e.outbox)
+	if err != nil {
+		t.Fatalf("read outbox: %v", err)
+	}
+	for i := len(msgs) - 1; i >= 0; i-- {
+		if msgs[i].To == email {
+			return msgs[i].Subject
+		}
+	}
+	return ""
+}
+
 // lastCode returns the code of the latest message mailed to email; its text
 // must carry the same code.
 func (e *accEnv) lastCode(t testing.TB, email string) string {

@@ -201,6 +201,10 @@ func TestChangePassword(t *testing.T) {
 			}
 			rec := e.call("PATCH", tc.path, authz, `{"password":"N3w-Passw0rd!","code":"`+code+`"}`)
 			expect(t, rec, http.StatusOK, successBody("null", msgPasswordChanged))
+			// The owner is told, so that a change they did not make is noticed.
+			if got := e.lastSubject(t, a.Email); got != "Your Clara password was changed" {
+				t.Errorf("latest mail to the owner: %q", got)
+			}
 
 			// Every session is revoked, the one that asked too.
 			for _, token := range []string{a.Token, second} {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"html"
 	"strings"
 )
 
@@ -45,7 +46,7 @@ func (s *Service) ChangePassword(ctx context.Context, email string, in ChangePas
 	if err != nil {
 		return fmt.Errorf("hash password: %w", err)
 	}
-	return s.consumeOTP(ctx, u, OTPChangePassword, in.Code, func(q Queries) error {
+	err = s.consumeOTP(ctx, u, OTPChangePassword, in.Code, func(q Queries) error {
 		now := s.now()
 		if err := q.SetPasswordHash(ctx, u.ID, hash, now); err != nil {
 			return fmt.Errorf("set password: %w", err)
@@ -58,6 +59,27 @@ func (s *Service) ChangePassword(ctx context.Context, email string, in ChangePas
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	// The change is made; a notice that fails to go out is logged, not
+	// reported as a failure of the change.
+	if err := s.send(ctx, passwordChangedMessage(u)); err != nil {
+		s.log.WarnContext(ctx, "password changed; notice not sent", "user", u.ID, "err", err)
+	}
+	return nil
+}
+
+// passwordChangedMessage tells a user that their password was changed, so
+// that a change they did not make does not go unnoticed.
+func passwordChangedMessage(u User) Message {
+	text := fmt.Sprintf("Hello %s,\n\nThe password of your Clara account was just changed, and every device "+
+		"signed in to it was signed out.\n\nIf you did not do this, reset your password at once (Send OTP of type "+
+		"CHANGE_PASSWORD, then Change Password) and check your account's API key.\n\n— Clara\n", u.FirstName)
+	page := `<!doctype html><html><body style="font-family:sans-serif"><p>Hello ` + html.EscapeString(u.FirstName) +
+		`,</p><p>The password of your Clara account was just changed, and every device signed in to it was signed out.</p>` +
+		`<p>If you did not do this, reset your password at once and check your account's API key.</p><p>— Clara</p></body></html>`
+	return Message{To: u.Email, Subject: "Your Clara password was changed", Text: text, HTML: page}
 }
 
 // member authenticates a caller with one of kinds, requires an active
