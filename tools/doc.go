@@ -17,6 +17,13 @@
 //   - a server fault (internal code, unknown errors, panics): a JSON-RPC
 //     internal error with a generic message; the cause goes to the log only.
 //
+// Two resource templates ([Resources]: clara://users/{id}, clara://tasks/{task_id})
+// and a prompt ([Prompts]: fact_check) are declared the same way, without
+// mcp-go types. A resource is read through the same core method as its twin
+// tool and returns the same JSON; having no isError, a resource or prompt
+// fails with a JSON-RPC error carrying the REST message, or for a server
+// fault the generic one.
+//
 // Callers identify themselves with credentials carried into every handler by
 // [core.WithCredentials]: the Authorization and User-Id headers over HTTP
 // (a bad token is refused with 401 before mcp-go sees the request), and

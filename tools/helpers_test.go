@@ -224,6 +224,12 @@ func connect(t *testing.T, c *client.Client, wantProtocol string) *mcp.Initializ
 	if init.Capabilities.Tools == nil {
 		t.Error("tools capability not announced")
 	}
+	if r := init.Capabilities.Resources; r == nil || r.Subscribe {
+		t.Errorf("resources capability %+v, want one without subscribe", r)
+	}
+	if init.Capabilities.Prompts == nil {
+		t.Error("prompts capability not announced")
+	}
 	return init
 }
 

@@ -33,7 +33,8 @@ type Options struct {
 // Instructions tell a host model what Clara is and how to use its tools.
 const Instructions = `Clara checks claims and analyses content: users spend credits on analyses,
 run by an AI agent, that say whether a claim, post or document is true.
-Each tool is one capability of Clara's backend, the twin of one REST route.
+Each tool is one capability of Clara's backend, the twin of one REST route;
+two resources and a prompt build on them.
 
 - Every result has structuredContent matching the tool's output schema, and the
   same object as JSON text. Lists come as {"items": [...]}.
@@ -61,12 +62,18 @@ Each tool is one capability of Clara's backend, the twin of one REST route.
 - Tool annotations say which tools only read, which destroy data, which are
   idempotent and which reach outside Clara (payments, mail, the web). Account
   and read-only tools are free.
+- Resources: clara://users/me (or clara://users/{id}) and
+  clara://tasks/{task_id} hold the caller's account and one analysis task as
+  JSON, the same objects as view_user and view_task, read with the same
+  credentials; a refusal is a JSON-RPC error with the REST message.
+- Prompt fact_check (argument claim) walks through checking a claim:
+  analyze it, read the verdict and present it with its sources.
 
 Start with health to check that Clara and its database answer.`
 
 // NewServer returns Clara's MCP server over svc with every tool of the
-// catalogue registered. It panics on an invalid tool declaration, a
-// programming error that the package's tests catch.
+// catalogue, resource template and prompt registered. It panics on an
+// invalid declaration, a programming error that the package's tests catch.
 func NewServer(svc *core.Service, opts Options) *server.MCPServer {
 	logger := opts.Logger
 	if logger == nil {
@@ -86,6 +93,8 @@ func NewServer(svc *core.Service, opts Options) *server.MCPServer {
 		server.WithTitle("Clara"),
 		server.WithInstructions(Instructions),
 		server.WithToolCapabilities(false),
+		server.WithResourceCapabilities(false, false),
+		server.WithPromptCapabilities(false),
 		server.WithRecovery(),
 		server.WithInputSchemaValidation(),
 		server.WithOutputSchemaValidation(),
@@ -95,6 +104,12 @@ func NewServer(svc *core.Service, opts Options) *server.MCPServer {
 	rt := &toolEnv{log: logger, svc: svc}
 	for _, d := range Catalogue(svc, opts) {
 		mustAdd(s, rt, d)
+	}
+	for _, r := range Resources(svc) {
+		mustAddResource(s, rt, r)
+	}
+	for _, p := range Prompts(svc) {
+		mustAddPrompt(s, rt, p)
 	}
 	return s
 }

@@ -3,6 +3,7 @@ package tools
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -10,27 +11,37 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 )
 
-// snapshotPath is the checked-in tools/list of the real server.
-var snapshotPath = filepath.Join("testdata", "tools_list.json")
+// snapshots are the checked-in list answers of the real server: the list
+// method, the key of the array in its result, and the golden file.
+var snapshots = []struct{ method, key, file string }{
+	{"tools/list", "tools", "tools_list.json"},
+	{"resources/templates/list", "resourceTemplates", "resource_templates_list.json"},
+	{"prompts/list", "prompts", "prompts_list.json"},
+}
 
 // listedTools returns the "tools" array of a raw tools/list answer of s,
 // exactly as a client receives it.
 func listedTools(t *testing.T, s *server.MCPServer) json.RawMessage {
 	t.Helper()
-	resp := s.HandleMessage(t.Context(), json.RawMessage(`{"jsonrpc":"2.0","id":1,"method":"tools/list"}`))
-	raw, err := json.Marshal(resp)
+	return listedRaw(t, s, "tools/list", "tools")
+}
+
+// listedRaw returns the array under key of a raw answer of s to the list
+// method, exactly as a client receives it.
+func listedRaw(t *testing.T, s *server.MCPServer, method, key string) json.RawMessage {
+	t.Helper()
+	req := fmt.Sprintf(`{"jsonrpc":"2.0","id":1,"method":%q}`, method)
+	raw, err := json.Marshal(s.HandleMessage(t.Context(), json.RawMessage(req)))
 	if err != nil {
-		t.Fatalf("marshal tools/list: %v", err)
+		t.Fatalf("marshal %s: %v", method, err)
 	}
 	var msg struct {
-		Result struct {
-			Tools json.RawMessage `json:"tools"`
-		} `json:"result"`
+		Result map[string]json.RawMessage `json:"result"`
 	}
-	if err := json.Unmarshal(raw, &msg); err != nil || msg.Result.Tools == nil {
-		t.Fatalf("tools/list answered %s (%v)", raw, err)
+	if err := json.Unmarshal(raw, &msg); err != nil || msg.Result[key] == nil {
+		t.Fatalf("%s answered %s (%v)", method, raw, err)
 	}
-	return msg.Result.Tools
+	return msg.Result[key]
 }
 
 // catalogueServer is the real server, without the test-only tools.
@@ -40,25 +51,32 @@ func catalogueServer(t *testing.T) *server.MCPServer {
 	return NewServer(svc, Options{})
 }
 
-// TestToolsListSnapshot compares tools/list with testdata/tools_list.json;
-// UPDATE_SNAPSHOTS=1 go test ./tools/ rewrites it.
-func TestToolsListSnapshot(t *testing.T) {
-	var got bytes.Buffer
-	if err := json.Indent(&got, listedTools(t, catalogueServer(t)), "", "  "); err != nil {
-		t.Fatal(err)
-	}
-	got.WriteByte('\n')
-	if os.Getenv("UPDATE_SNAPSHOTS") == "1" {
-		if err := os.WriteFile(snapshotPath, got.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(snapshotPath)
-	if err != nil {
-		t.Fatalf("%v (create it with UPDATE_SNAPSHOTS=1 go test ./tools/)", err)
-	}
-	if !bytes.Equal(got.Bytes(), want) {
-		t.Errorf("tools/list differs from %s; review the change and run UPDATE_SNAPSHOTS=1 go test ./tools/\ngot:\n%s", snapshotPath, got.Bytes())
+// TestListSnapshots compares tools/list, resources/templates/list and
+// prompts/list with their files in testdata; UPDATE_SNAPSHOTS=1 go test
+// ./tools/ rewrites them.
+func TestListSnapshots(t *testing.T) {
+	s := catalogueServer(t)
+	for _, snap := range snapshots {
+		t.Run(snap.method, func(t *testing.T) {
+			path := filepath.Join("testdata", snap.file)
+			var got bytes.Buffer
+			if err := json.Indent(&got, listedRaw(t, s, snap.method, snap.key), "", "  "); err != nil {
+				t.Fatal(err)
+			}
+			got.WriteByte('\n')
+			if os.Getenv("UPDATE_SNAPSHOTS") == "1" {
+				if err := os.WriteFile(path, got.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (create it with UPDATE_SNAPSHOTS=1 go test ./tools/)", err)
+			}
+			if !bytes.Equal(got.Bytes(), want) {
+				t.Errorf("%s differs from %s; review the change and run UPDATE_SNAPSHOTS=1 go test ./tools/\ngot:\n%s", snap.method, path, got.Bytes())
+			}
+		})
 	}
 }
