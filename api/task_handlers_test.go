@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -91,4 +92,32 @@ func TestTaskAccess(t *testing.T) {
 		successBody("[]", msgTasksFetched))
 	expect(t, e.call("GET", "/users/"+a.ID+"/tasks?limit=1", bearer(e.apiKey(t, a)), ""), http.StatusOK,
 		successBody("["+mustJSON(task)+"]", msgTasksFetched))
+}
+
+// Watching a task (what the MCP analyze tool does while it waits) reads it
+// many times but spends the caller's rate limit once.
+func TestWatchTaskSpendsTheLimitOnce(t *testing.T) {
+	e, a := analysisEnv(t, envConfig{realLimits: true}, 100)
+	gate := modeltest.NewGate()
+	t.Cleanup(gate.Release)
+	e.model.Enqueue(modeltest.Hold(gate, modeltest.Answer(modeltest.AnalysisJSON("TRUE"))))
+	e.clock.Advance(time.Minute) // a fresh second for the caller
+	task := started(t, e.postAnalysis(t, a, []formPart{queryPart("The sky is blue.")}))
+	<-gate.Arrived()
+
+	ctx, cancel := context.WithTimeout(core.WithCredentials(context.Background(),
+		core.Credentials{Authorization: bearer(a.Token), Transport: core.TransportMCPHTTP}), 500*time.Millisecond)
+	defer cancel()
+	reads := 0
+	got, err := e.svc.WatchTask(ctx, "", task.ID, 5*time.Millisecond, func(core.Task) { reads++ })
+	if err != nil || got.Status != core.TaskRunning || reads < 20 {
+		t.Fatalf("watch: %s after %d reads, %v", got.Status, reads, err)
+	}
+	// The post and the watch took 2 of the 10 requests of this second.
+	for i := range 8 {
+		if rec := e.call("GET", "/users/"+a.ID, bearer(a.Token), ""); rec.Code != http.StatusOK {
+			t.Fatalf("request %d after the watch: %d %s", i+3, rec.Code, rec.Body)
+		}
+	}
+	expectRetryAfter(t, e.call("GET", "/users/"+a.ID, bearer(a.Token), ""), "1")
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -175,6 +176,43 @@ func (s *Service) ViewTask(ctx context.Context, userID, taskID string) (Task, er
 	}
 	r, err := s.ownTask(ctx, p, taskID)
 	return r.Task(), err
+}
+
+// WatchTask follows one of the user's tasks until it finishes or ctx ends,
+// reading it every poll and handing each read to seen. It authenticates
+// once, so a long wait does not spend the caller's rate limit. It returns
+// the task as last read: finished, or still pending or running when ctx
+// ended (which is then no error).
+func (s *Service) WatchTask(ctx context.Context, userID, taskID string, poll time.Duration, seen func(Task)) (Task, error) {
+	p, err := s.member(ctx, userID, general...)
+	if err != nil {
+		return Task{}, err
+	}
+	r, err := s.ownTask(ctx, p, taskID)
+	if err != nil {
+		return Task{}, err
+	}
+	tick := time.NewTicker(poll)
+	defer tick.Stop()
+	for {
+		seen(r.Task())
+		if r.Status.Done() {
+			return r.Task(), nil
+		}
+		select {
+		case <-ctx.Done():
+			return r.Task(), nil
+		case <-tick.C:
+		}
+		next, err := s.store.TaskByID(ctx, taskID)
+		if err != nil {
+			if ctx.Err() != nil {
+				return r.Task(), nil
+			}
+			return r.Task(), fmt.Errorf("watch task %s: %w", taskID, err)
+		}
+		r = next
+	}
 }
 
 func (s *Service) ownTask(ctx context.Context, p Principal, taskID string) (TaskRecord, error) {

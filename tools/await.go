@@ -16,12 +16,11 @@ const (
 	progressTotal   = 3
 )
 
-// await polls the task t of the caller (userID as analyze was given it)
-// with ViewTask until it finishes, wait passes, or ctx ends, reporting its
-// progress to a client that asked for it. It returns the task as last
-// read: finished, or still pending or running. A failed read does not
-// undo the started analysis: the task is returned as last read, for
-// view_task to follow.
+// await follows the task t of the caller (userID as analyze was given it)
+// until it finishes, wait passes, or ctx ends, reporting its progress to a
+// client that asked for it. It returns the task as last read: finished, or
+// still pending or running. A failed read does not undo the started
+// analysis: the task is returned as last read, for view_task to follow.
 func (a agentTools) await(ctx context.Context, userID string, t core.Task, wait time.Duration) core.Task {
 	p := progressOf(ctx)
 	defer p.flush(ctx)
@@ -30,33 +29,20 @@ func (a agentTools) await(ctx context.Context, userID string, t core.Task, wait 
 	if poll <= 0 {
 		poll = defaultPoll
 	}
-	deadline := time.NewTimer(wait)
-	defer deadline.Stop()
-	tick := time.NewTicker(poll)
-	defer tick.Stop()
-	for !t.Status.Done() {
-		if t.Status == core.TaskRunning {
+	waitCtx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	seen := func(cur core.Task) {
+		if cur.Status != core.TaskPending {
 			p.report(ctx, progressRunning, "Analysis "+t.ID+" running.")
 		}
-		select {
-		case <-ctx.Done():
-			return t
-		case <-deadline.C:
-			return t
-		case <-tick.C:
-		}
-		cur, err := a.svc.ViewTask(ctx, userID, t.ID)
-		switch {
-		case err == nil:
-			t = cur
-		case core.ErrorCode(err) == core.CodeRateLimited:
-			// The caller spent its budget elsewhere: read again later.
-		default:
-			return t
-		}
+		t = cur
 	}
-	p.report(ctx, progressRunning, "Analysis "+t.ID+" running.")
-	p.report(ctx, progressDone, "Analysis "+t.ID+" "+doneWord(t.Status)+".")
+	if cur, err := a.svc.WatchTask(waitCtx, userID, t.ID, poll, seen); err == nil {
+		t = cur
+	}
+	if t.Status.Done() {
+		p.report(ctx, progressDone, "Analysis "+t.ID+" "+doneWord(t.Status)+".")
+	}
 	return t
 }
 
