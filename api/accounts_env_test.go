@@ -132,7 +132,6 @@ func newAccEnv(t testing.TB, cfg envConfig) *accEnv {
 	if cfg.billing {
 		fake, payments = newStripe(t, clock)
 	}
-	var svc *core.Service
 	deps := core.Deps{
 		Store:        st,
 		Version:      testVersion,
@@ -150,10 +149,10 @@ func newAccEnv(t testing.TB, cfg envConfig) *accEnv {
 	}
 	var parts *analysisParts
 	if cfg.analysis != nil {
-		parts = newAnalysisParts(t, st, *cfg.analysis, &deps, func() *core.Service { return svc })
+		parts = newAnalysisParts(t, st, *cfg.analysis, &deps)
 	}
-	svc = core.New(deps)
-	parts.start(t)
+	svc := core.New(deps)
+	parts.start(t, svc)
 	return &accEnv{
 		srv:    newServer(svc, Options{Logger: logger}, nil),
 		svc:    svc,

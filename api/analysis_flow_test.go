@@ -20,7 +20,7 @@ func TestAnalysisFlow(t *testing.T) {
 			t.Parallel()
 			e, a := analysisEnv(t, envConfig{store: kind}, 100)
 			page := e.pageURL()
-			e.model.Enqueue(
+			e.Model.Enqueue(
 				modeltest.FetchURL(page),
 				modeltest.Answer(modeltest.AnalysisJSON("MOSTLY_TRUE", page, "attachment:notes.txt", "attachment:tower.png")),
 			)
@@ -58,7 +58,7 @@ func TestAnalysisFlow(t *testing.T) {
 
 			// The model read the query, both files and, through fetch_url,
 			// the page.
-			reqs := e.model.Requests()
+			reqs := e.Model.Requests()
 			if len(reqs) != 2 {
 				t.Fatalf("%d model calls, want 2", len(reqs))
 			}

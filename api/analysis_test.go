@@ -40,7 +40,7 @@ func TestAnalysisWithoutCredits(t *testing.T) {
 	e, a := analysisEnv(t, envConfig{}, 19)
 	expect(t, e.postAnalysis(t, a, []formPart{queryPart("The sky is green.")}), http.StatusForbidden, bodyNoCredits)
 	e.nothingHeld(t, a, "19.0")
-	if n := e.model.Calls(); n != 0 {
+	if n := e.Model.Calls(); n != 0 {
 		t.Errorf("%d model calls", n)
 	}
 }
@@ -48,7 +48,7 @@ func TestAnalysisWithoutCredits(t *testing.T) {
 // Without a model configured, analyses answer 503 and charge nothing;
 // supported attachments still answers.
 func TestAnalysisWithoutModel(t *testing.T) {
-	e, a := analysisEnv(t, envConfig{analysis: &analysisConfig{noModel: true}}, 100)
+	e, a := analysisEnv(t, envConfig{analysis: &analysisConfig{NoModel: true}}, 100)
 	expect(t, e.call("GET", "/users/"+a.ID+"/agent/supported_attachments", bearer(a.Token), ""), http.StatusOK,
 		successBody(`{"document":[".pdf",".txt",".md",".csv",".json",".html"]}`, msgAttachmentsFetched))
 	expect(t, e.postAnalysis(t, a, []formPart{queryPart("The sky is green.")}), http.StatusServiceUnavailable, bodyNoModel)
@@ -57,7 +57,7 @@ func TestAnalysisWithoutModel(t *testing.T) {
 
 // With a model, supported attachments lists what the agent reads.
 func TestSupportedAttachments(t *testing.T) {
-	e, a := analysisEnv(t, envConfig{analysis: &analysisConfig{noWorkers: true}}, 0)
+	e, a := analysisEnv(t, envConfig{analysis: &analysisConfig{NoWorkers: true}}, 0)
 	expect(t, e.call("GET", "/users/"+a.ID+"/agent/supported_attachments", bearer(e.apiKey(t, a)), ""), http.StatusOK,
 		successBody(`{"document":[".pdf",".txt",".md",".csv",".json",".html"],"image":[".jpg",".jpeg",".png",".gif",".webp"]}`,
 			msgAttachmentsFetched))
@@ -69,13 +69,13 @@ func TestSupportedAttachments(t *testing.T) {
 // A provider's 500 is retried by the job, and the retry completes.
 func TestAnalysisRetriedAfterProviderError(t *testing.T) {
 	e, a := analysisEnv(t, envConfig{}, 100)
-	e.model.Enqueue(modeltest.Status(http.StatusInternalServerError), modeltest.Answer(modeltest.AnalysisJSON("FALSE")))
+	e.Model.Enqueue(modeltest.Status(http.StatusInternalServerError), modeltest.Answer(modeltest.AnalysisJSON("FALSE")))
 	task := started(t, e.postAnalysis(t, a, []formPart{queryPart("The Moon is made of cheese.")}))
 	done := e.awaitTask(t, a, task.ID)
 	if done.Status != core.TaskCompleted || done.Result.Verdict != "FALSE" || len(done.Result.Sources) != 0 {
 		t.Fatalf("task %+v", done)
 	}
-	if n := e.model.Calls(); n != 2 {
+	if n := e.Model.Calls(); n != 2 {
 		t.Errorf("%d model calls, want 2", n)
 	}
 	if got := e.credits(t, a); got != "80.0" {
@@ -88,14 +88,14 @@ func TestAnalysisRetriedAfterProviderError(t *testing.T) {
 // fails the task with a readable error and releases the credits.
 func TestAnalysisFailsOnInvalidAnswers(t *testing.T) {
 	e, a := analysisEnv(t, envConfig{}, 100)
-	e.model.Enqueue(modeltest.Answer("It is true, trust me."), modeltest.Answer("{not json"))
+	e.Model.Enqueue(modeltest.Answer("It is true, trust me."), modeltest.Answer("{not json"))
 	task := started(t, e.postAnalysis(t, a, []formPart{queryPart("The sky is blue.")}))
 	done := e.awaitTask(t, a, task.ID)
 	if done.Status != core.TaskFailed || done.Result != nil || done.Error == nil ||
 		!strings.Contains(*done.Error, "format") || strings.Contains(*done.Error, "not json") {
 		t.Fatalf("task %+v, error %v", done, done.Error)
 	}
-	if n := e.model.Calls(); n != 2 {
+	if n := e.Model.Calls(); n != 2 {
 		t.Errorf("%d model calls, want 2 (the answer and its repair)", n)
 	}
 	if got := e.credits(t, a); got != "100.0" {
@@ -110,7 +110,7 @@ func TestAnalysisFailsOnInvalidAnswers(t *testing.T) {
 // A retried request with the same Idempotency-Key gets the same task, held
 // once.
 func TestAnalysisIdempotencyKey(t *testing.T) {
-	e, a := analysisEnv(t, envConfig{analysis: &analysisConfig{noWorkers: true}}, 100)
+	e, a := analysisEnv(t, envConfig{analysis: &analysisConfig{NoWorkers: true}}, 100)
 	parts := []formPart{queryPart("The sky is blue."), filePart("a.txt", []byte("sky"))}
 	first := started(t, e.postAnalysis(t, a, parts, IdempotencyKeyHeader, "key-1"))
 	again := e.postAnalysis(t, a, parts, IdempotencyKeyHeader, "key-1")

@@ -13,7 +13,7 @@ import (
 // Uploads over the limits, too many files and files the model cannot take
 // are refused before anything is held.
 func TestAnalysisUploadLimits(t *testing.T) {
-	e, a := analysisEnv(t, envConfig{analysis: &analysisConfig{noWorkers: true}}, 100)
+	e, a := analysisEnv(t, envConfig{analysis: &analysisConfig{NoWorkers: true}}, 100)
 	var six []formPart
 	for i := range 6 {
 		six = append(six, filePart(string(rune('a'+i))+".txt", []byte("text")))
@@ -46,7 +46,7 @@ func TestAnalysisUploadLimits(t *testing.T) {
 
 // The caller's credentials are checked before an upload is read.
 func TestAnalysisNeedsCredentials(t *testing.T) {
-	e, a := analysisEnv(t, envConfig{analysis: &analysisConfig{noWorkers: true}}, 100)
+	e, a := analysisEnv(t, envConfig{analysis: &analysisConfig{NoWorkers: true}}, 100)
 	body, ctype := multipartBody(t, queryPart("x"))
 	expect(t, e.rawAnalysis(a.ID, "", ctype, body), http.StatusUnauthorized, bodyUnauth)
 	expect(t, e.rawAnalysis(a.ID, bearer("clara_user_x.y.z"), ctype, body), http.StatusUnauthorized, bodyUnauth)

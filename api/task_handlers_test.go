@@ -14,7 +14,7 @@ import (
 // Cancelling a pending task fails it and releases its credits; cancelling
 // it again returns it as it is.
 func TestCancelPendingTask(t *testing.T) {
-	e, a := analysisEnv(t, envConfig{analysis: &analysisConfig{noWorkers: true}}, 100)
+	e, a := analysisEnv(t, envConfig{analysis: &analysisConfig{NoWorkers: true}}, 100)
 	task := started(t, e.postAnalysis(t, a, []formPart{queryPart("The sky is blue.")}))
 	if got := e.credits(t, a); got != "80.0" {
 		t.Errorf("credits while pending %s, want 80.0", got)
@@ -41,7 +41,7 @@ func TestCancelPendingTask(t *testing.T) {
 func TestCancelRunningTask(t *testing.T) {
 	e, a := analysisEnv(t, envConfig{}, 100)
 	gate := modeltest.NewGate()
-	e.model.Enqueue(modeltest.Hold(gate, modeltest.Answer(modeltest.AnalysisJSON("TRUE"))))
+	e.Model.Enqueue(modeltest.Hold(gate, modeltest.Answer(modeltest.AnalysisJSON("TRUE"))))
 	task := started(t, e.postAnalysis(t, a, []formPart{queryPart("The sky is blue.")}))
 	select {
 	case <-gate.Arrived():
@@ -73,7 +73,7 @@ func expectStatus(t testing.TB, rec interface{ Result() *http.Response }, status
 
 // Tasks are the owner's alone; unknown ids are a 404; pages are checked.
 func TestTaskAccess(t *testing.T) {
-	e, a := analysisEnv(t, envConfig{analysis: &analysisConfig{noWorkers: true}}, 100)
+	e, a := analysisEnv(t, envConfig{analysis: &analysisConfig{NoWorkers: true}}, 100)
 	task := started(t, e.postAnalysis(t, a, []formPart{queryPart("The sky is blue.")}))
 	b := e.activeAccount(t, "bob@example.com")
 	expect(t, e.call("GET", "/users/"+a.ID+"/tasks/"+task.ID, bearer(b.Token), ""), http.StatusForbidden, bodyForbidden)
@@ -100,7 +100,7 @@ func TestWatchTaskSpendsTheLimitOnce(t *testing.T) {
 	e, a := analysisEnv(t, envConfig{realLimits: true}, 100)
 	gate := modeltest.NewGate()
 	t.Cleanup(gate.Release)
-	e.model.Enqueue(modeltest.Hold(gate, modeltest.Answer(modeltest.AnalysisJSON("TRUE"))))
+	e.Model.Enqueue(modeltest.Hold(gate, modeltest.Answer(modeltest.AnalysisJSON("TRUE"))))
 	e.clock.Advance(time.Minute) // a fresh second for the caller
 	task := started(t, e.postAnalysis(t, a, []formPart{queryPart("The sky is blue.")}))
 	<-gate.Arrived()

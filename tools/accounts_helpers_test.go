@@ -21,6 +21,7 @@ import (
 	"github.com/clara-backend/clara/billing"
 	"github.com/clara-backend/clara/billing/stripetest"
 	"github.com/clara-backend/clara/core"
+	"github.com/clara-backend/clara/internal/analysistest"
 	"github.com/clara-backend/clara/mail"
 )
 
@@ -97,10 +98,10 @@ func newEnvWith(t *testing.T, withBilling bool, analysis *analysisConfig) *accou
 	var svc *core.Service
 	var parts *analysisParts
 	if analysis != nil {
-		parts = newAnalysisParts(t, db, *analysis, &deps, func() *core.Service { return svc })
+		parts = analysistest.New(t, db, *analysis, &deps)
 	}
 	svc = core.New(deps)
-	parts.start(t)
+	parts.Start(t, svc)
 	return &accountsEnv{svc: svc, outbox: outbox, logger: logger, google: google, stripe: fake, analysisParts: parts}
 }
 

@@ -36,7 +36,7 @@ func TestAnalyzeWaitsWithProgress(t *testing.T) {
 			e := newEnvWith(t, false, &analysisConfig{})
 			m := e.newMember(t, "ada@example.com", 100)
 			cn := tr.open(t, e, "Bearer "+m.Token)
-			e.model.Enqueue(modeltest.Answer(modeltest.AnalysisJSON("TRUE", "attachment:notes.txt")))
+			e.Model.Enqueue(modeltest.Answer(modeltest.AnalysisJSON("TRUE", "attachment:notes.txt")))
 
 			res := cn.call(t, "analyze", map[string]any{
 				"query":        "The sky is blue.",
@@ -79,7 +79,7 @@ func TestAnalyzeWaitsWithoutProgress(t *testing.T) {
 	e := newEnvWith(t, false, &analysisConfig{})
 	m := e.newMember(t, "ada@example.com", 100)
 	cn := transports[0].open(t, e, "Bearer "+m.Token)
-	e.model.Enqueue(modeltest.Answer(modeltest.AnalysisJSON("FALSE")))
+	e.Model.Enqueue(modeltest.Answer(modeltest.AnalysisJSON("FALSE")))
 	task := taskOf(t, cn.call(t, "analyze", map[string]any{"query": "The sky is green.", "wait_seconds": 30}, nil))
 	if task.Status != core.TaskCompleted || task.Result.Verdict != "FALSE" {
 		t.Fatalf("task %+v", task)
@@ -96,7 +96,7 @@ func TestAnalyzeWaitTimesOut(t *testing.T) {
 	m := e.newMember(t, "ada@example.com", 100)
 	cn := transports[0].open(t, e, "Bearer "+m.Token)
 	gate := modeltest.NewGate()
-	e.model.Enqueue(modeltest.Hold(gate, modeltest.Answer(modeltest.AnalysisJSON("TRUE"))))
+	e.Model.Enqueue(modeltest.Hold(gate, modeltest.Answer(modeltest.AnalysisJSON("TRUE"))))
 	t.Cleanup(gate.Release)
 
 	started := time.Now()
@@ -127,7 +127,7 @@ func TestAnalyzeWaitTimesOut(t *testing.T) {
 
 // Refusals are tool errors with the REST messages.
 func TestAnalyzeRefusals(t *testing.T) {
-	e := newEnvWith(t, false, &analysisConfig{noWorkers: true})
+	e := newEnvWith(t, false, &analysisConfig{NoWorkers: true})
 	m := e.newMember(t, "ada@example.com", 100)
 	poor := e.newMember(t, "bob@example.com", 0)
 	cn := transports[0].open(t, e, "Bearer "+m.Token)
@@ -172,7 +172,7 @@ func TestAnalyzeRefusals(t *testing.T) {
 // view_task and list_tasks read the caller's tasks only;
 // supported_attachments lists what the model reads.
 func TestTaskTools(t *testing.T) {
-	e := newEnvWith(t, false, &analysisConfig{noWorkers: true})
+	e := newEnvWith(t, false, &analysisConfig{NoWorkers: true})
 	m := e.newMember(t, "ada@example.com", 100)
 	other := e.newMember(t, "bob@example.com", 0)
 	cn := transports[0].open(t, e, "Bearer "+m.Token)
@@ -209,7 +209,7 @@ func TestProgressStaysWithItsCaller(t *testing.T) {
 	}
 	listener := legacy.open(t, e, "Bearer "+a.Token)
 	caller := legacy.open(t, e, "Bearer "+b.Token)
-	e.model.Enqueue(modeltest.Answer(modeltest.AnalysisJSON("TRUE")))
+	e.Model.Enqueue(modeltest.Answer(modeltest.AnalysisJSON("TRUE")))
 	task := taskOf(t, caller.call(t, "analyze", map[string]any{"query": "x", "wait_seconds": 30}, "mine"))
 	if task.Status != core.TaskCompleted {
 		t.Fatalf("task %+v", task)

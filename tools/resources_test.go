@@ -107,7 +107,7 @@ func TestTaskResource(t *testing.T) {
 	e := newEnvWith(t, false, &analysisConfig{})
 	ada := e.newMember(t, "ada@example.com", 100)
 	bob := e.newMember(t, "bob@example.com", 0)
-	e.model.Enqueue(modeltest.Answer(modeltest.AnalysisJSON("TRUE")))
+	e.Model.Enqueue(modeltest.Answer(modeltest.AnalysisJSON("TRUE")))
 	owner := transports[0].open(t, e, "Bearer "+ada.Token)
 	task := taskOf(t, owner.call(t, "analyze", map[string]any{"query": "The sky is blue.", "wait_seconds": 30}, nil))
 	if task.Status != core.TaskCompleted {
