@@ -767,48 +767,33 @@ test('stdio: clara mcp', async () => {
   }
 });
 
-test('stdio: buying credits over clara mcp', async () => {
-  const { dir, cleanup } = await tempDir();
-  const logs = [];
-  try {
-    await billingFlow('stdio', stdioDriver(dir, logs), join(dir, 'outbox'));
-  } catch (err) {
-    err.message += `\n--- clara mcp stderr ---\n${logs.join('')}`;
-    throw err;
-  } finally {
-    await cleanup();
-  }
-});
+// stdioTest runs flow against clara mcp processes sharing a fresh data
+// directory, and shows their stderr when it fails.
+function stdioTest(name, flow) {
+  test(name, async () => {
+    const { dir, cleanup } = await tempDir();
+    const logs = [];
+    try {
+      await flow(dir, stdioDriver(dir, logs), join(dir, 'outbox'));
+    } catch (err) {
+      err.message += `\n--- clara mcp stderr ---\n${logs.join('')}`;
+      throw err;
+    } finally {
+      await cleanup();
+    }
+  });
+}
 
-test('stdio: an analysis over clara mcp, with progress', async () => {
-  const { dir, cleanup } = await tempDir();
-  const logs = [];
-  try {
-    await analysisFlow('stdio', stdioDriver(dir, logs), join(dir, 'outbox'), async (_me, email) => {
-      // clara mcp holds the data directory: grant between sessions.
-      await grantCredits(dir, email, 100);
-      return 100;
-    });
-  } catch (err) {
-    err.message += `\n--- clara mcp stderr ---\n${logs.join('')}`;
-    throw err;
-  } finally {
-    await cleanup();
-  }
-});
+stdioTest('stdio: buying credits over clara mcp', (_dir, driver, outbox) => billingFlow('stdio', driver, outbox));
 
-test('stdio: account flow over clara mcp', async () => {
-  const { dir, cleanup } = await tempDir();
-  const logs = [];
-  try {
-    await accountFlow('stdio', stdioDriver(dir, logs), join(dir, 'outbox'));
-  } catch (err) {
-    err.message += `\n--- clara mcp stderr ---\n${logs.join('')}`;
-    throw err;
-  } finally {
-    await cleanup();
-  }
-});
+stdioTest('stdio: an analysis over clara mcp, with progress', (dir, driver, outbox) =>
+  analysisFlow('stdio', driver, outbox, async (_me, email) => {
+    // Grant between sessions, through the command line on the same data directory.
+    await grantCredits(dir, email, 100);
+    return 100;
+  }));
+
+stdioTest('stdio: account flow over clara mcp', (_dir, driver, outbox) => accountFlow('stdio', driver, outbox));
 
 describe('clara serve', () => {
   let base;
