@@ -42,6 +42,9 @@ type Options struct {
 	// of Clara. Enable it only behind exactly one proxy that appends to that
 	// header; otherwise the client IP is the peer address (RemoteAddr).
 	TrustProxyHeaders bool
+	// CORSOrigins are the origins of browser apps that may call the API
+	// ("https://app.example.com"); "*" allows every origin. None by default.
+	CORSOrigins []string
 }
 
 // Mount is an extra handler served at the root of the API's handler, outside
@@ -76,6 +79,7 @@ type server struct {
 	maxBody    int64
 	uploads    uploadLimits // of Analysis
 	trustProxy bool
+	corsPolicy corsPolicy
 	mux        *chi.Mux
 
 	healthyBody []byte // the constant answers, encoded once
@@ -91,6 +95,7 @@ func newServer(svc *core.Service, opts Options, testRoutes func(chi.Router)) *se
 		log:        opts.Logger,
 		maxBody:    opts.MaxBodyBytes,
 		trustProxy: opts.TrustProxyHeaders,
+		corsPolicy: newCORSPolicy(opts.CORSOrigins),
 	}
 	if s.log == nil {
 		s.log = slog.Default()

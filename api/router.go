@@ -26,7 +26,7 @@ func (s *server) routes(mounts []Mount, testRoutes func(chi.Router)) {
 	// Outermost first, inside server.ServeHTTP (which wraps the mux).
 	// refuseOversized runs before routing; GetHead is last: it routes HEAD
 	// to GET handlers.
-	mux.Use(s.recoverPanics, s.logRequests, s.measure, s.refuseOversized, middleware.GetHead)
+	mux.Use(s.recoverPanics, s.logRequests, s.measure, s.cors, s.refuseOversized, middleware.GetHead)
 	mux.NotFound(s.notFound)
 	mux.MethodNotAllowed(s.methodNotAllowed)
 

@@ -45,11 +45,12 @@ type Config struct {
 	StripeAPIURL        string      // Stripe's API; tests point it at a fake
 	CreditTiers         []core.Tier // the price list of credits
 
-	Model        Model  // the analysis agent's model; Provider "" = analyses off
-	AnalysisCost int64  // credits one analysis costs
-	Jobs         Jobs   // the background workers
-	TrustProxy   bool   // take the client address from X-Forwarded-For
-	EnvFile      string // the .env file read, "" when none was
+	Model        Model    // the analysis agent's model; Provider "" = analyses off
+	AnalysisCost int64    // credits one analysis costs
+	Jobs         Jobs     // the background workers
+	TrustProxy   bool     // take the client address from X-Forwarded-For
+	CORSOrigins  []string // browser origins that may call the API
+	EnvFile      string   // the .env file read, "" when none was
 }
 
 // SMTP is the mail server one-time codes go through.
@@ -178,6 +179,11 @@ func finish(c *Config) error {
 	}
 	if c.AppURL == "" {
 		c.AppURL = c.PublicURL
+	}
+	if c.CORSOrigins == nil {
+		if u, err := url.Parse(c.AppURL); err == nil {
+			c.CORSOrigins = []string{u.Scheme + "://" + u.Host}
+		}
 	}
 	if c.Model.Provider != "" && c.Model.Name == "" {
 		c.Model.Name = map[string]string{"anthropic": "claude-sonnet-4-5", "openai": "gpt-4o-mini"}[c.Model.Provider]

@@ -261,3 +261,18 @@ func TestAnalysisSettings(t *testing.T) {
 		t.Errorf("rescue before timeout: %v", err)
 	}
 }
+
+func TestCORSOrigins(t *testing.T) {
+	t.Chdir(t.TempDir())
+	c, err := load(t, nil, map[string]string{"HOME": "/h", "CLARA_APP_URL": "https://app.example.com/billing"})
+	if err != nil || len(c.CORSOrigins) != 1 || c.CORSOrigins[0] != "https://app.example.com" {
+		t.Fatalf("default origins %q, %v", c.CORSOrigins, err)
+	}
+	c, err = load(t, []string{"--cors-origins", "https://a.example, http://localhost:3000/"}, map[string]string{"HOME": "/h"})
+	if err != nil || len(c.CORSOrigins) != 2 || c.CORSOrigins[1] != "http://localhost:3000" {
+		t.Fatalf("origins %q, %v", c.CORSOrigins, err)
+	}
+	if _, err := load(t, nil, map[string]string{"HOME": "/h", "CLARA_CORS_ORIGINS": "https://a.example/path"}); err == nil {
+		t.Fatal("an origin with a path accepted")
+	}
+}

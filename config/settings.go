@@ -305,6 +305,20 @@ var settings = []setting{
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			return positiveDuration(v, &c.Jobs.RescueAfter)
 		}},
+	{env: "CLARA_CORS_ORIGINS", flag: "cors-origins", usage: "comma-separated origins of browser apps that may call the API, or * (default the app URL's origin)",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			for _, o := range strings.Split(v, ",") {
+				o = strings.TrimRight(strings.TrimSpace(o), "/")
+				switch {
+				case o == "":
+				case o == "*" || (absoluteHTTP(o) && strings.Count(o, "/") == 2):
+					c.CORSOrigins = append(c.CORSOrigins, o)
+				default:
+					return fmt.Errorf("%q is not an origin such as https://app.example.com", o)
+				}
+			}
+			return nil
+		}},
 	{env: "CLARA_TRUST_PROXY", flag: "trust-proxy", def: "false", usage: "take client addresses from X-Forwarded-For (only behind a proxy you run)",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			b, err := strconv.ParseBool(v)

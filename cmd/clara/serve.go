@@ -41,6 +41,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		Logger:            a.log,
 		Metrics:           reg,
 		TrustProxyHeaders: a.cfg.TrustProxy,
+		CORSOrigins:       a.cfg.CORSOrigins,
 		Mounts: []api.Mount{
 			{Pattern: "/mcp", Handler: mcpHTTP.Streamable},
 			{Pattern: "/sse", Handler: mcpHTTP.SSE},
