@@ -16,13 +16,14 @@ run: build
 mcp: build
 	./$(BIN) mcp
 
-## test: formatting, vet, every Go test (PostgreSQL is started by the tests), then the Node MCP client.
+## test: formatting, vet, staticcheck, every Go test (PostgreSQL is started by the tests), then the Node MCP client.
 test: lint test-go test-e2e
 
 lint:
 	@unformatted="$$(gofmt -l $$(git ls-files '*.go'))"; \
 	 if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
 
 test-go:
 	$(GO) tool gotestsum --format testname -- -count=1 ./...

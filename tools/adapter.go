@@ -29,6 +29,8 @@ type toolEnv struct {
 
 // errServerFault is the only thing a caller learns of a server fault: mcp-go
 // turns it into JSON-RPC error -32603 with this message.
+//
+//lint:ignore ST1005 the message is the contract's sentence, shown to callers as is.
 var errServerFault = errors.New(core.MsgInternal)
 
 // bind implements Definition: the mcp-go tool (schemas inferred from In and

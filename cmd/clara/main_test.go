@@ -242,7 +242,7 @@ func waitFor(t *testing.T, cond func() bool) {
 }
 
 func TestCreditsGrantAndReconcile(t *testing.T) {
-	env, _, errOut := testEnv(t, nil)
+	env, _, _ := testEnv(t, nil)
 	dataDir, _ := env.lookupEnv("CLARA_DATA_DIR")
 	registerUser(t, dataDir, "ada@example.com")
 
