@@ -120,8 +120,14 @@ func open(ctx context.Context, loader *config.Loader, env *environment) (*app, e
 		db.Close()
 		return nil, err
 	}
+	workers := cfg.Jobs.Workers
+	if analyzer == nil {
+		// Without a model a worker could only fail the analyses it took,
+		// which another process with a model would complete.
+		workers = 0
+	}
 	queue, err := jobs.New(db, jobs.Config{
-		Workers: cfg.Jobs.Workers, MaxAttempts: cfg.Jobs.MaxAttempts, JobTimeout: cfg.Jobs.Timeout,
+		Workers: workers, MaxAttempts: cfg.Jobs.MaxAttempts, JobTimeout: cfg.Jobs.Timeout,
 		RescueStuckJobsAfter: cfg.Jobs.RescueAfter, Logger: log,
 	})
 	if err != nil {

@@ -277,3 +277,13 @@ func registerUser(t *testing.T, dataDir, email string) {
 	signUpActive(t, a, email)
 	a.close()
 }
+
+// A worker with no model would only fail the analyses it took: it refuses
+// to start.
+func TestWorkerNeedsAModel(t *testing.T) {
+	env, _, errOut := testEnv(t, nil)
+	code := run(t.Context(), []string{"worker"}, env)
+	if code != 1 || !strings.Contains(errOut.String(), "clara worker: CLARA_MODEL_PROVIDER: no analysis model is configured") {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+}

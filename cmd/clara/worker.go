@@ -17,6 +17,9 @@ func runWorker(ctx context.Context, env *environment, args []string) error {
 	if a.cfg.Jobs.Workers == 0 {
 		return fmt.Errorf("CLARA_WORKERS: is 0, so this worker would run nothing")
 	}
+	if a.cfg.Model.Provider == "" {
+		return fmt.Errorf("CLARA_MODEL_PROVIDER: no analysis model is configured, so this worker would run nothing")
+	}
 	if err := a.startWorkers(ctx); err != nil {
 		return err
 	}
