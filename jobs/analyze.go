@@ -43,8 +43,9 @@ func (AnalyzeArgs) InsertOpts() river.InsertOpts {
 // analyzeWorker runs analysis jobs through a Runner.
 type analyzeWorker struct {
 	river.WorkerDefaults[AnalyzeArgs]
-	runner atomic.Pointer[Runner] // set by Jobs.Start
-	delay  func(attempt int) time.Duration
+	runner  atomic.Pointer[Runner] // set by Jobs.Start
+	delay   func(attempt int) time.Duration
+	metrics *metrics // nil: none
 }
 
 // Work runs the task's analysis; the job's last attempt tells the runner
@@ -54,7 +55,10 @@ func (w *analyzeWorker) Work(ctx context.Context, job *river.Job[AnalyzeArgs]) e
 	if runner == nil {
 		return errors.New("jobs: no Runner") // cannot happen: Start requires one
 	}
-	return (*runner).RunTask(ctx, job.Args.TaskID, job.Attempt >= job.MaxAttempts)
+	start := time.Now()
+	err := (*runner).RunTask(ctx, job.Args.TaskID, job.Attempt >= job.MaxAttempts)
+	w.metrics.observe(start, err)
+	return err
 }
 
 // NextRetry schedules the retry of a failed attempt sooner than River's

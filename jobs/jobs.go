@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/riverqueue/river"
 
 	"github.com/clara-backend/clara/core"
@@ -47,6 +48,9 @@ type Config struct {
 	RescueStuckJobsAfter time.Duration
 	// Logger receives River's logs (default slog.Default()).
 	Logger *slog.Logger
+	// Metrics, when set, registers clara_analysis_attempts_total{outcome}
+	// and clara_analysis_attempt_seconds.
+	Metrics prometheus.Registerer
 	// PollInterval is how often idle workers look for new jobs besides
 	// being notified of them (River's FetchPollInterval, default 250 ms).
 	PollInterval time.Duration
@@ -120,7 +124,7 @@ func New(db store.DB, cfg Config) (*Jobs, error) {
 	if err != nil {
 		return nil, err
 	}
-	worker := &analyzeWorker{delay: cfg.retryDelay}
+	worker := &analyzeWorker{delay: cfg.retryDelay, metrics: newMetrics(cfg.Metrics)}
 	workers := river.NewWorkers()
 	if err := river.AddWorkerSafely(workers, worker); err != nil {
 		return nil, fmt.Errorf("jobs: register the analyze worker: %w", err)

@@ -11,6 +11,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
 	"github.com/clara-backend/clara/agent"
 	"github.com/clara-backend/clara/agent/fetch"
 	"github.com/clara-backend/clara/auth/googleid"
@@ -27,11 +30,12 @@ import (
 // and migrated database, the domain core over it, and the background jobs
 // (started by the commands that run workers).
 type app struct {
-	cfg  config.Config
-	log  *slog.Logger
-	db   store.DB
-	svc  *core.Service
-	jobs *jobs.Jobs
+	cfg     config.Config
+	log     *slog.Logger
+	db      store.DB
+	svc     *core.Service
+	jobs    *jobs.Jobs
+	metrics *prometheus.Registry // what /metrics shows (clara serve)
 
 	closeOnce sync.Once
 }
@@ -126,7 +130,10 @@ func open(ctx context.Context, loader *config.Loader, env *environment) (*app, e
 		// which another process with a model would complete.
 		workers = 0
 	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	queue, err := jobs.New(db, jobs.Config{
+		Metrics: reg,
 		Workers: workers, MaxAttempts: cfg.Jobs.MaxAttempts, JobTimeout: cfg.Jobs.Timeout,
 		RescueStuckJobsAfter: cfg.Jobs.RescueAfter, Logger: log,
 	})
@@ -150,7 +157,7 @@ func open(ctx context.Context, loader *config.Loader, env *environment) (*app, e
 		Analyzer:     analyzer,
 		Queue:        queue,
 	})
-	return &app{cfg: cfg, log: log, db: db, svc: svc, jobs: queue}, nil
+	return &app{cfg: cfg, log: log, db: db, svc: svc, jobs: queue, metrics: reg}, nil
 }
 
 // policy returns the account rules with the configured numbers.

@@ -186,8 +186,10 @@ func TestServeAndShutDownGracefully(t *testing.T) {
 				t.Errorf("body over 1 MiB: %d %s", status, body)
 			}
 			req, _ = http.NewRequest("GET", base+"/metrics", nil)
-			if status, body := do(t, req); status != 200 || !strings.Contains(body, "clara_http_requests_total") {
-				t.Errorf("metrics: %d, has request counter: %v", status, strings.Contains(body, "clara_http_requests_total"))
+			if status, body := do(t, req); status != 200 || !strings.Contains(body, "clara_http_requests_total") ||
+				!strings.Contains(body, "clara_analysis_attempt_seconds_count") {
+				t.Errorf("metrics: %d, has request counter: %v, analysis histogram: %v", status,
+					strings.Contains(body, "clara_http_requests_total"), strings.Contains(body, "clara_analysis_attempt_seconds_count"))
 			}
 
 			cancel()

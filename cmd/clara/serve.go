@@ -9,8 +9,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/clara-backend/clara/api"
@@ -29,8 +27,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	if err := a.startWorkers(ctx); err != nil {
 		return err
 	}
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg := a.metrics
 	mcpServer := tools.NewServer(a.svc, tools.Options{Logger: a.log, Version: version, Metrics: reg, PublicAPIKey: a.cfg.PublicAPIKey})
 	mcpHTTP := tools.NewHTTPHandlers(mcpServer, tools.HTTPOptions{
 		Logger:       a.log,
