@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/clara-backend/clara/agent/attach/attachtest"
 )
 
 func TestSupported(t *testing.T) {
@@ -25,14 +27,14 @@ func TestSupported(t *testing.T) {
 
 func TestCheckAccepts(t *testing.T) {
 	files := map[string][]byte{
-		"a.pdf":      minimalPDF("x"),
+		"a.pdf":      attachtest.PDF("x"),
 		"a.txt":      []byte("plain text, ünïcode"),
 		"a.md":       []byte("# Title\n\nbody"),
 		"a.csv":      []byte("a,b\n1,2\n"),
 		"a.json":     []byte(`{"a": [1, 2]}`),
 		"a.html":     []byte("<!doctype html><html><body><p>hi</p></body></html>"),
 		"frag.html":  []byte("just some text"),
-		"UPPER.PDF":  minimalPDF("x"),
+		"UPPER.PDF":  attachtest.PDF("x"),
 		"a.png":      testImage(t, "png"),
 		"a.gif":      testImage(t, "gif"),
 		"a.jpg":      testImage(t, "jpeg"),
@@ -60,7 +62,7 @@ func TestCheckRefuses(t *testing.T) {
 		{"a.png", testImage(t, "png"), false, ErrUnsupported, "unsupported file type .png"},
 		{"a.jpg", testImage(t, "jpeg"), false, ErrUnsupported, "unsupported file type .jpg"},
 		{"a.pdf", testImage(t, "png"), true, ErrMismatch, "content is not a PDF"},
-		{"a.txt", minimalPDF("x")[:0], true, ErrMismatch, "empty"},
+		{"a.txt", attachtest.PDF("x")[:0], true, ErrMismatch, "empty"},
 		{"a.txt", append([]byte("%PDF-1.4\n"), 0, 1, 2), true, ErrMismatch, "not UTF-8 text"},
 		{"a.csv", []byte{'a', ',', 0xff, 0xfe, '\n'}, true, ErrMismatch, "not UTF-8 text"},
 		{"a.csv", []byte("a,b\x00c"), true, ErrMismatch, "not UTF-8 text"},

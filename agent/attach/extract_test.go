@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/clara-backend/clara/agent/attach/attachtest"
 )
 
 func TestExtractText(t *testing.T) {
@@ -61,7 +63,7 @@ func TestExtractRefuses(t *testing.T) {
 	if _, err := Extract("a.exe", []byte("x")); !errors.Is(err, ErrUnsupported) {
 		t.Errorf("exe: %v", err)
 	}
-	if _, err := Extract("a.png", minimalPDF("x")); !errors.Is(err, ErrMismatch) {
+	if _, err := Extract("a.png", attachtest.PDF("x")); !errors.Is(err, ErrMismatch) {
 		t.Errorf("pdf as png: %v", err)
 	}
 }

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/clara-backend/clara/agent/attach/attachtest"
 )
 
 func TestExtractPDF(t *testing.T) {
-	c, err := Extract("doc.pdf", minimalPDF("Hello Clara"))
+	c, err := Extract("doc.pdf", attachtest.PDF("Hello Clara"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -18,14 +20,14 @@ func TestExtractPDF(t *testing.T) {
 }
 
 func TestPDFTextCap(t *testing.T) {
-	text, truncated, err := pdfText(minimalPDF("Hello Clara"), 5)
+	text, truncated, err := pdfText(attachtest.PDF("Hello Clara"), 5)
 	if err != nil || !truncated || len(text) > 5 || !strings.HasPrefix("Hello", text) {
 		t.Errorf("pdfText capped = %q, %v, %v", text, truncated, err)
 	}
 }
 
 func TestCorruptPDF(t *testing.T) {
-	good := minimalPDF("Hello Clara")
+	good := attachtest.PDF("Hello Clara")
 	xref := bytes.Index(good, []byte("xref"))
 	cases := map[string][]byte{
 		"header only":   []byte("%PDF-1.4\n"),
@@ -33,8 +35,8 @@ func TestCorruptPDF(t *testing.T) {
 		"truncated":     good[:len(good)/2],
 		"bad xref":      append(append(append([]byte{}, good[:xref]...), []byte("xref\n0 6\nzzzz")...), good[xref+14:]...),
 		"bad startxref": bytes.Replace(good, []byte("startxref\n"), []byte("startxref\n9"), 1),
-		"bad flate":     pdfWithContent("/Filter /FlateDecode", "not zlib at all"),
-		"bad filter":    pdfWithContent("/Filter /NoSuchDecode", "BT (x) Tj ET"),
+		"bad flate":     attachtest.PDFWithContent("/Filter /FlateDecode", "not zlib at all"),
+		"bad filter":    attachtest.PDFWithContent("/Filter /NoSuchDecode", "BT (x) Tj ET"),
 	}
 	for name, data := range cases {
 		func() {
@@ -52,7 +54,7 @@ func TestCorruptPDF(t *testing.T) {
 }
 
 func TestPDFOperators(t *testing.T) {
-	data := pdfWithContent("", "BT /F1 12 Tf (one) Tj 0 -14 Td [(tw) -20 (o) -400 (three)] TJ T* (four) ' ET")
+	data := attachtest.PDFWithContent("", "BT /F1 12 Tf (one) Tj 0 -14 Td [(tw) -20 (o) -400 (three)] TJ T* (four) ' ET")
 	text, _, err := pdfText(data, MaxText)
 	if err != nil || text != "one\ntwo three\nfour" {
 		t.Errorf("= %q, %v", text, err)
@@ -60,7 +62,7 @@ func TestPDFOperators(t *testing.T) {
 }
 
 func TestCyclicPageTree(t *testing.T) {
-	data := bytes.Replace(minimalPDF("Hello Clara"), []byte("/Kids [3 0 R]"), []byte("/Kids [2 0 R]"), 1)
+	data := bytes.Replace(attachtest.PDF("Hello Clara"), []byte("/Kids [3 0 R]"), []byte("/Kids [2 0 R]"), 1)
 	text, _, err := pdfText(data, MaxText)
 	if err == nil && text != "" {
 		t.Errorf("cyclic page tree = %q", text)

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/clara-backend/clara/agent/attach/attachtest"
 )
 
 const page = `<!doctype html><html><head><title>Claim &amp; facts</title>
@@ -45,7 +47,7 @@ func TestFetchTypes(t *testing.T) {
 		"/meta":   {"text/html", "<meta charset=\"windows-1252\"><p>na\xefve</p>", "naïve"},
 		"/utf8":   {"text/html", "<p>" + strings.Repeat("x", 2000) + " ünï</p>", strings.Repeat("x", 2000) + " ünï"},
 		"/sniff":  {"", "<html><body><p>sniffed</p></body></html>", "sniffed"},
-		"/pdf":    {"application/pdf", string(testPDF("Hello Clara")), "Hello Clara"},
+		"/pdf":    {"application/pdf", string(attachtest.PDF("Hello Clara")), "Hello Clara"},
 	}
 	s, _ := server(t, func(w http.ResponseWriter, r *http.Request) {
 		b := bodies[r.URL.Path]
