@@ -5,7 +5,7 @@ BIN     := bin/clara
 VERSION ?=
 LDFLAGS := $(if $(VERSION),-X main.version=$(VERSION))
 
-.PHONY: build run mcp test test-go test-e2e lint bench clean
+.PHONY: build run mcp test test-go test-e2e lint bench fuzz clean
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/clara
@@ -34,6 +34,18 @@ test-e2e: build
 ## bench: Go benchmarks, including the MCP start-up and health throughput figures in the README.
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## fuzz: every Go fuzz target in turn, FUZZTIME each (not part of make test); a crasher is
+## written under the package's testdata/fuzz and then replays in make test.
+FUZZTIME ?= 5m
+fuzz:
+	@set -e; grep -rlE --include='*_test.go' '^func Fuzz[A-Z]' . | sort | while read -r f; do \
+	  dir="$$(dirname "$$f")"; \
+	  for name in $$(sed -nE 's/^func (Fuzz[A-Za-z0-9_]+)\(.*/\1/p' "$$f"); do \
+	    echo "== $$dir $$name ($(FUZZTIME))"; \
+	    $(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s "./$$dir"; \
+	  done; \
+	done
 
 clean:
 	rm -rf bin e2e/node_modules

@@ -16,7 +16,11 @@ import (
 func (a *Agent) Analyze(ctx context.Context, req core.AnalysisRequest) (core.AnalysisResult, error) {
 	s := a.newSession()
 	system := systemPrompt(a.cfg.MaxFetches)
-	conv := []Message{s.firstMessage(ctx, req)}
+	first, err := s.firstMessage(ctx, req)
+	if err != nil {
+		return core.AnalysisResult{}, fmt.Errorf("analyse %s: %w", req.TaskID, err)
+	}
+	conv := []Message{first}
 	var last Turn
 	for step := 0; ; step++ {
 		tools := step < a.cfg.MaxSteps

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"syscall"
 
+	"github.com/clara-backend/clara/agent/isolate"
 	"github.com/clara-backend/clara/core"
 )
 
@@ -47,4 +48,17 @@ func isNetwork(err error) bool {
 	return errors.Is(err, context.DeadlineExceeded) || errors.As(err, &netErr) || errors.As(err, &urlErr) ||
 		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
 		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED)
+}
+
+// refusedFile is the failure of an analysis whose attachment name the
+// isolated reader refused (err matches isolate.ErrRefused): permanent, so
+// the task fails at once, its credits released, and is not retried into
+// another fault.
+func refusedFile(name string, err error) error {
+	reason := name + " could not be read"
+	var r *isolate.RefusedError
+	if errors.As(err, &r) {
+		reason += ": " + r.Reason
+	}
+	return &core.FailedAnalysis{Reason: reason + ". The file was refused; your credits were released.", Err: err}
 }

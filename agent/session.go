@@ -96,7 +96,7 @@ func (s *session) fetch(ctx context.Context, rawURL string) (Page, string, strin
 	s.fetches++
 	page, err := s.a.fetcher.Fetch(ctx, rawURL)
 	if err != nil {
-		return Page{}, "", "", fmt.Errorf("error: %v", err)
+		return Page{}, "", "", fmt.Errorf("error: %w", err)
 	}
 	if page.URL == "" {
 		page.URL = rawURL

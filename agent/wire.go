@@ -1,8 +1,14 @@
 package agent
 
-import "github.com/clara-backend/clara/agent/attach"
+import (
+	"context"
 
-// attachFiles is the Attacher of package attach.
+	"github.com/clara-backend/clara/agent/attach"
+	"github.com/clara-backend/clara/agent/isolate"
+)
+
+// attachFiles is the Attacher of package attach, with documents parsed in
+// isolation (package isolate).
 type attachFiles struct{}
 
 // Supported implements Attacher.
@@ -13,9 +19,10 @@ func (attachFiles) Check(name string, data []byte, vision bool) error {
 	return attach.Check(name, data, vision)
 }
 
-// Extract implements Attacher.
+// Extract implements Attacher. A file whose reading faults or overruns
+// gives an error that matches isolate.ErrRefused.
 func (attachFiles) Extract(name string, data []byte) (Content, error) {
-	c, err := attach.Extract(name, data)
+	c, err := isolate.Extract(context.Background(), name, data)
 	if err != nil {
 		return Content{}, err
 	}

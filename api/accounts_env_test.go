@@ -8,11 +8,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,6 +21,7 @@ import (
 	"github.com/clara-backend/clara/auth"
 	"github.com/clara-backend/clara/billing/stripetest"
 	"github.com/clara-backend/clara/core"
+	"github.com/clara-backend/clara/internal/testclock"
 	"github.com/clara-backend/clara/mail"
 	"github.com/clara-backend/clara/ratelimit"
 	"github.com/clara-backend/clara/store"
@@ -42,24 +43,7 @@ const (
 var testStart = time.Date(2025, 11, 26, 23, 51, 28, 0, time.UTC)
 
 // fakeClock is a settable clock, safe for concurrent use.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-// Now returns the clock's time.
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// Advance moves the clock forward by d.
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+type fakeClock = testclock.Clock
 
 // storeKind names the database of an account test environment.
 type storeKind string
@@ -85,6 +69,13 @@ type envConfig struct {
 	// analysis turns analyses on (analysis_env_test.go): the real agent
 	// against a modeltest fake at e.model, real River jobs.
 	analysis *analysisConfig
+	// wrapStore, when set, wraps the real store (to order concurrent
+	// requests at a point of their work).
+	wrapStore func(store.DB) store.DB
+	// passwords replaces the fast test hasher (to bound its slots).
+	passwords *auth.Passwords
+	// policy, when set, changes the policy's numbers.
+	policy func(*core.Policy)
 }
 
 // accEnv is a REST server over a real core.Service, a real store, the dev
@@ -116,14 +107,20 @@ func newAccEnv(t testing.TB, cfg envConfig) *accEnv {
 	default:
 		t.Fatalf("unknown store %q", cfg.store)
 	}
+	if cfg.wrapStore != nil {
+		st = cfg.wrapStore(st)
+	}
 	clock := cfg.clock
 	if clock == nil {
-		clock = &fakeClock{now: testStart}
+		clock = testclock.New(testStart)
 	}
 	p := core.DefaultPolicy()
 	if !cfg.realLimits {
 		lots := core.Rate{Events: 1_000_000, Per: time.Second}
 		p.PerCaller, p.RegisterIP, p.LoginIP, p.OTPIP = lots, lots, lots, lots
+	}
+	if cfg.policy != nil {
+		cfg.policy(&p)
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	outbox := t.TempDir()
@@ -132,6 +129,9 @@ func newAccEnv(t testing.TB, cfg envConfig) *accEnv {
 	if cfg.billing {
 		fake, payments = newStripe(t, clock)
 	}
+	if cfg.passwords == nil {
+		cfg.passwords = auth.NewPasswords(auth.FastPasswordParams)
+	}
 	deps := core.Deps{
 		Store:        st,
 		Version:      testVersion,
@@ -139,7 +139,7 @@ func newAccEnv(t testing.TB, cfg envConfig) *accEnv {
 		Policy:       &p,
 		Secret:       testSecret,
 		PublicAPIKey: testPublicKey,
-		Passwords:    auth.NewPasswords(auth.FastPasswordParams),
+		Passwords:    cfg.passwords,
 		Mailer:       mail.NewDev(outbox, logger),
 		Limiter:      ratelimit.New(clock.Now),
 		Google:       cfg.google,
@@ -168,11 +168,20 @@ func newAccEnv(t testing.TB, cfg envConfig) *accEnv {
 // call serves one request: method, path under /api/v1, the Authorization
 // header ("" for none) and a JSON body ("" for none).
 func (e *accEnv) call(method, path, authz, body string, header ...string) *httptest.ResponseRecorder {
+	return e.callFrom("", method, path, authz, body, header...)
+}
+
+// callFrom is call from the client address addr (httptest's 192.0.2.1
+// when "").
+func (e *accEnv) callFrom(addr, method, path, authz, body string, header ...string) *httptest.ResponseRecorder {
 	var r io.Reader
 	if body != "" {
 		r = strings.NewReader(body)
 	}
 	req := httptest.NewRequest(method, basePath+path, r)
+	if addr != "" {
+		req.RemoteAddr = net.JoinHostPort(addr, "40000")
+	}
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}

@@ -1,10 +1,13 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/clara-backend/clara/store"
 )
 
 func TestActivate(t *testing.T) {
@@ -143,27 +146,31 @@ func TestOTPReplacement(t *testing.T) {
 	}
 }
 
-// TestConcurrentActivation: of 20 simultaneous submissions of the right
-// code exactly one succeeds, on both stores.
+// TestConcurrentActivation: of two submissions of the right code, both
+// checked before either uses it, exactly one succeeds, on both stores. The
+// store holds each check until both have been made (otpBarrier), so the
+// guard against a second use is what decides, whatever the scheduling.
 func TestConcurrentActivation(t *testing.T) {
 	for _, kind := range []storeKind{onSQLite, onPostgres} {
 		t.Run(string(kind), func(t *testing.T) {
-			e := newAccEnv(t, envConfig{store: kind})
+			const n = 2
+			barrier := &otpBarrier{}
+			barrier.arrived.Add(n)
+			e := newAccEnv(t, envConfig{store: kind, wrapStore: func(db store.DB) store.DB {
+				barrier.DB = db
+				return barrier
+			}})
 			a := e.register(t, "ada@example.com")
 			body := `{"code":"` + e.lastCode(t, a.Email) + `"}`
-			const n = 20
 			codes := make([]int, n)
 			bodies := make([]string, n)
 			var wg sync.WaitGroup
-			start := make(chan struct{})
 			for i := range n {
 				wg.Go(func() {
-					<-start
 					rec := e.call("POST", "/users/ada@example.com/activate", testPublicKey, body)
 					codes[i], bodies[i] = rec.Code, rec.Body.String()
 				})
 			}
-			close(start)
 			wg.Wait()
 			ok := 0
 			for i := range n {
@@ -179,6 +186,22 @@ func TestConcurrentActivation(t *testing.T) {
 			}
 		})
 	}
+}
+
+// otpBarrier is a real store whose CountOTPAttempt, the last step of
+// checking a code before it is used, waits until every expected caller
+// (arrived) has made it.
+type otpBarrier struct {
+	store.DB
+	arrived sync.WaitGroup
+}
+
+// CountOTPAttempt counts the attempt, then waits for the other callers.
+func (b *otpBarrier) CountOTPAttempt(ctx context.Context, id string, max int) (int, error) {
+	n, err := b.DB.CountOTPAttempt(ctx, id, max)
+	b.arrived.Done()
+	b.arrived.Wait()
+	return n, err
 }
 
 // TestInactiveUser: before activation, a user may view itself and log out,

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/clara-backend/clara/core"
+	"github.com/clara-backend/clara/internal/cleantext"
 )
 
 // bodyField names the whole body in a core.FieldError.
@@ -26,7 +27,9 @@ const bodyField = "body"
 //   - a Content-Type other than application/json is core.ErrInvalid;
 //   - malformed JSON, a value that is not an object, a field of the wrong
 //     type, a field v does not have, or anything after the object is
-//     core.ErrInvalid, with a FieldError naming the field where known.
+//     core.ErrInvalid, with a FieldError naming the field where known;
+//   - a body that is not valid UTF-8, or a string (key or value) holding a
+//     NUL character, is core.ErrInvalid naming the field (see cleantext).
 //
 // Missing fields are not checked here: the core validates what it needs.
 func decodeJSON(r *http.Request, v any) error {
@@ -58,7 +61,19 @@ func decodeJSON(r *http.Request, v any) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return core.ErrInvalid(core.FieldError{Field: bodyField, Problem: "must hold a single JSON object and nothing after it"})
 	}
+	if field, bad := cleantext.FindJSON(body, ""); bad {
+		return errBadText(field)
+	}
 	return nil
+}
+
+// errBadText is the 400 of a value that is not UTF-8 text without NUL
+// characters; field "" names the whole body.
+func errBadText(field string) error {
+	if field == "" {
+		field = bodyField
+	}
+	return core.ErrInvalid(core.FieldError{Field: field, Problem: cleantext.Problem})
 }
 
 // isJSON reports whether a Content-Type is application/json, with any

@@ -8,13 +8,14 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/clara-backend/clara/auth/googleid/googletest"
+	"github.com/clara-backend/clara/internal/testclock"
 )
 
 // newGoogleEnv returns an account environment whose Google sign-in is the
 // real verifier, reading keys from a test Google on the env's clock.
 func newGoogleEnv(t *testing.T) (*accEnv, *googletest.Issuer) {
 	t.Helper()
-	clock := &fakeClock{now: testStart}
+	clock := testclock.New(testStart)
 	g := googletest.New(t)
 	g.Now = clock.Now
 	return newAccEnv(t, envConfig{google: g.Verifier(googletest.ClientID), clock: clock}), g

@@ -1,13 +1,18 @@
 package api
 
 import (
+	"encoding/base64"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
+	"github.com/go-chi/chi/v5"
+
 	"github.com/clara-backend/clara/core"
+	"github.com/clara-backend/clara/internal/cleantext"
 )
 
 // The middleware of New, outermost first:
@@ -19,7 +24,8 @@ import (
 //	GetHead           HEAD is served by GET routes
 //
 // then, once a route under /api/v1 matched: captureRoute, apiHeaders,
-// limitBody and withCredentials; once a mount matched: captureRoute.
+// limitBody, refuseBadText and withCredentials; once a mount matched:
+// captureRoute.
 
 // recoverPanics turns a panic of an inner handler into a 500 envelope and
 // logs the panic value, the stack and the request id; the client sees only
@@ -170,4 +176,72 @@ func withCredentials(next http.Handler) http.Handler {
 		})
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// textHeaders are the request headers whose values reach the core.
+var textHeaders = []string{"Authorization", "User-Id", IdempotencyKeyHeader}
+
+// refuseBadText answers 400 to a request whose path parameters (decoded as
+// pathParam decodes them), query parameters or headers that reach the core
+// (textHeaders, and the decoded user name and password of Basic
+// credentials) are not UTF-8 text without NUL characters (see cleantext):
+// no handler, and no store, ever sees such a value. JSON bodies are checked
+// by decodeJSON, multipart fields by readAnalysis.
+func refuseBadText(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if field := badTextField(r); field != "" {
+			writeError(w, r, errBadText(field))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// badTextField returns the name of the first path parameter, query
+// parameter or header of r whose value is not clean text, or "".
+func badTextField(r *http.Request) string {
+	if rctx := chi.RouteContext(r.Context()); rctx != nil {
+		for _, name := range rctx.URLParams.Keys {
+			if !cleantext.Valid(pathParam(r, name)) {
+				return name
+			}
+		}
+	}
+	if r.URL.RawQuery != "" {
+		for name, values := range r.URL.Query() {
+			if !cleantext.Valid(name) {
+				return "query"
+			}
+			for _, v := range values {
+				if !cleantext.Valid(v) {
+					return name
+				}
+			}
+		}
+	}
+	for _, name := range textHeaders {
+		for _, v := range r.Header.Values(name) {
+			if !cleantext.Valid(v) {
+				return name
+			}
+		}
+	}
+	if cred, ok := basicCredentials(r.Header.Get("Authorization")); ok && !cleantext.Valid(cred) {
+		return "Authorization"
+	}
+	return ""
+}
+
+// basicCredentials returns the decoded "user:password" of a Basic
+// Authorization value; ok is false for any other value.
+func basicCredentials(authorization string) (string, bool) {
+	scheme, b64, found := strings.Cut(authorization, " ")
+	if !found || !strings.EqualFold(scheme, "basic") {
+		return "", false
+	}
+	raw, err := base64.StdEncoding.DecodeString(strings.TrimLeft(b64, " "))
+	if err != nil {
+		return "", false
+	}
+	return string(raw), true
 }

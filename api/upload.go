@@ -8,6 +8,7 @@ import (
 	"net/http"
 
 	"github.com/clara-backend/clara/core"
+	"github.com/clara-backend/clara/internal/cleantext"
 )
 
 // queryField is the multipart field of an analysis's text.
@@ -40,7 +41,8 @@ func newUploadLimits(p core.Policy, maxText int64) uploadLimits {
 // other part as a file named by its filename or, failing that, its field
 // name. It never holds more than the limits: a file over its limit, or
 // files over the total, stop the reading with a 413, and a file past the
-// allowed number with a 400.
+// allowed number with a 400, as is a query or file name that is not UTF-8
+// text without NUL characters.
 func readAnalysis(w http.ResponseWriter, r *http.Request, lim uploadLimits) (core.AnalyzeInput, error) {
 	var in core.AnalyzeInput
 	if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
@@ -73,11 +75,20 @@ func readAnalysis(w http.ResponseWriter, r *http.Request, lim uploadLimits) (cor
 			if err != nil {
 				return in, err
 			}
-			in.Query = string(text)
+			if in.Query = string(text); !cleantext.Valid(in.Query) {
+				return in, errBadText(queryField)
+			}
 			continue
 		}
 		if len(in.Attachments) == lim.files {
 			return in, core.ErrInvalid(core.FieldError{Field: "attachments", Problem: fmt.Sprintf("at most %d files", lim.files)})
+		}
+		name := p.FileName()
+		if name == "" {
+			name = p.FormName()
+		}
+		if !cleantext.Valid(name) {
+			return in, errBadText("attachments")
 		}
 		data, err := readPart(p, lim.file)
 		if err != nil {
@@ -85,10 +96,6 @@ func readAnalysis(w http.ResponseWriter, r *http.Request, lim uploadLimits) (cor
 		}
 		if total += int64(len(data)); total > lim.total {
 			return in, core.ErrTooLarge()
-		}
-		name := p.FileName()
-		if name == "" {
-			name = p.FormName()
 		}
 		in.Attachments = append(in.Attachments, core.AttachmentData{Name: name, Data: data})
 	}

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -71,24 +72,33 @@ func (p PasswordParams) check() error {
 	return nil
 }
 
-// Passwords hashes and verifies passwords with argon2id. It is safe for
-// concurrent use.
+// Passwords hashes and verifies passwords with argon2id, at most a few at
+// once (HashLimits): Hash, Verify and Dummy wait briefly for a slot and
+// fail with ErrBusy beyond that. It is safe for concurrent use.
 type Passwords struct {
 	params PasswordParams
 	dummy  []byte // a fixed salt for Dummy
+	gate   *gate
 }
 
-// NewPasswords returns Passwords making new hashes with p. Parameters out of
-// bounds make Hash fail.
+// NewPasswords returns Passwords making new hashes with p, with the default
+// HashLimits: one hash per core at once. Parameters out of bounds make Hash
+// fail.
 func NewPasswords(p PasswordParams) *Passwords {
-	return &Passwords{params: p, dummy: make([]byte, p.SaltLen)}
+	return NewPasswordsLimited(p, HashLimits{})
+}
+
+// NewPasswordsLimited returns Passwords making new hashes with p, no more
+// at once than l allows.
+func NewPasswordsLimited(p PasswordParams, l HashLimits) *Passwords {
+	return &Passwords{params: p, dummy: make([]byte, p.SaltLen), gate: newGate(l)}
 }
 
 // Hash hashes password with a fresh 16-byte (SaltLen) random salt and
 // returns the PHC string "$argon2id$v=19$m=…,t=…,p=…$<salt>$<key>", base64
 // without padding. The same password gives a different string each time.
 // The password is used as given: any Unicode, never truncated.
-func (pw *Passwords) Hash(password string) (string, error) {
+func (pw *Passwords) Hash(ctx context.Context, password string) (string, error) {
 	p := pw.params
 	if err := p.check(); err != nil {
 		return "", fmt.Errorf("hash password: %w", err)
@@ -97,7 +107,12 @@ func (pw *Passwords) Hash(password string) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("hash password: salt: %w", err)
 	}
-	key := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, p.KeyLen)
+	var key []byte
+	if err := pw.gate.run(ctx, func() {
+		key = argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, p.KeyLen)
+	}); err != nil {
+		return "", fmt.Errorf("hash password: %w", err)
+	}
 	return fmt.Sprintf("$%s$v=%d$m=%d,t=%d,p=%d$%s$%s",
 		phcID, argon2.Version, p.Memory, p.Time, p.Threads,
 		b64.EncodeToString(salt), b64.EncodeToString(key)), nil
@@ -105,26 +120,39 @@ func (pw *Passwords) Hash(password string) (string, error) {
 
 // Verify reports whether password matches the encoded hash, using the
 // parameters recorded in the hash. A malformed hash, or one whose
-// parameters are out of bounds, never matches.
-func (pw *Passwords) Verify(password, encoded string) bool {
+// parameters are out of bounds, never matches. The error is ErrBusy (or
+// the context's) when no hashing slot came free: nothing was checked.
+func (pw *Passwords) Verify(ctx context.Context, password, encoded string) (bool, error) {
 	h, err := parseHash(encoded)
 	if err != nil {
-		return false
+		return false, nil
 	}
-	key := argon2.IDKey([]byte(password), h.salt, h.params.Time, h.params.Memory, h.params.Threads, h.params.KeyLen)
-	return subtle.ConstantTimeCompare(key, h.key) == 1
+	var key []byte
+	if err := pw.gate.run(ctx, func() {
+		key = argon2.IDKey([]byte(password), h.salt, h.params.Time, h.params.Memory, h.params.Threads, h.params.KeyLen)
+	}); err != nil {
+		return false, fmt.Errorf("verify password: %w", err)
+	}
+	return subtle.ConstantTimeCompare(key, h.key) == 1, nil
 }
 
 // Dummy spends the time of a Verify against a hash made with the current
 // parameters, and matches nothing. Call it when no hash exists (unknown
-// email, Google-only account) so the answer's timing does not tell.
-func (pw *Passwords) Dummy(password string) {
+// email, Google-only account) so the answer's timing does not tell. It
+// takes a hashing slot like Verify, and fails as Verify would when none
+// comes free.
+func (pw *Passwords) Dummy(ctx context.Context, password string) error {
 	p := pw.params
 	if p.check() != nil {
-		return
+		return nil
 	}
-	key := argon2.IDKey([]byte(password), pw.dummy, p.Time, p.Memory, p.Threads, p.KeyLen)
-	subtle.ConstantTimeCompare(key, make([]byte, len(key)))
+	if err := pw.gate.run(ctx, func() {
+		key := argon2.IDKey([]byte(password), pw.dummy, p.Time, p.Memory, p.Threads, p.KeyLen)
+		subtle.ConstantTimeCompare(key, make([]byte, len(key)))
+	}); err != nil {
+		return fmt.Errorf("verify password: %w", err)
+	}
+	return nil
 }
 
 // NeedsRehash reports whether encoded was made with parameters other than

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -17,18 +18,18 @@ func TestPasswordRoundTrip(t *testing.T) {
 		"::a:b::c:::",                        // colons
 		" leading and trailing spaces kept ", // as given
 	} {
-		h, err := pw.Hash(p)
+		h, err := pw.Hash(context.Background(), p)
 		if err != nil {
 			t.Fatalf("Hash(%q): %v", p, err)
 		}
 		if !strings.HasPrefix(h, "$argon2id$v=19$m=64,t=1,p=1$") {
 			t.Errorf("Hash(%q) = %q: not a PHC argon2id string with the parameters", p, h)
 		}
-		if !pw.Verify(p, h) {
+		if !verified(pw, p, h) {
 			t.Errorf("Verify(%q) of its own hash = false", p)
 		}
 		for _, other := range []string{p + "x", p[:len(p)-1], strings.TrimSpace(p), strings.ToUpper(p)} {
-			if other != p && pw.Verify(other, h) {
+			if other != p && verified(pw, other, h) {
 				t.Errorf("Verify(%q) accepted the hash of %q", other, p)
 			}
 		}
@@ -38,23 +39,23 @@ func TestPasswordRoundTrip(t *testing.T) {
 func TestPasswordNotTruncated(t *testing.T) {
 	pw := NewPasswords(FastPasswordParams)
 	long := strings.Repeat("x", 127)
-	h, err := pw.Hash(long + "A")
+	h, err := pw.Hash(context.Background(), long+"A")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if pw.Verify(long+"B", h) {
+	if verified(pw, long+"B", h) {
 		t.Error("the 128th character is ignored")
 	}
 }
 
 func TestPasswordWrong(t *testing.T) {
 	pw := NewPasswords(FastPasswordParams)
-	h, err := pw.Hash("right password")
+	h, err := pw.Hash(context.Background(), "right password")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range []string{"", "wrong password", "Right password", "right password "} {
-		if pw.Verify(p, h) {
+		if verified(pw, p, h) {
 			t.Errorf("Verify(%q) = true", p)
 		}
 	}
@@ -64,7 +65,7 @@ func TestPasswordSaltedHashesDiffer(t *testing.T) {
 	pw := NewPasswords(FastPasswordParams)
 	seen := map[string]bool{}
 	for range 20 {
-		h, err := pw.Hash("same password")
+		h, err := pw.Hash(context.Background(), "same password")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -77,7 +78,7 @@ func TestPasswordSaltedHashesDiffer(t *testing.T) {
 
 func TestPasswordParamsReadFromHash(t *testing.T) {
 	old := NewPasswords(PasswordParams{Memory: 128, Time: 2, Threads: 2, KeyLen: 24, SaltLen: 12})
-	h, err := old.Hash("pw")
+	h, err := old.Hash(context.Background(), "pw")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +86,7 @@ func TestPasswordParamsReadFromHash(t *testing.T) {
 		t.Fatalf("hash %q does not record its parameters", h)
 	}
 	cur := NewPasswords(FastPasswordParams)
-	if !cur.Verify("pw", h) {
+	if !verified(cur, "pw", h) {
 		t.Error("a hash made under other parameters no longer verifies")
 	}
 	if !cur.NeedsRehash(h) {
@@ -101,7 +102,7 @@ func TestPasswordParamsReadFromHash(t *testing.T) {
 
 func TestPasswordMalformedOrTamperedHash(t *testing.T) {
 	pw := NewPasswords(FastPasswordParams)
-	h, err := pw.Hash("pw")
+	h, err := pw.Hash(context.Background(), "pw")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +154,7 @@ func TestPasswordMalformedOrTamperedHash(t *testing.T) {
 	for name, enc := range cases {
 		t.Run(name, func(t *testing.T) {
 			start := time.Now()
-			if pw.Verify("pw", enc) {
+			if verified(pw, "pw", enc) {
 				t.Errorf("Verify accepted %q", enc)
 			}
 			if d := time.Since(start); d > time.Second {
@@ -173,10 +174,10 @@ func TestPasswordHashRefusesBadParams(t *testing.T) {
 		{Memory: 64, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 4},
 	} {
 		pw := NewPasswords(p)
-		if h, err := pw.Hash("pw"); err == nil {
+		if h, err := pw.Hash(context.Background(), "pw"); err == nil {
 			t.Errorf("Hash with %+v = %q, want an error", p, h)
 		}
-		pw.Dummy("pw") // must not panic
+		_ = pw.Dummy(context.Background(), "pw") // must not panic
 	}
 }
 
@@ -192,7 +193,7 @@ func TestPasswordDefaultParamsValid(t *testing.T) {
 // Verify of a real hash (the fastest of several runs of each, to shed noise).
 func TestPasswordDummyCostsAVerify(t *testing.T) {
 	pw := NewPasswords(PasswordParams{Memory: 8 * 1024, Time: 2, Threads: 1, KeyLen: 32, SaltLen: 16})
-	h, err := pw.Hash("real password")
+	h, err := pw.Hash(context.Background(), "real password")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,8 +206,8 @@ func TestPasswordDummyCostsAVerify(t *testing.T) {
 		}
 		return best
 	}
-	verify := fastest(func() { pw.Verify("wrong password", h) })
-	dummy := fastest(func() { pw.Dummy("wrong password") })
+	verify := fastest(func() { verified(pw, "wrong password", h) })
+	dummy := fastest(func() { _ = pw.Dummy(context.Background(), "wrong password") })
 	if r := float64(dummy) / float64(verify); r < 0.5 || r > 2 {
 		t.Errorf("Dummy %v vs Verify %v: ratio %.2f", dummy, verify, r)
 	}
@@ -214,9 +215,11 @@ func TestPasswordDummyCostsAVerify(t *testing.T) {
 
 func ExamplePasswords_Hash() {
 	pw := NewPasswords(FastPasswordParams)
-	h, _ := pw.Hash("correct horse battery staple")
+	h, _ := pw.Hash(context.Background(), "correct horse battery staple")
 	fmt.Println(strings.Join(strings.Split(h, "$")[:4], "$"))
-	fmt.Println(pw.Verify("correct horse battery staple", h), pw.Verify("Tr0ub4dor&3", h))
+	right, _ := pw.Verify(context.Background(), "correct horse battery staple", h)
+	wrong, _ := pw.Verify(context.Background(), "Tr0ub4dor&3", h)
+	fmt.Println(right, wrong)
 	// Output:
 	// $argon2id$v=19$m=64,t=1,p=1
 	// true false
@@ -227,8 +230,18 @@ func ExamplePasswords_Hash() {
 func BenchmarkHash(b *testing.B) {
 	pw := NewPasswords(DefaultPasswordParams)
 	for b.Loop() {
-		if _, err := pw.Hash("correct horse battery staple"); err != nil {
+		if _, err := pw.Hash(context.Background(), "correct horse battery staple"); err != nil {
 			b.Fatal(err)
 		}
 	}
+}
+
+// verified is Verify without a context or a busy error (the tests' hashes
+// never wait for a slot).
+func verified(pw *Passwords, password, encoded string) bool {
+	ok, err := pw.Verify(context.Background(), password, encoded)
+	if err != nil {
+		panic(err)
+	}
+	return ok
 }

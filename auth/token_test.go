@@ -237,6 +237,29 @@ func TestParseRefuses(t *testing.T) {
 	}
 }
 
+// TestParseLengthCap: a token over maxTokenLen is refused even though its
+// signature and claims are good, while the longest one within it, padded
+// the same way, is accepted.
+func TestParseLengthCap(t *testing.T) {
+	tk, _ := newTestTokens("secret")
+	key := DeriveKeys("secret").jwt
+	padded := func(n int) string {
+		return forge(t, UserTokenPrefix, jwt.SigningMethodHS256, key, with(userClaims(), jwt.MapClaims{"pad": strings.Repeat("x", n)}))
+	}
+	fits := padded(0)
+	for n := 1; len(padded(n)) <= maxTokenLen; n++ {
+		fits = padded(n)
+	}
+	if _, err := tk.Parse(fits); err != nil {
+		t.Fatalf("a good token of %d bytes: %v", len(fits), err)
+	}
+	long := padded(maxTokenLen)
+	c, err := tk.Parse(long)
+	if !errors.Is(err, ErrInvalidToken) || c != (Claims{}) {
+		t.Fatalf("a good token of %d bytes: Parse = %+v, %v; want ErrInvalidToken", len(long), c, err)
+	}
+}
+
 func TestParseCustomIssuerAudience(t *testing.T) {
 	tk := NewTokens(DeriveKeys("s"), TokenOptions{Issuer: "clara-test", Audience: "clara-api", Now: func() time.Time { return testNow }})
 	tok, _, err := tk.IssueUser("u", "s")

@@ -34,7 +34,8 @@ type Config struct {
 	OTPTTL          time.Duration // how long a one-time code is valid
 	SessionTTL      time.Duration // how long a user token is valid
 
-	SMTP SMTP // where one-time codes are mailed; Host "" = the development outbox
+	SMTP    SMTP // where one-time codes are mailed; Host "" = the development outbox
+	DevMail bool // Host "" is allowed on PostgreSQL too: codes go to the log and outbox
 
 	GoogleClientIDs []string // OAuth client ids whose Google ID tokens are accepted
 	GoogleJWKSURL   string   // where Google's signing keys are fetched
@@ -45,12 +46,16 @@ type Config struct {
 	StripeAPIURL        string      // Stripe's API; tests point it at a fake
 	CreditTiers         []core.Tier // the price list of credits
 
-	Model        Model    // the analysis agent's model; Provider "" = analyses off
-	AnalysisCost int64    // credits one analysis costs
-	Jobs         Jobs     // the background workers
-	TrustProxy   bool     // take the client address from X-Forwarded-For
-	CORSOrigins  []string // browser origins that may call the API
-	EnvFile      string   // the .env file read, "" when none was
+	Model        Model // the analysis agent's model; Provider "" = analyses off
+	AnalysisCost int64 // credits one analysis costs
+	Jobs         Jobs  // the background workers
+	TrustProxy   bool  // take the client address from X-Forwarded-For
+	// SSE streams opened without Authorization: per client address and in
+	// all, at once.
+	SSEAnonymousPerAddress int
+	SSEAnonymousTotal      int
+	CORSOrigins            []string // browser origins that may call the API
+	EnvFile                string   // the .env file read, "" when none was
 }
 
 // SMTP is the mail server one-time codes go through.
@@ -205,6 +210,16 @@ func finish(c *Config) error {
 	}
 	if !c.Embedded() && c.PublicAPIKey == "" {
 		return errors.New("CLARA_PUBLIC_API_KEY: required when CLARA_DATABASE_URL points at PostgreSQL (at least 16 characters, e.g. `openssl rand -hex 24`)")
+	}
+	return nil
+}
+
+// CheckMail refuses, in one line, a process that mails one-time codes
+// (serve, mcp) on PostgreSQL without a mail server: in production codes are
+// mailed, never logged, unless DevMail asks for the development outbox.
+func (c Config) CheckMail() error {
+	if !c.Embedded() && c.SMTP.Host == "" && !c.DevMail {
+		return errors.New("CLARA_SMTP_HOST: required when CLARA_DATABASE_URL points at PostgreSQL, so that one-time codes are mailed, never logged (CLARA_DEV_MAIL=true writes them to the log and outbox, for development only)")
 	}
 	return nil
 }

@@ -136,7 +136,7 @@ var settings = []setting{
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			return positiveDuration(v, &c.SessionTTL)
 		}},
-	{env: "CLARA_SMTP_HOST", flag: "smtp-host", usage: "mail server for one-time codes; empty writes them to the log and <data dir>/outbox instead (development only)",
+	{env: "CLARA_SMTP_HOST", flag: "smtp-host", usage: "mail server for one-time codes; on PostgreSQL, clara serve and clara mcp require it unless CLARA_DEV_MAIL is on; empty on the embedded store writes codes to the log and <data dir>/outbox instead (development only)",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			c.SMTP.Host = v
 			return nil
@@ -176,6 +176,10 @@ var settings = []setting{
 				return nil
 			}
 			return fmt.Errorf("%q is not one of starttls, tls, none", v)
+		}},
+	{env: "CLARA_DEV_MAIL", flag: "dev-mail", def: "false", usage: "write one-time codes to the log and <data dir>/outbox when CLARA_SMTP_HOST is empty, on PostgreSQL too (development only: never with real users)",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			return boolean(v, &c.DevMail)
 		}},
 	{env: "CLARA_GOOGLE_CLIENT_IDS", flag: "google-client-ids", usage: "comma-separated OAuth client ids whose Google ID tokens sign users in (empty: Google sign-in off)",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
@@ -321,13 +325,26 @@ var settings = []setting{
 		}},
 	{env: "CLARA_TRUST_PROXY", flag: "trust-proxy", def: "false", usage: "take client addresses from X-Forwarded-For (only behind a proxy you run)",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
-			b, err := strconv.ParseBool(v)
-			if err != nil {
-				return fmt.Errorf("%q is not true or false", v)
-			}
-			c.TrustProxy = b
-			return nil
+			return boolean(v, &c.TrustProxy)
 		}},
+	{env: "CLARA_SSE_ANONYMOUS_PER_ADDRESS", flag: "sse-anonymous-per-address", def: "8", usage: "MCP SSE streams opened without Authorization that one client address may hold at once (429 beyond)",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			return wholeNumber(v, 1, 1_000_000, &c.SSEAnonymousPerAddress)
+		}},
+	{env: "CLARA_SSE_ANONYMOUS_TOTAL", flag: "sse-anonymous-total", def: "512", usage: "MCP SSE streams opened without Authorization that one process holds at once (503 beyond)",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			return wholeNumber(v, 1, 1_000_000, &c.SSEAnonymousTotal)
+		}},
+}
+
+// boolean parses v as true or false into dst.
+func boolean(v string, dst *bool) error {
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return fmt.Errorf("%q is not true or false", v)
+	}
+	*dst = b
+	return nil
 }
 
 // wholeNumber parses v as an integer from lo to hi into dst.

@@ -18,7 +18,8 @@ type ChangePasswordInput struct {
 // ChangePassword sets a new password for the user with that email (with a
 // user token, "" means the caller), given its CHANGE_PASSWORD code, and
 // revokes every session of the user. It needs the public key or the user's
-// own token.
+// own token. The code is checked before the new password is hashed, so
+// wrong codes cost no hashing.
 func (s *Service) ChangePassword(ctx context.Context, email string, in ChangePasswordInput) error {
 	p, err := s.authenticate(ctx, AuthPublicKey, AuthUserToken)
 	if err != nil {
@@ -42,17 +43,18 @@ func (s *Service) ChangePassword(ctx context.Context, email string, in ChangePas
 	if p.Kind == AuthUserToken && p.User.ID != u.ID {
 		return ErrForbidden()
 	}
-	hash, err := s.passwords.Hash(in.Password)
+	o, err := s.checkOTP(ctx, u, OTPChangePassword, in.Code)
 	if err != nil {
-		return fmt.Errorf("hash password: %w", err)
+		return err
 	}
-	err = s.consumeOTP(ctx, u, OTPChangePassword, in.Code, func(q Queries) error {
+	hash, err := s.passwords.Hash(ctx, in.Password)
+	if err != nil {
+		return passwordErr("hash password", err)
+	}
+	err = s.useOTP(ctx, o, func(q Queries) error {
 		now := s.now()
 		if err := q.SetPasswordHash(ctx, u.ID, hash, now); err != nil {
 			return fmt.Errorf("set password: %w", err)
-		}
-		if err := q.ClearLoginFailures(ctx, u.ID); err != nil {
-			return fmt.Errorf("clear login failures: %w", err)
 		}
 		if _, err := q.RevokeUserSessions(ctx, u.ID, "", now); err != nil {
 			return fmt.Errorf("revoke sessions: %w", err)
@@ -173,7 +175,8 @@ func (s *Service) StartTOTP(ctx context.Context, userID string) (TOTPEnrollment,
 
 // ConfirmTOTP turns on the authenticator app started by StartTOTP, given a
 // current code from it: 2FA is then on, and the user's other sessions are
-// revoked. It needs the user's token.
+// revoked. It needs the user's token. Wrong codes are charged to the user's
+// budget of wrong authenticator codes (429 beyond).
 func (s *Service) ConfirmTOTP(ctx context.Context, userID, code string) error {
 	p, err := s.member(ctx, userID, AuthUserToken)
 	if err != nil {
@@ -190,10 +193,15 @@ func (s *Service) ConfirmTOTP(ctx context.Context, userID, code string) error {
 	if p.User.TOTPSecret == "" || p.User.TOTPEnabled {
 		return ErrInvalid(FieldError{Field: "code", Problem: "there is no authenticator enrolment to confirm; start one first"})
 	}
+	refund, err := s.takeGuess(p.User.ID, purposeTOTP)
+	if err != nil {
+		return err
+	}
 	step, ok := s.totp.Validate(p.User.TOTPSecret, code)
 	if !ok {
 		return ErrUnauthenticated()
 	}
+	refund()
 	return s.store.InTx(ctx, func(q Queries) error {
 		now := s.now()
 		if err := q.SetTOTP(ctx, p.User.ID, p.User.TOTPSecret, true, now); err != nil {

@@ -25,10 +25,19 @@ func (s *Service) SupportedAttachments(ctx context.Context, userID string) (map[
 	if _, err := s.member(ctx, userID, general...); err != nil {
 		return nil, err
 	}
-	if s.analyzer == nil {
-		return map[string][]string{"document": {".pdf", ".txt", ".md", ".csv", ".json", ".html"}}, nil
+	if c := s.checker(); c != nil {
+		return c.Supported(), nil
 	}
-	return s.analyzer.Supported(), nil
+	return map[string][]string{"document": {".pdf", ".txt", ".md", ".csv", ".json", ".html"}}, nil
+}
+
+// checker returns what judges attachments: the analysis agent, or with no
+// model configured Deps.Attachments (nil when neither is set).
+func (s *Service) checker() AttachmentChecker {
+	if s.analyzer != nil {
+		return s.analyzer
+	}
+	return s.files
 }
 
 // AnalyzeInput is a request for an analysis: a query (a claim, a post's
@@ -41,9 +50,11 @@ type AnalyzeInput struct {
 
 // Analyze starts an analysis: in one transaction it records the task
 // (PENDING), holds its cost from the user's credits (ledger key
-// task:<id>:hold) and queues its job. Without the credits it is a 403 and
-// nothing is held. A retry with the same idempotency key returns the first
-// task.
+// task:<id>:hold) and queues its job. The input is judged first: bad input
+// is a 400 whether or not a model is configured (then 503). Without the
+// credits it is a 403 and nothing is held; files that would take the
+// user's unfinished analyses past Policy.MaxPendingBytes are a 429. A
+// retry with the same idempotency key returns the first task.
 func (s *Service) Analyze(ctx context.Context, userID string, in AnalyzeInput) (Task, error) {
 	p, err := s.member(ctx, userID, general...)
 	if err != nil {
@@ -75,8 +86,10 @@ func (s *Service) Analyze(ctx context.Context, userID string, in AnalyzeInput) (
 		ID: NewID(PrefixTask), UserID: p.User.ID, Query: strings.TrimSpace(in.Query), Status: TaskPending,
 		Cost: s.policy.AnalysisCost, ClientKey: in.IdempotencyKey, CreatedAt: now, UpdatedAt: now,
 	}
+	var size int64
 	for _, a := range in.Attachments {
 		rec.Attachments = append(rec.Attachments, a.Info())
+		size += int64(len(a.Data))
 	}
 	err = s.store.InTx(ctx, func(q Queries) error {
 		if err := q.CreateTask(ctx, rec, in.Attachments); err != nil {
@@ -89,6 +102,9 @@ func (s *Service) Analyze(ctx context.Context, userID string, in AnalyzeInput) (
 			IdemKey:     "task:" + rec.ID + ":hold", RefType: "task", RefID: rec.ID, CreatedAt: now,
 		})
 		if err != nil {
+			return err
+		}
+		if err := s.checkPending(ctx, q, rec.UserID, size); err != nil {
 			return err
 		}
 		return s.queue.EnqueueAnalysis(ctx, q, rec.ID)
@@ -154,8 +170,8 @@ func (s *Service) checkAnalysis(in AnalyzeInput) error {
 			if !strings.HasPrefix(a.URL, "https://") && !strings.HasPrefix(a.URL, "http://") {
 				f.add(a.Name, "the URL must be http or https")
 			}
-		case s.analyzer != nil:
-			if err := s.analyzer.CheckAttachment(a.Name, a.Data); err != nil {
+		case s.checker() != nil:
+			if err := s.checker().CheckAttachment(a.Name, a.Data); err != nil {
 				f.add(a.Name, err.Error())
 			}
 		}

@@ -26,34 +26,47 @@ func errNeedsSecondFactor() *Error {
 
 // Login checks an email and password (and, with 2FA on, a code) and starts
 // a session. Unknown emails and wrong passwords get the same 401 after the
-// same work. Repeated failures lock password login for the account (429).
+// same work. Failures are charged to the email's budgets (takeLoginAttempt):
+// from one address, then from anywhere; past either, a 429 with Retry-After,
+// known email or not. A login that finds every password-hashing slot taken
+// is a 429 too.
 func (s *Service) Login(ctx context.Context, in LoginInput) (SignedIn, error) {
 	if err := s.limitAnonymous(ctx, "login-ip:", s.policy.LoginIP); err != nil {
 		return SignedIn{}, err
 	}
-	u, err := s.store.UserByEmail(ctx, NormalizeEmail(in.Email))
-	if ErrorCode(err) == CodeNotFound {
-		s.passwords.Dummy(in.Password)
-		return SignedIn{}, ErrUnauthenticated()
-	}
+	email := NormalizeEmail(in.Email)
+	refund, err := s.takeLoginAttempt(ctx, email)
 	if err != nil {
-		return SignedIn{}, fmt.Errorf("load user by email: %w", err)
-	}
-	if err := s.checkLoginLock(ctx, u.ID); err != nil {
-		s.passwords.Dummy(in.Password)
 		return SignedIn{}, err
 	}
-	if u.PasswordHash == "" || !s.passwords.Verify(in.Password, u.PasswordHash) {
-		if u.PasswordHash == "" {
-			s.passwords.Dummy(in.Password)
-		}
-		return SignedIn{}, s.loginFailed(ctx, u.ID, ErrUnauthenticated())
+	out, failed, err := s.login(ctx, email, in)
+	if !failed {
+		refund()
 	}
-	var out SignedIn
-	finish := func(q Queries) error {
-		if err := q.ClearLoginFailures(ctx, u.ID); err != nil {
-			return fmt.Errorf("clear login failures: %w", err)
+	return out, err
+}
+
+// login is Login once its budgets are charged; failed reports a wrong
+// password or second factor (or an unknown email), which stays charged.
+func (s *Service) login(ctx context.Context, email string, in LoginInput) (out SignedIn, failed bool, err error) {
+	u, err := s.store.UserByEmail(ctx, email)
+	if err != nil && ErrorCode(err) != CodeNotFound {
+		return out, false, fmt.Errorf("load user by email: %w", err)
+	}
+	if err != nil || u.PasswordHash == "" {
+		if err := s.passwords.Dummy(ctx, in.Password); err != nil {
+			return out, false, passwordErr("verify password", err)
 		}
+		return out, true, ErrUnauthenticated()
+	}
+	ok, err := s.passwords.Verify(ctx, in.Password, u.PasswordHash)
+	if err != nil {
+		return out, false, passwordErr("verify password", err)
+	}
+	if !ok {
+		return out, true, ErrUnauthenticated()
+	}
+	finish := func(q Queries) error {
 		token, err := s.startSession(ctx, q, u)
 		out = SignedIn{User: u, Token: token}
 		return err
@@ -64,69 +77,64 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (SignedIn, error) {
 	case in.Code == "":
 		// The usual first step of a 2FA login: the password was right, so
 		// this is no failure; the client now asks for the code.
-		return SignedIn{}, errNeedsSecondFactor()
+		return out, false, errNeedsSecondFactor()
 	default:
 		err = s.secondFactor(ctx, u, in.Code, finish)
 		if code := ErrorCode(err); code == CodeUnauthenticated || code == CodeInvalid {
-			return SignedIn{}, s.loginFailed(ctx, u.ID, errNeedsSecondFactor())
+			return SignedIn{}, true, errNeedsSecondFactor()
 		}
 	}
 	if err != nil {
-		return SignedIn{}, err
+		return SignedIn{}, false, err
 	}
 	if s.passwords.NeedsRehash(u.PasswordHash) {
-		if hash, err := s.passwords.Hash(in.Password); err == nil {
+		if hash, err := s.passwords.Hash(ctx, in.Password); err == nil {
 			_ = s.store.SetPasswordHash(ctx, u.ID, hash, s.now()) // best effort; the old hash still works
 		}
 	}
-	return out, nil
-}
-
-// checkLoginLock answers 429 while password login of the user is locked.
-func (s *Service) checkLoginLock(ctx context.Context, userID string) error {
-	until, err := s.store.LoginLock(ctx, userID)
-	if err != nil {
-		return fmt.Errorf("load login lock: %w", err)
-	}
-	if wait := until.Sub(s.now()); wait > 0 {
-		return ErrRateLimited(wait)
-	}
-	return nil
-}
-
-// loginFailed counts a failed login and returns refusal.
-func (s *Service) loginFailed(ctx context.Context, userID string, refusal error) error {
-	p := s.policy
-	if _, _, err := s.store.LoginFailure(ctx, userID, s.now(), p.LoginWindow, p.LoginMaxFailures, p.LoginLockFor); err != nil {
-		return fmt.Errorf("count login failure: %w", err)
-	}
-	return refusal
+	return out, false, nil
 }
 
 // secondFactor checks code as the user's second factor, an authenticator
 // code when one is enrolled and confirmed or else an emailed
 // TWO_FACTOR_AUTH code, and runs then in the transaction that uses it up.
+// A code that is no good authenticator code is charged to the user's
+// budget of wrong authenticator codes (429 beyond), unless it proves to be
+// the emailed code.
 func (s *Service) secondFactor(ctx context.Context, u User, code string, then func(q Queries) error) error {
 	var f fields
 	f.checkCode("code", code)
 	if err := f.err(); err != nil {
 		return err
 	}
-	if u.TOTPEnabled {
-		if step, ok := s.totp.Validate(u.TOTPSecret, code); ok {
-			return s.store.InTx(ctx, func(q Queries) error {
-				fresh, err := q.AdvanceTOTPStep(ctx, u.ID, step)
-				if err != nil {
-					return fmt.Errorf("record totp step: %w", err)
-				}
-				if !fresh {
-					return ErrUnauthenticated() // a replay of a code already used
-				}
-				return then(q)
-			})
-		}
+	if !u.TOTPEnabled {
+		return s.consumeOTP(ctx, u, OTPTwoFactor, code, then)
 	}
-	return s.consumeOTP(ctx, u, OTPTwoFactor, code, then)
+	refund, err := s.takeGuess(u.ID, purposeTOTP)
+	if err != nil {
+		return err
+	}
+	if step, ok := s.totp.Validate(u.TOTPSecret, code); ok {
+		err := s.store.InTx(ctx, func(q Queries) error {
+			fresh, err := q.AdvanceTOTPStep(ctx, u.ID, step)
+			if err != nil {
+				return fmt.Errorf("record totp step: %w", err)
+			}
+			if !fresh {
+				return ErrUnauthenticated() // a replay of a code already used
+			}
+			return then(q)
+		})
+		if err == nil {
+			refund()
+		}
+		return err
+	}
+	if err := s.consumeOTP(ctx, u, OTPTwoFactor, code, then); err != nil {
+		return err
+	}
+	refund()
+	return nil
 }
 
 // Logout revokes the session of the calling user token.

@@ -12,8 +12,12 @@ import (
 
 // issueOTP stores a new code of type t for u (replacing the older one) and
 // mails it, inside q's transaction: when the mail cannot be sent, the code
-// is not kept either, and the caller learns of the failure.
+// is not kept either, and the caller learns of the failure. Every code
+// issued counts against the user's budget of codes of type t (429 beyond).
 func (s *Service) issueOTP(ctx context.Context, q Queries, u User, t OTPType) error {
+	if err := s.allow("otp-send:"+u.ID+":"+string(t), s.policy.OTPSendPerAccount); err != nil {
+		return err
+	}
 	code := auth.NewOTPCode()
 	now := s.now()
 	o := OTP{
@@ -43,44 +47,67 @@ func (s *Service) send(ctx context.Context, m Message) error {
 	return nil
 }
 
-// consumeOTP checks code against u's code of type t. A right code is used
-// up in the same transaction as then, so the code and the change it allows
-// stand or fall together, and of concurrent submissions of one code exactly
-// one succeeds. Every submission counts; after the policy's attempts the
-// code is dead. A missing, expired, used or wrong code is a 401.
+// consumeOTP checks code against u's code of type t (checkOTP) and uses it
+// up with then (useOTP).
 func (s *Service) consumeOTP(ctx context.Context, u User, t OTPType, code string, then func(q Queries) error) error {
+	o, err := s.checkOTP(ctx, u, t, code)
+	if err != nil {
+		return err
+	}
+	return s.useOTP(ctx, o, then)
+}
+
+// checkOTP returns u's code of type t when code matches it. Every
+// submission counts: after the policy's attempts the code is dead, and a
+// wrong one is charged to the user's budget of wrong codes of type t, so
+// that new codes do not bring new guesses (429 beyond). A missing, expired,
+// used or wrong code is a 401.
+func (s *Service) checkOTP(ctx context.Context, u User, t OTPType, code string) (OTP, error) {
+	refund, err := s.takeGuess(u.ID, string(t))
+	if err != nil {
+		return OTP{}, err
+	}
 	o, err := s.store.OTPOf(ctx, u.ID, t)
 	if ErrorCode(err) == CodeNotFound {
-		return ErrUnauthenticated()
+		return o, ErrUnauthenticated()
 	}
 	if err != nil {
-		return fmt.Errorf("load %s code: %w", t, err)
+		return o, fmt.Errorf("load %s code: %w", t, err)
 	}
 	if !s.now().Before(o.ExpiresAt) {
 		if _, err := s.store.DeleteOTP(ctx, o.ID); err != nil {
-			return fmt.Errorf("delete expired %s code: %w", t, err)
+			return o, fmt.Errorf("delete expired %s code: %w", t, err)
 		}
-		return ErrUnauthenticated()
+		return o, ErrUnauthenticated()
 	}
 	n, err := s.store.CountOTPAttempt(ctx, o.ID, s.policy.OTPMaxAttempts)
 	if ErrorCode(err) == CodeNotFound {
-		return ErrUnauthenticated()
+		return o, ErrUnauthenticated()
 	}
 	if err != nil {
-		return fmt.Errorf("count %s code attempt: %w", t, err)
+		return o, fmt.Errorf("count %s code attempt: %w", t, err)
 	}
 	if !s.keys.OTPMatches(o.CodeHash, u.ID, string(t), code) {
 		if n >= s.policy.OTPMaxAttempts {
 			if _, err := s.store.DeleteOTP(ctx, o.ID); err != nil {
-				return fmt.Errorf("burn %s code: %w", t, err)
+				return o, fmt.Errorf("burn %s code: %w", t, err)
 			}
 		}
-		return ErrUnauthenticated()
+		return o, ErrUnauthenticated()
 	}
+	refund()
+	return o, nil
+}
+
+// useOTP uses up the code o, checked by checkOTP, in the same transaction
+// as then, so the code and the change it allows stand or fall together,
+// and of concurrent submissions of one code exactly one succeeds (401 for
+// the others).
+func (s *Service) useOTP(ctx context.Context, o OTP, then func(q Queries) error) error {
 	return s.store.InTx(ctx, func(q Queries) error {
 		won, err := q.DeleteOTP(ctx, o.ID)
 		if err != nil {
-			return fmt.Errorf("use %s code: %w", t, err)
+			return fmt.Errorf("use %s code: %w", o.Type, err)
 		}
 		if !won {
 			return ErrUnauthenticated()
@@ -91,7 +118,7 @@ func (s *Service) consumeOTP(ctx context.Context, u User, t OTPType, code string
 
 // SendOTP mails a new code of type otpType to the user with that email.
 // It needs the public key. A second code of one type within the resend
-// interval is a 429.
+// interval, or one past the account's budget of codes, is a 429.
 func (s *Service) SendOTP(ctx context.Context, email, otpType string) error {
 	if _, err := s.authenticate(ctx, AuthPublicKey); err != nil {
 		return err

@@ -11,6 +11,9 @@ import (
 // ("login-ip:203.0.113.9").
 type Limiter interface {
 	Allow(key string, r Rate) (ok bool, retryAfter time.Duration)
+	// Refund gives back one event that Allow took for key under r, when
+	// the attempt it counted proves to be a good one.
+	Refund(key string, r Rate)
 }
 
 // GoogleIdentity is what a verified Google ID token says of its holder.

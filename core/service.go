@@ -37,6 +37,7 @@ type Service struct {
 	app       string
 	analyzer  Analyzer
 	queue     Queue
+	files     AttachmentChecker
 }
 
 // Deps are what a Service is built from. Only Store is required.
@@ -66,6 +67,9 @@ type Deps struct {
 
 	Analyzer Analyzer // the analysis agent; nil: analyses answer 503
 	Queue    Queue    // background jobs; required for analyses
+	// Attachments judges files when Analyzer is nil, so that a bad file is
+	// a 400 whether or not a model is configured; nil: not judged then.
+	Attachments AttachmentChecker
 }
 
 // New returns a Service over deps.
@@ -83,6 +87,7 @@ func New(deps Deps) *Service {
 		payments:  deps.Payments,
 		analyzer:  deps.Analyzer,
 		queue:     deps.Queue,
+		files:     deps.Attachments,
 		tiers:     deps.Tiers,
 		app:       strings.TrimRight(deps.AppURL, "/"),
 	}

@@ -36,9 +36,9 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (SignedIn, err
 	if err := f.err(); err != nil {
 		return SignedIn{}, err
 	}
-	hash, err := s.passwords.Hash(in.Password)
+	hash, err := s.passwords.Hash(ctx, in.Password)
 	if err != nil {
-		return SignedIn{}, fmt.Errorf("hash password: %w", err)
+		return SignedIn{}, passwordErr("hash password", err)
 	}
 	last := strings.TrimSpace(in.LastName)
 	u := s.newUser(email, strings.TrimSpace(in.FirstName), &last)
@@ -84,8 +84,8 @@ func (s *Service) startSession(ctx context.Context, q Queries, u User) (string, 
 
 // GoogleSignIn signs in with a Google ID token: an unknown verified email
 // gets a new, active account (created reports so); a known one is logged in
-// (and activated, as Google has proven the address). The public key is
-// optional, but a wrong one is refused.
+// (and activated, as Google has proven the address: see googleLogin). The
+// public key is optional, but a wrong one is refused.
 func (s *Service) GoogleSignIn(ctx context.Context, idToken string) (out SignedIn, created bool, err error) {
 	if creds, _ := CredentialsFrom(ctx); creds.Authorization != "" {
 		if _, err := s.authenticate(ctx, AuthPublicKey); err != nil {
@@ -129,12 +129,21 @@ func (s *Service) GoogleSignIn(ctx context.Context, idToken string) (out SignedI
 	return out, false, ErrInternal(errors.New("google sign-in: user neither found nor created"))
 }
 
+// googleLogin starts a session of u, whose email Google has verified. An
+// account never activated was made by someone who could not read that
+// mailbox, perhaps not its owner: it is claimed for the Google identity in
+// the same transaction, so that nothing its maker set up outlives the
+// claim (claimAccount).
 func (s *Service) googleLogin(ctx context.Context, u User) (SignedIn, error) {
 	var out SignedIn
 	err := s.store.InTx(ctx, func(q Queries) error {
-		if !u.IsActive {
-			if err := q.ActivateUser(ctx, u.ID, s.now()); err != nil {
-				return fmt.Errorf("activate: %w", err)
+		current, err := q.UserByID(ctx, u.ID)
+		if err != nil {
+			return fmt.Errorf("load user: %w", err)
+		}
+		if !current.IsActive {
+			if err := s.claimAccount(ctx, q, u.ID); err != nil {
+				return err
 			}
 		}
 		token, err := s.startSession(ctx, q, u)
@@ -146,6 +155,27 @@ func (s *Service) googleLogin(ctx context.Context, u User) (SignedIn, error) {
 		return err
 	})
 	return out, err
+}
+
+// claimAccount activates an account that was never activated, for the
+// verified owner of its email, and takes away what its maker may still
+// hold: the unverified password is removed, and every session and the API
+// key issued before are revoked (the key is replaced).
+func (s *Service) claimAccount(ctx context.Context, q Queries, userID string) error {
+	now := s.now()
+	if err := q.ActivateUser(ctx, userID, now); err != nil {
+		return fmt.Errorf("activate: %w", err)
+	}
+	if err := q.SetPasswordHash(ctx, userID, "", now); err != nil {
+		return fmt.Errorf("remove unverified password: %w", err)
+	}
+	if _, err := q.RevokeUserSessions(ctx, userID, "", now); err != nil {
+		return fmt.Errorf("revoke sessions: %w", err)
+	}
+	if _, err := q.ResetAPIKey(ctx, userID, NewID(PrefixAPIKey), now); err != nil {
+		return fmt.Errorf("reset api key: %w", err)
+	}
+	return nil
 }
 
 func (s *Service) googleSignUp(ctx context.Context, email string, id GoogleIdentity) (SignedIn, error) {

@@ -152,8 +152,13 @@ type Tasks interface {
 	// TaskAttachments returns the task's attachments with their contents,
 	// in the order given.
 	TaskAttachments(ctx context.Context, taskID string) ([]AttachmentData, error)
+	// PendingAttachmentBytes returns how many bytes of attachment contents
+	// the user's unfinished (PENDING or RUNNING) tasks hold together.
+	PendingAttachmentBytes(ctx context.Context, userID string) (int64, error)
 	// MoveTask sets the task's status to `to` (with u's result or error),
 	// only if it is one of from, and reports whether it did; it returns the
-	// task as it is afterwards (not found: "Task").
+	// task as it is afterwards (not found: "Task"). A move to a final
+	// status also deletes the contents of the task's attachments, in the
+	// same transaction; their names and sizes stay in the task.
 	MoveTask(ctx context.Context, id string, from []TaskStatus, to TaskStatus, u TaskUpdate, now time.Time) (TaskRecord, bool, error)
 }

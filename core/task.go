@@ -128,14 +128,22 @@ type AnalysisRequest struct {
 	Attachments []AttachmentData
 }
 
-// Analyzer is the port of the analysis agent (package agent).
-type Analyzer interface {
-	// Supported lists, by category, the file extensions the configured
-	// model can take (".pdf", ".png", …).
+// AttachmentChecker judges files before an analysis is queued: the
+// analysis agent's, or with no model configured the one of Deps.Attachments
+// (package agent's Files: the documents Clara reads itself).
+type AttachmentChecker interface {
+	// Supported lists, by category, the file extensions that can be
+	// analysed (".pdf", ".png", …).
 	Supported() map[string][]string
 	// CheckAttachment reports why a file cannot be analysed (unsupported
 	// extension, content that does not match it), or nil.
 	CheckAttachment(name string, data []byte) error
+}
+
+// Analyzer is the port of the analysis agent (package agent). Its
+// AttachmentChecker judges by what the configured model takes.
+type Analyzer interface {
+	AttachmentChecker
 	// Analyze runs the agent. Errors marked Transient may succeed on a
 	// retry; a *FailedAnalysis says, for the user, why it cannot succeed.
 	Analyze(ctx context.Context, req AnalysisRequest) (AnalysisResult, error)

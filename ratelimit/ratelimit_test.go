@@ -1,28 +1,21 @@
 package ratelimit
 
 import (
+	"fmt"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/clara-backend/clara/core"
+	"github.com/clara-backend/clara/internal/testclock"
 )
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
+// newClock returns a test clock at a fixed start.
+func newClock() *testclock.Clock { return testclock.New(time.Unix(1_700_000_000, 0)) }
 
 func TestBurstThenRefill(t *testing.T) {
-	c := &clock{t: time.Unix(1_700_000_000, 0)}
-	m := New(c.now)
+	c := newClock()
+	m := New(c.Now)
 	rate := core.Rate{Events: 10, Per: time.Second}
 	for i := range 10 {
 		if ok, _ := m.Allow("k", rate); !ok {
@@ -36,31 +29,38 @@ func TestBurstThenRefill(t *testing.T) {
 	if ok, _ := m.Allow("other", rate); !ok {
 		t.Fatal("keys must not share a bucket")
 	}
-	c.add(100 * time.Millisecond)
+	c.Advance(100 * time.Millisecond)
 	if ok, _ := m.Allow("k", rate); !ok {
 		t.Fatal("one event must be allowed after one interval")
 	}
 	if ok, _ := m.Allow("k", rate); ok {
 		t.Fatal("only one event refills per interval")
 	}
-	c.add(time.Second)
-	for i := range 10 {
-		if ok, _ := m.Allow("k", rate); !ok {
-			t.Fatalf("after a full period, event %d refused", i+1)
+	c.Advance(time.Second)
+	requireAllows(t, m, "k", rate, 10, "after a full period")
+}
+
+// requireAllows takes n events of rate for key, each of which must be
+// allowed.
+func requireAllows(t *testing.T, m *Memory, key string, rate core.Rate, n int, when string) {
+	t.Helper()
+	for i := range n {
+		if ok, _ := m.Allow(key, rate); !ok {
+			t.Fatalf("%s: event %d refused", when, i+1)
 		}
 	}
 }
 
 func TestRefusedEventsDoNotCount(t *testing.T) {
-	c := &clock{t: time.Unix(1_700_000_000, 0)}
-	m := New(c.now)
+	c := newClock()
+	m := New(c.Now)
 	rate := core.Rate{Events: 2, Per: time.Minute}
 	m.Allow("k", rate)
 	m.Allow("k", rate)
 	for range 100 {
 		m.Allow("k", rate) // refused; must not push the window further
 	}
-	c.add(30 * time.Second)
+	c.Advance(30 * time.Second)
 	if ok, _ := m.Allow("k", rate); !ok {
 		t.Fatal("refused events must not delay the refill")
 	}
@@ -88,14 +88,14 @@ func TestConcurrentCallersShareTheLimit(t *testing.T) {
 }
 
 func TestSweepForgetsFullBuckets(t *testing.T) {
-	c := &clock{t: time.Unix(1_700_000_000, 0)}
-	m := New(c.now)
+	c := newClock()
+	m := New(c.Now)
 	rate := core.Rate{Events: 1, Per: time.Second}
 	old := func(i int) string { return "old-" + time.Duration(i).String() }
 	for i := range sweepEvery * shards {
 		m.Allow(old(i), rate)
 	}
-	c.add(time.Hour)
+	c.Advance(time.Hour)
 	for i := range 2 * sweepEvery * shards {
 		m.Allow("new-"+time.Duration(i).String(), rate)
 	}
@@ -125,4 +125,71 @@ func BenchmarkAllow(b *testing.B) {
 			m.Allow("caller", rate)
 		}
 	})
+}
+
+// TestSweepKeepsLiveBuckets: a sweep forgets only full buckets and ended
+// windows; a key still inside its limit keeps its state through it.
+func TestSweepKeepsLiveBuckets(t *testing.T) {
+	c := newClock()
+	m := New(c.Now)
+	gcra := core.Rate{Events: 2, Per: time.Hour}
+	fixed := core.Rate{Events: 2, Per: time.Hour, Fixed: true}
+	for range 2 {
+		m.Allow("live", gcra)
+		m.Allow("live-window", fixed)
+	}
+	c.Advance(time.Minute)
+	for i := range 2 * sweepEvery * shards { // every shard sweeps at least once
+		m.Allow("other-"+time.Duration(i).String(), gcra)
+	}
+	if ok, retry := m.Allow("live", gcra); ok || retry <= 0 {
+		t.Fatalf("a spent bucket after a sweep: ok %v, retry %v; want refused", ok, retry)
+	}
+	if ok, retry := m.Allow("live-window", fixed); ok || retry != 59*time.Minute {
+		t.Fatalf("a spent window after a sweep: ok %v, retry %v; want refused for 59m", ok, retry)
+	}
+}
+
+// TestFixedWindow: a fixed rate allows its events in a window from the
+// first, then refuses until the window ends, however often it is asked.
+func TestFixedWindow(t *testing.T) {
+	c := newClock()
+	m := New(c.Now)
+	rate := core.Rate{Events: 3, Per: 15 * time.Minute, Fixed: true}
+	for i := range 3 {
+		if ok, _ := m.Allow("k", rate); !ok {
+			t.Fatalf("event %d refused within the budget", i+1)
+		}
+		c.Advance(time.Minute)
+	}
+	for range 10 {
+		if ok, retry := m.Allow("k", rate); ok || retry != 12*time.Minute {
+			t.Fatalf("over the budget: ok %v, retry %v; want refused for 12m", ok, retry)
+		}
+	}
+	c.Advance(12 * time.Minute)
+	requireAllows(t, m, "k", rate, 3, "new window")
+}
+
+// TestRefund: an event given back can be taken again, for both kinds of
+// rate; a refund of a key with nothing taken changes nothing.
+func TestRefund(t *testing.T) {
+	c := newClock()
+	m := New(c.Now)
+	for _, rate := range []core.Rate{{Events: 2, Per: time.Hour}, {Events: 2, Per: time.Hour, Fixed: true}} {
+		key := fmt.Sprint(rate)
+		m.Refund(key, rate) // nothing taken: no credit
+		m.Allow(key, rate)
+		m.Allow(key, rate)
+		if ok, _ := m.Allow(key, rate); ok {
+			t.Fatalf("%v: third event allowed", rate)
+		}
+		m.Refund(key, rate)
+		if ok, _ := m.Allow(key, rate); !ok {
+			t.Fatalf("%v: event after a refund refused", rate)
+		}
+		if ok, _ := m.Allow(key, rate); ok {
+			t.Fatalf("%v: a refund gave back more than one event", rate)
+		}
+	}
 }

@@ -69,6 +69,13 @@ func newEnv(t *testing.T, withBilling bool) *accountsEnv {
 // analyses when analysis is not nil.
 func newEnvWith(t *testing.T, withBilling bool, analysis *analysisConfig) *accountsEnv {
 	t.Helper()
+	return newEnvTweaked(t, withBilling, analysis, nil)
+}
+
+// newEnvTweaked is newEnvWith whose core is built from deps changed by
+// tweak (when not nil) first.
+func newEnvTweaked(t *testing.T, withBilling bool, analysis *analysisConfig, tweak func(*core.Deps)) *accountsEnv {
+	t.Helper()
 	logger, _ := testLogger(t)
 	outbox := filepath.Join(t.TempDir(), "outbox")
 	google := googletest.New(t)
@@ -99,6 +106,9 @@ func newEnvWith(t *testing.T, withBilling bool, analysis *analysisConfig) *accou
 	var parts *analysisParts
 	if analysis != nil {
 		parts = analysistest.New(t, db, *analysis, &deps)
+	}
+	if tweak != nil {
+		tweak(&deps)
 	}
 	svc = core.New(deps)
 	parts.Start(t, svc)

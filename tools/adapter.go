@@ -49,7 +49,7 @@ func (t Tool[In, Out]) bind(rt *toolEnv) boundTool {
 			OpenWorldHint:   mcp.ToBoolPtr(t.Hints.OpenWorld()),
 		}),
 	)
-	tool.RawInputSchema = withProperties(withoutNull(tool.RawInputSchema))
+	tool.RawInputSchema = withVars(withProperties(withoutNull(tool.RawInputSchema)), t.Vars)
 	return boundTool{Tool: tool, Handler: adapt(rt, t.Name, t.Access, t.Handle)}
 }
 
@@ -68,9 +68,24 @@ func withProperties(schema json.RawMessage) json.RawMessage {
 	return out
 }
 
+// withVars replaces each placeholder {name} of vars in a schema with its
+// value, written as JSON string content.
+func withVars(schema json.RawMessage, vars map[string]string) json.RawMessage {
+	if len(vars) == 0 {
+		return schema
+	}
+	pairs := make([]string, 0, 2*len(vars))
+	for name, value := range vars {
+		quoted, _ := json.Marshal(value) // a string always marshals
+		pairs = append(pairs, "{"+name+"}", string(quoted[1:len(quoted)-1]))
+	}
+	return json.RawMessage(strings.NewReplacer(pairs...).Replace(string(schema)))
+}
+
 // adapt is the one generic adapter from a typed handler to mcp-go's raw
-// handler: it gives h the caller's current credentials, binds the
-// arguments, runs h and renders its outcome.
+// handler: it gives h the caller's current credentials, refuses arguments
+// holding NUL characters or invalid UTF-8, binds the arguments, runs h and
+// renders its outcome.
 func adapt[In, Out any](rt *toolEnv, name string, access Access, h Handler[In, Out]) server.ToolHandlerFunc {
 	return func(ctx context.Context, req mcp.CallToolRequest) (res *mcp.CallToolResult, err error) {
 		defer func() {
@@ -80,6 +95,9 @@ func adapt[In, Out any](rt *toolEnv, name string, access Access, h Handler[In, O
 			}
 		}()
 		ctx = withProgress(callerContext(ctx), req)
+		if err := badArguments(req.Params.Arguments); err != nil {
+			return failure(ctx, rt, name, access, err)
+		}
 		var in In
 		if err := req.BindArguments(&in); err != nil {
 			return failure(ctx, rt, name, access, core.ErrInvalid(bindProblem(err)))

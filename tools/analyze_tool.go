@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/clara-backend/clara/core"
@@ -19,7 +20,7 @@ const defaultPoll = 250 * time.Millisecond
 // attachmentIn is a file or a link given to analyze.
 type attachmentIn struct {
 	Name          string `json:"name" jsonschema:"the file name with its extension (report.pdf, photo.png), as supported_attachments lists them; for a link, any short name to cite it by"`
-	ContentBase64 string `json:"content_base64,omitempty" jsonschema:"the file's content in standard base64; give this or url"`
+	ContentBase64 string `json:"content_base64,omitempty" jsonschema:"the file's content in standard base64, at most {max_file} once decoded ({max_total} for all files together); give this or url"`
 	URL           string `json:"url,omitempty" jsonschema:"a public http(s) URL the agent reads instead of a file; give this or content_base64"`
 }
 
@@ -27,7 +28,7 @@ type attachmentIn struct {
 type analyzeIn struct {
 	UserID         string         `json:"user_id,omitempty" jsonschema:"the user's id (user_…); omit it to act on the caller, the only user you may act on"`
 	Query          string         `json:"query,omitempty" jsonschema:"what to check: a claim, a post's text, or links; required unless attachments are given"`
-	Attachments    []attachmentIn `json:"attachments,omitempty" jsonschema:"up to 5 files (each at most 10 MiB, 25 MiB in all) or links to analyse with the query"`
+	Attachments    []attachmentIn `json:"attachments,omitempty" jsonschema:"up to {max_files} files (each at most {max_file}, {max_total} in all) or links to analyse with the query"`
 	WaitSeconds    *int           `json:"wait_seconds,omitempty" jsonschema:"how long to wait for the result, 0 to 120 seconds; default 0: return the PENDING task at once"`
 	IdempotencyKey string         `json:"idempotency_key,omitempty" jsonschema:"any unique string; repeating a call with the same key returns the first task instead of starting and paying for another"`
 }
@@ -50,7 +51,30 @@ func (a agentTools) analyzeTool() Tool[analyzeIn, core.Task] {
 		Hints:  Annotate(ReadOnly(false), Destructive(false), Idempotent(false), OpenWorld(true)),
 		Access: AccessUser,
 		Handle: a.analyze,
+		Vars:   attachmentLimits(a.svc.Policy()),
 	}
+}
+
+// attachmentLimits are the placeholders of analyze's argument descriptions:
+// the policy's limits of attachments, as the REST API enforces them.
+func attachmentLimits(p core.Policy) map[string]string {
+	return map[string]string{
+		"max_files": strconv.Itoa(p.MaxAttachments),
+		"max_file":  sizeText(p.MaxFileBytes),
+		"max_total": sizeText(p.MaxTotalBytes),
+	}
+}
+
+// sizeText writes a size in bytes for people: "10 MiB", "512 KiB" or
+// "1000 bytes".
+func sizeText(n int64) string {
+	switch {
+	case n > 0 && n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + " MiB"
+	case n > 0 && n%(1<<10) == 0:
+		return strconv.FormatInt(n>>10, 10) + " KiB"
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
 }
 
 // analyze starts the analysis and, when asked to, waits for it.

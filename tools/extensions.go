@@ -12,6 +12,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/clara-backend/clara/core"
+	"github.com/clara-backend/clara/internal/cleantext"
 )
 
 // This file turns Resource and Prompt declarations into mcp-go resource
@@ -32,7 +33,11 @@ func (r Resource) bind(rt *toolEnv) server.ServerResourceTemplate {
 		uri := req.Params.URI
 		defer recoverFault(ctx, rt, "resource", uri, &err)
 		ctx = callerContext(ctx)
-		out, err := r.Read(ctx, templateVar(req.Params.Arguments, r.Param))
+		v := templateVar(req.Params.Arguments, r.Param)
+		if !cleantext.Valid(v) {
+			return nil, protocolFailure(ctx, rt, "resource", uri, errBadText(r.Param))
+		}
+		out, err := r.Read(ctx, v)
 		if err != nil {
 			return nil, protocolFailure(ctx, rt, "resource", uri, err)
 		}

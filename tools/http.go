@@ -3,6 +3,7 @@ package tools
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"io"
@@ -16,8 +17,18 @@ import (
 	"github.com/clara-backend/clara/core"
 )
 
-// DefaultMaxBodyBytes is the largest request body the HTTP transports read.
-const DefaultMaxBodyBytes = 4 << 20
+// jsonOverhead is the room a request body has besides the base64 of its
+// attachments: an analyze call's query (50,000 characters, each escaped
+// to at most 6 bytes), file names, links and the JSON-RPC framing.
+const jsonOverhead = 1 << 20
+
+// MaxBodyBytes returns the largest request body the HTTP transports read
+// under the policy p: an analyze call carrying files up to p's total, in
+// base64 (4 bytes for every 3, and a group of 4 for each file's last
+// bytes), and jsonOverhead.
+func MaxBodyBytes(p core.Policy) int64 {
+	return int64(base64.StdEncoding.EncodedLen(int(p.MaxTotalBytes))) + 4*int64(p.MaxAttachments) + jsonOverhead
+}
 
 // DefaultSSEKeepAlive is the interval of the pings that keep idle SSE
 // streams open through proxies.
@@ -27,7 +38,9 @@ const DefaultSSEKeepAlive = 25 * time.Second
 type HTTPOptions struct {
 	// Logger receives transport errors; nil discards.
 	Logger *slog.Logger
-	// MaxBodyBytes bounds request bodies; DefaultMaxBodyBytes when 0.
+	// MaxBodyBytes bounds request bodies; when 0, MaxBodyBytes of the
+	// Service's policy (or of core.DefaultPolicy without a Service), so
+	// that analyze takes every attachment the policy allows.
 	MaxBodyBytes int64
 	// SSEKeepAlive is the SSE ping interval; DefaultSSEKeepAlive when 0,
 	// none when negative.
@@ -40,6 +53,18 @@ type HTTPOptions struct {
 	// is refused with 401 and WWW-Authenticate before it reaches mcp-go.
 	// Nil: no check at the transport (tools still refuse bad credentials).
 	Service *core.Service
+	// TrustProxy takes the client's address from X-Forwarded-For, as the
+	// REST API does with the same setting (CLARA_TRUST_PROXY): for the
+	// core's per-address limits and the caps of anonymous SSE streams.
+	TrustProxy bool
+	// SSEAnonymousPerAddress caps the SSE streams opened without
+	// Authorization that one client address holds at once (429 beyond);
+	// DefaultSSEAnonymousPerAddress when 0.
+	SSEAnonymousPerAddress int
+	// SSEAnonymousTotal caps the SSE streams opened without Authorization
+	// that the process holds at once (503 beyond); DefaultSSEAnonymousTotal
+	// when 0.
+	SSEAnonymousTotal int
 	// BasePath is the path prefix under which SSE and Message are mounted
 	// when it is not the root, e.g. "/clara" for /clara/sse and
 	// /clara/message. The SSE endpoint event names BasePath + "/message".
@@ -60,7 +85,8 @@ type HTTPHandlers struct {
 	SSE http.Handler
 	// Message receives the client's messages of an SSE session (POST
 	// /message?sessionId=…). SSE is sticky: the stream and its messages
-	// must reach the same process.
+	// must reach the same process. A message must carry the credentials
+	// (Authorization and User-Id) its stream was opened with.
 	Message http.Handler
 
 	sse        *server.SSEServer
@@ -68,12 +94,17 @@ type HTTPHandlers struct {
 }
 
 // NewHTTPHandlers returns the HTTP transports of s. Request bodies over the
-// limit are refused with 413 and a JSON-RPC error. Handlers see the caller's
-// Authorization and User-Id headers through core.CredentialsFrom; with
-// opts.Service set, a request whose Authorization is invalid, revoked or
-// expired is refused with 401 and WWW-Authenticate: Bearer. Requests
-// that reach a loopback listener with a Host header that is neither loopback
-// nor one of opts.AllowedHosts are refused (DNS-rebinding protection).
+// limit are refused with 413 and a JSON-RPC error, as are, with 400,
+// Authorization and User-Id headers holding NUL characters or invalid
+// UTF-8. Handlers see the caller's Authorization and User-Id headers and
+// address through core.CredentialsFrom; with opts.Service set, a request
+// whose Authorization is invalid, revoked or expired is refused with 401
+// and WWW-Authenticate: Bearer. A message posted to an SSE stream with
+// other credentials than the stream's is refused (see sseSessions.ownOnly),
+// and anonymous SSE streams are capped per address and in total. Requests
+// that reach a loopback listener with a Host header that is neither
+// loopback nor one of opts.AllowedHosts are refused (DNS-rebinding
+// protection).
 func NewHTTPHandlers(s *server.MCPServer, opts HTTPOptions) *HTTPHandlers {
 	logger := opts.Logger
 	if logger == nil {
@@ -81,11 +112,16 @@ func NewHTTPHandlers(s *server.MCPServer, opts HTTPOptions) *HTTPHandlers {
 	}
 	limit := opts.MaxBodyBytes
 	if limit <= 0 {
-		limit = DefaultMaxBodyBytes
+		policy := core.DefaultPolicy()
+		if opts.Service != nil {
+			policy = opts.Service.Policy()
+		}
+		limit = MaxBodyBytes(policy)
 	}
+	sessions := newSSESessions(opts.TrustProxy, opts.SSEAnonymousPerAddress, opts.SSEAnonymousTotal)
 	streamable := server.NewStreamableHTTPServer(s,
 		server.WithStateLess(true),
-		server.WithHTTPContextFunc(httpCredentials(core.TransportMCPHTTP)),
+		server.WithHTTPContextFunc(httpCredentials(core.TransportMCPHTTP, opts.TrustProxy)),
 		server.WithStreamableHTTPLogger(logger),
 		server.WithDisableLocalhostProtection(true), // guardHost does it
 	)
@@ -94,8 +130,9 @@ func NewHTTPHandlers(s *server.MCPServer, opts HTTPOptions) *HTTPHandlers {
 		server.WithSSEEndpoint("/sse"),
 		server.WithMessageEndpoint("/message"),
 		server.WithUseFullURLForMessageEndpoint(false),
-		server.WithSSEContextFunc(httpCredentials(core.TransportMCPSSE)),
+		server.WithSSEContextFunc(httpCredentials(core.TransportMCPSSE, opts.TrustProxy)),
 		server.WithSSEDisableLocalhostProtection(true), // guardHost does it
+		server.WithSessionIDGenerator(sessions.sessionID),
 	}
 	switch keepAlive := opts.SSEKeepAlive; {
 	case keepAlive == 0:
@@ -104,13 +141,14 @@ func NewHTTPHandlers(s *server.MCPServer, opts HTTPOptions) *HTTPHandlers {
 		sseOpts = append(sseOpts, server.WithKeepAliveInterval(keepAlive))
 	}
 	sse := server.NewSSEServer(s, sseOpts...)
-	authn := func(h http.Handler, transport core.Transport) http.Handler {
-		return requireValidCredentials(h, opts.Service, transport, logger)
+	edge := func(h http.Handler, transport core.Transport) http.Handler {
+		h = requireValidCredentials(h, opts.Service, httpCredentials(transport, opts.TrustProxy), logger)
+		return guardHost(refuseBadHeaders(h), opts.AllowedHosts)
 	}
 	return &HTTPHandlers{
-		Streamable: guardHost(authn(refuseStandaloneStream(limitBody(streamable, limit)), core.TransportMCPHTTP), opts.AllowedHosts),
-		SSE:        guardHost(authn(sse.SSEHandler(), core.TransportMCPSSE), opts.AllowedHosts),
-		Message:    guardHost(authn(limitBody(sse.MessageHandler(), limit), core.TransportMCPSSE), opts.AllowedHosts),
+		Streamable: edge(refuseStandaloneStream(limitBody(streamable, limit)), core.TransportMCPHTTP),
+		SSE:        edge(sessions.open(sse.SSEHandler()), core.TransportMCPSSE),
+		Message:    edge(sessions.ownOnly(limitBody(sse.MessageHandler(), limit)), core.TransportMCPSSE),
 		sse:        sse,
 		streamable: streamable,
 	}

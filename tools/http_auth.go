@@ -1,6 +1,7 @@
 package tools
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 
@@ -19,11 +20,10 @@ const wwwAuthenticate = `Bearer realm="clara", error="invalid_token"`
 // an isError result saying how to authenticate. When the credentials cannot
 // be checked (the database does not answer), the request passes too, and
 // its tools fail on their own.
-func requireValidCredentials(next http.Handler, svc *core.Service, transport core.Transport, log *slog.Logger) http.Handler {
+func requireValidCredentials(next http.Handler, svc *core.Service, creds func(context.Context, *http.Request) context.Context, log *slog.Logger) http.Handler {
 	if svc == nil {
 		return next
 	}
-	creds := httpCredentials(transport)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Authorization") == "" {
 			next.ServeHTTP(w, r)

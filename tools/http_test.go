@@ -15,6 +15,8 @@ import (
 	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/clara-backend/clara/core"
 )
 
 // The headers every HTTP test client sends.
@@ -148,7 +150,7 @@ func TestBodyLimit(t *testing.T) {
 	s, _, _ := newTestServer(t)
 	ts := serveHTTP(t, s)
 	for _, path := range []string{"/mcp", "/message?sessionId=none"} {
-		over := paddedPing(DefaultMaxBodyBytes + 1)
+		over := paddedPing(int(MaxBodyBytes(core.DefaultPolicy())) + 1)
 		for name, body := range map[string]io.Reader{
 			"content-length": bytes.NewReader(over),
 			"chunked":        io.MultiReader(bytes.NewReader(over)),
@@ -164,7 +166,7 @@ func TestBodyLimit(t *testing.T) {
 		}
 	}
 	// A body of exactly the limit is served.
-	resp, msg := postJSON(t, ts.URL+"/mcp", bytes.NewReader(paddedPing(DefaultMaxBodyBytes)))
+	resp, msg := postJSON(t, ts.URL+"/mcp", bytes.NewReader(paddedPing(int(MaxBodyBytes(core.DefaultPolicy())))))
 	if resp.StatusCode != http.StatusOK || msg["result"] == nil {
 		t.Errorf("body at the limit: status %d, body %v", resp.StatusCode, msg)
 	}

@@ -33,6 +33,10 @@ type Tool[In, Out any] struct {
 	Access Access
 	// Handle runs the tool.
 	Handle Handler[In, Out]
+	// Vars fill the placeholders {name} in the jsonschema descriptions of
+	// In's fields: numbers known only at run time, such as the policy's
+	// attachment limits. Nil: the descriptions are used as written.
+	Vars map[string]string
 }
 
 // Definition is a declared tool of any input and output types, as the

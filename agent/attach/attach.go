@@ -5,6 +5,11 @@
 // Check refuses a file whose extension is not supported or whose content
 // does not match its extension; Extract returns the readable content of a
 // file that passes Check. HTMLText is shared with package fetch.
+//
+// Extract and HTMLText parse in the calling process, where a parser fault
+// (a stack overflow, an exhausted heap, an endless loop) would stop it:
+// Clara calls them on untrusted bytes only through package isolate, which
+// runs them in a child process with bounded time and memory.
 package attach
 
 import (

@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"mime"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/clara-backend/clara/agent/attach"
+	"github.com/clara-backend/clara/agent/isolate"
 	"golang.org/x/net/html/charset"
 )
 
@@ -23,7 +25,9 @@ var textTypes = map[string]bool{
 }
 
 // parseBody fills page's ContentType, Title and Text from a body of
-// declared type contentType (sniffed when missing or invalid).
+// declared type contentType (sniffed when missing or invalid). HTML and
+// PDF are parsed in an isolated child (package isolate), bounded by its
+// own limits rather than the fetch's timeout.
 func parseBody(page *Page, contentType string, data []byte) error {
 	mt, _, err := mime.ParseMediaType(contentType)
 	if contentType == "" || err != nil {
@@ -34,15 +38,15 @@ func parseBody(page *Page, contentType string, data []byte) error {
 	var text string
 	switch {
 	case mt == "text/html" || mt == "application/xhtml+xml":
-		title, t, err := attach.HTMLText(bytes.NewReader(toUTF8(data, contentType)), 0)
+		title, t, cut, err := isolate.HTMLText(context.Background(), toUTF8(data, contentType))
 		if err != nil {
 			return err
 		}
-		page.Title, text = title, t
+		page.Title, text, page.Truncated = title, t, page.Truncated || cut
 	case textTypes[mt] || strings.HasSuffix(mt, "+json"):
 		text = strings.TrimPrefix(string(toUTF8(data, contentType)), "\uFEFF")
 	case mt == "application/pdf":
-		c, err := attach.Extract("page.pdf", data)
+		c, err := isolate.Extract(context.Background(), "page.pdf", data)
 		if err != nil {
 			return err
 		}

@@ -73,21 +73,28 @@ func configure(loader *config.Loader, env *environment) (config.Config, *slog.Lo
 	return cfg, newLogger(cfg, env.stderr), nil
 }
 
-// openCommand parses the flags of a serving command and opens its app.
-func openCommand(ctx context.Context, env *environment, name, about string, args []string) (*app, error) {
+// openCommand parses the flags of a serving command and opens its app;
+// sendsCodes says whether the command mails one-time codes to users.
+func openCommand(ctx context.Context, env *environment, name, about string, args []string, sendsCodes bool) (*app, error) {
 	fs, loader := configFlagSet(name, "[flags]", about, env)
 	if err := parse(fs, args); err != nil {
 		return nil, err
 	}
-	return open(ctx, loader, env)
+	return open(ctx, loader, env, sendsCodes)
 }
 
 // open reads the configuration, fills in embedded secrets, opens and
-// migrates the database and builds the core.
-func open(ctx context.Context, loader *config.Loader, env *environment) (*app, error) {
+// migrates the database and builds the core. A process that sendsCodes
+// needs a mail server on PostgreSQL; one that does not gets no mailer there.
+func open(ctx context.Context, loader *config.Loader, env *environment, sendsCodes bool) (*app, error) {
 	cfg, log, err := configure(loader, env)
 	if err != nil {
 		return nil, err
+	}
+	if sendsCodes {
+		if err := cfg.CheckMail(); err != nil {
+			return nil, err
+		}
 	}
 	generated, err := config.EnsureSecrets(&cfg)
 	if err != nil {
@@ -109,7 +116,7 @@ func open(ctx context.Context, loader *config.Loader, env *environment) (*app, e
 		log.Info("embedded store: client apps authenticate with this public API key (set CLARA_PUBLIC_API_KEY to choose your own)",
 			"public_api_key", cfg.PublicAPIKey, "data_dir", cfg.DataDir)
 	}
-	mailer, err := newMailer(cfg, log)
+	mailer, err := newMailer(cfg, log, sendsCodes)
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -155,6 +162,7 @@ func open(ctx context.Context, loader *config.Loader, env *environment) (*app, e
 		Tiers:        cfg.CreditTiers,
 		AppURL:       cfg.AppURL,
 		Analyzer:     analyzer,
+		Attachments:  agent.Files(),
 		Queue:        queue,
 	})
 	return &app{cfg: cfg, log: log, db: db, svc: svc, jobs: queue, metrics: reg}, nil
@@ -171,8 +179,13 @@ func policy(cfg config.Config) *core.Policy {
 }
 
 // newMailer returns the SMTP mailer, or with no SMTP host the development
-// mailer, which writes each message to the log and to <data dir>/outbox.
-func newMailer(cfg config.Config, log *slog.Logger) (core.Mailer, error) {
+// mailer, which writes each message to the log and to <data dir>/outbox:
+// on PostgreSQL only when CLARA_DEV_MAIL is on (config refuses to start
+// otherwise), and said loudly.
+func newMailer(cfg config.Config, log *slog.Logger, sendsCodes bool) (core.Mailer, error) {
+	if cfg.SMTP.Host == "" && !sendsCodes && !cfg.Embedded() {
+		return nil, nil // nothing here mails codes; none go to a log
+	}
 	if cfg.SMTP.Host == "" {
 		outbox := filepath.Join(cfg.DataDir, "outbox")
 		level := slog.LevelDebug

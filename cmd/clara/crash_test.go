@@ -180,7 +180,7 @@ func openApp(t *testing.T, vars ...string) *app {
 	if err := parse(fs, nil); err != nil {
 		t.Fatal(err)
 	}
-	a, err := open(t.Context(), loader, env)
+	a, err := open(t.Context(), loader, env, true)
 	if err != nil {
 		t.Fatalf("open: %v: %s", err, errOut)
 	}

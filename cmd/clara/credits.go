@@ -43,7 +43,7 @@ func runGrant(ctx context.Context, env *environment, args []string) error {
 	if *key == "" {
 		*key = core.NewID("")
 	}
-	a, err := open(ctx, loader, env)
+	a, err := open(ctx, loader, env, false)
 	if err != nil {
 		return err
 	}
@@ -66,7 +66,7 @@ func runReconcile(ctx context.Context, env *environment, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	a, err := open(ctx, loader, env)
+	a, err := open(ctx, loader, env, false)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@
 //	clara worker             analysis workers only
 //	clara migrate up|status  apply or list database migrations
 //	clara credits grant|reconcile  grant credits; check balances against the ledger
+//	clara extract --name FILE  print a document's text, parsed in isolation
 //	clara version            print the release
 package main
 
@@ -44,6 +45,7 @@ func commands() []command {
 		{"worker", "[flags]", "run analysis workers only, no HTTP (several may share one database)", runWorker},
 		{"migrate", "up|status [flags]", "apply pending database migrations, or list them", runMigrate},
 		{"credits", "grant|reconcile", "grant credits to a user, or check every balance against the ledger", runCredits},
+		{"extract", "--name FILE", "print a document's text, read from stdin in an isolated child process", runExtract},
 		{"version", "", "print Clara's release", runVersion},
 	}
 }

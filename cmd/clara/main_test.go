@@ -19,11 +19,12 @@ import (
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
 // testEnv returns an environment with only vars set, a fresh data
-// directory, and buffers for the output.
+// directory, development mail (no SMTP server, on either store), and
+// buffers for the output.
 func testEnv(t *testing.T, stdin io.Reader, vars ...string) (*environment, *logbuf.Buffer, *logbuf.Buffer) {
 	t.Helper()
 	t.Chdir(t.TempDir()) // no stray .env
-	m := map[string]string{"CLARA_DATA_DIR": t.TempDir(), "CLARA_LOG_FORMAT": "json"}
+	m := map[string]string{"CLARA_DATA_DIR": t.TempDir(), "CLARA_LOG_FORMAT": "json", "CLARA_DEV_MAIL": "true"}
 	for i := 0; i+1 < len(vars); i += 2 {
 		m[vars[i]] = vars[i+1]
 	}

@@ -10,7 +10,7 @@ import (
 func runMCP(ctx context.Context, env *environment, args []string) error {
 	a, err := openCommand(ctx, env, "mcp",
 		"Serve MCP over stdio: JSON-RPC on stdin and stdout, logs on stderr. Exits when stdin closes.\n"+
-			"CLARA_API_KEY (an API key, clara_api_…) identifies the caller for the whole process.", args)
+			"CLARA_API_KEY (an API key, clara_api_…) identifies the caller for the whole process.", args, true)
 	if err != nil {
 		return err
 	}

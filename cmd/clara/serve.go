@@ -18,7 +18,7 @@ import (
 func runServe(ctx context.Context, env *environment, args []string) error {
 	a, err := openCommand(ctx, env, "serve",
 		"Serve the REST API under /api/v1, MCP over Streamable HTTP at /mcp and over SSE at /sse and /message,\n"+
-			"and Prometheus metrics at /metrics. Stops gracefully on SIGINT or SIGTERM.", args)
+			"and Prometheus metrics at /metrics. Stops gracefully on SIGINT or SIGTERM.", args, true)
 	if err != nil {
 		return err
 	}
@@ -30,9 +30,12 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	reg := a.metrics
 	mcpServer := tools.NewServer(a.svc, tools.Options{Logger: a.log, Version: version, Metrics: reg, PublicAPIKey: a.cfg.PublicAPIKey})
 	mcpHTTP := tools.NewHTTPHandlers(mcpServer, tools.HTTPOptions{
-		Logger:       a.log,
-		Service:      a.svc,
-		AllowedHosts: []string{a.cfg.PublicHost()},
+		Logger:                 a.log,
+		Service:                a.svc,
+		AllowedHosts:           []string{a.cfg.PublicHost()},
+		TrustProxy:             a.cfg.TrustProxy,
+		SSEAnonymousPerAddress: a.cfg.SSEAnonymousPerAddress,
+		SSEAnonymousTotal:      a.cfg.SSEAnonymousTotal,
 	})
 	handler := api.New(a.svc, api.Options{
 		Logger:            a.log,

@@ -9,7 +9,7 @@ func runWorker(ctx context.Context, env *environment, args []string) error {
 	a, err := openCommand(ctx, env, "worker",
 		"Run analysis workers only (no HTTP): they take queued analyses from the database, so several\n"+
 			"`clara worker` and `clara serve` processes can share one PostgreSQL database. Stops gracefully on\n"+
-			"SIGINT or SIGTERM, letting running analyses finish within CLARA_SHUTDOWN_TIMEOUT.", args)
+			"SIGINT or SIGTERM, letting running analyses finish within CLARA_SHUTDOWN_TIMEOUT.", args, false)
 	if err != nil {
 		return err
 	}

@@ -42,6 +42,7 @@ type Parts struct {
 func New(t testing.TB, db store.DB, o Options, deps *core.Deps) *Parts {
 	t.Helper()
 	p := &Parts{Model: modeltest.New(t), run: !o.NoWorkers}
+	deps.Attachments = agent.Files() // as clara serve wires it
 	if !o.NoModel {
 		a, err := agent.New(agent.Config{
 			Provider: agent.ProviderOpenAI, Model: Model, APIKey: "sk-test", BaseURL: p.Model.URL(),

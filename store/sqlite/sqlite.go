@@ -45,7 +45,9 @@ type DB struct {
 }
 
 // Open opens (creating it when missing) the SQLite database file at path and
-// checks that it can be read. The file's directory must exist. Open does not
+// checks that it can be read. The file and its -wal and -shm files are
+// readable by their owner only (mode 0600). The file's directory must
+// exist. Open does not
 // migrate; call Migrate. It does nothing slow.
 func Open(ctx context.Context, path string) (*DB, error) {
 	if path == "" {
@@ -53,6 +55,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	if strings.ContainsRune(path, '?') {
 		return nil, fmt.Errorf("open sqlite %s: the path must not contain '?'", path)
+	}
+	if err := restrictModes(path); err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 	sqlDB, err := sql.Open("sqlite", path+"?"+dsnParams)
 	if err != nil {

@@ -156,13 +156,49 @@ func testLedgerDuplicate(t *testing.T, db store.DB) {
 }
 
 // testLedgerKeyPerUser checks that idempotency keys are per user: another
-// user's entry with the same key applies.
+// user's entry with the same key applies, and re-posting a key, or looking
+// it up, finds the poster's own entry, never another user's.
 func testLedgerKeyPerUser(t *testing.T, db store.DB) {
-	a, b := newAccount(t, db), newAccount(t, db)
-	postApplied(t, db, entry(a.ID, core.LedgerGrant, 10, 0, "same-key"))
-	postApplied(t, db, entry(b.ID, core.LedgerGrant, 20, 0, "same-key"))
+	ctx := t.Context()
+	a, b, c := newAccount(t, db), newAccount(t, db), newAccount(t, db)
+	first := postApplied(t, db, entry(a.ID, core.LedgerGrant, 10, 0, "same-key"))
+	second := postApplied(t, db, entry(b.ID, core.LedgerGrant, 20, 0, "same-key"))
 	requireBalances(t, db, a.ID, 10, 0)
 	requireBalances(t, db, b.ID, 20, 0)
+
+	// Each user re-posting the key gets back their own entry, unapplied.
+	for _, own := range []core.LedgerEntry{second, first} {
+		got, applied := post(t, db, entry(own.UserID, core.LedgerGrant, 999, 0, "same-key"))
+		if applied {
+			t.Errorf("PostLedger(same-key again, user %s): applied true, want false", own.UserID)
+		}
+		requireEntry(t, "PostLedger(same-key again, user "+own.UserID+")", got, own)
+		got, err := db.LedgerEntryByKey(ctx, own.UserID, "same-key")
+		if err != nil {
+			t.Fatalf("LedgerEntryByKey(%s, same-key): %v", own.UserID, err)
+		}
+		requireEntry(t, "LedgerEntryByKey("+own.UserID+", same-key)", got, own)
+	}
+	// The same again inside a transaction, where SQLite looks the key up
+	// under the caller's write lock.
+	err := db.InTx(ctx, func(q core.Queries) error {
+		got, applied := post(t, q, entry(b.ID, core.LedgerAdjust, -5, 0, "same-key"))
+		if applied {
+			t.Error("PostLedger(same-key again in a transaction): applied true, want false")
+		}
+		requireEntry(t, "PostLedger(same-key again in a transaction)", got, second)
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("InTx: %v", err)
+	}
+	// A user who never posted the key has no entry under it, and posting it
+	// applies to that user.
+	requireNoEntry(t, db, c.ID, "same-key")
+	postApplied(t, db, entry(c.ID, core.LedgerGrant, 30, 0, "same-key"))
+	requireBalances(t, db, a.ID, 10, 0)
+	requireBalances(t, db, b.ID, 20, 0)
+	requireBalances(t, db, c.ID, 30, 0)
 	requireBooksAgree(t, db)
 }
 

@@ -59,6 +59,7 @@ var Checks = []Check{
 	{"OTPs/Attempts", testOTPsAttempts},
 	{"OTPs/DeleteConcurrent", testOTPsDeleteConcurrent},
 	{"OTPs/AttemptsConcurrent", testOTPsAttemptsConcurrent},
+	{"OTPs/DeleteOrdered", testOTPsDeleteOrdered},
 	{"Tx/Commit", testTxCommit},
 	{"Tx/RollbackOnError", testTxRollbackOnError},
 	{"Tx/RollbackOnStoreError", testTxRollbackOnStoreError},
@@ -91,6 +92,8 @@ var Checks = []Check{
 	{"Tasks/MoveInTx", testTasksMoveInTx},
 	{"Tasks/MoveConcurrent", testTasksMoveConcurrent},
 	{"Tasks/Result", testTasksResult},
+	{"Tasks/FinalDropsContents", testTasksFinalDropsContents},
+	{"Tasks/PendingBytes", testTasksPendingBytes},
 	{"Ping", testPing},
 	{"Close", testClose},
 }

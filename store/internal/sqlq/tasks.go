@@ -130,15 +130,57 @@ func (q Queries) TaskAttachments(ctx context.Context, taskID string) ([]core.Att
 	return out, nil
 }
 
+// PendingAttachmentBytes returns how many bytes of attachment contents the
+// user's unfinished (PENDING or RUNNING) tasks hold together.
+func (q Queries) PendingAttachmentBytes(ctx context.Context, userID string) (int64, error) {
+	var n int64
+	err := q.conn.QueryRow(ctx, `
+		SELECT COALESCE(SUM(length(a.data)), 0)
+		  FROM tasks AS t JOIN task_attachments AS a ON a.task_id = t.id
+		 WHERE t.user_id = $1 AND t.status IN ('PENDING', 'RUNNING')`, userID).Scan(&n)
+	if err != nil {
+		return 0, q.wrap(err, "sum pending attachments of user %s", userID)
+	}
+	return n, nil
+}
+
 // MoveTask sets the task's status to `to`, its result and error to u's and
 // its updated_at to now, in one conditional update, only if its status is
 // one of from; it returns the task as it is afterwards and whether it moved
-// it. Of concurrent moves out of one status exactly one succeeds: on
-// PostgreSQL a blocked UPDATE re-checks its WHERE on the row the winner
-// committed; on SQLite writers take turns on the file. A task that is not
-// in from comes back unchanged with false; none at all is not found
-// ("Task").
+// it. A move to a final status (COMPLETED, FAILED) also deletes the
+// contents of the task's attachments, in the same transaction (its own, or
+// the caller's under a savepoint); their descriptions stay in the task. Of
+// concurrent moves out of one status exactly one succeeds: on PostgreSQL a
+// blocked UPDATE re-checks its WHERE on the row the winner committed; on
+// SQLite writers take turns on the file. A task that is not in from comes
+// back unchanged with false; none at all is not found ("Task").
 func (q Queries) MoveTask(ctx context.Context, id string, from []core.TaskStatus, to core.TaskStatus, u core.TaskUpdate, now time.Time) (core.TaskRecord, bool, error) {
+	if !to.Done() {
+		return q.moveTask(ctx, id, from, to, u, now)
+	}
+	var (
+		r     core.TaskRecord
+		moved bool
+	)
+	err := q.undoable(ctx, func(q Queries) error {
+		var err error
+		if r, moved, err = q.moveTask(ctx, id, from, to, u, now); err != nil || !moved {
+			return err
+		}
+		if _, err := q.conn.Exec(ctx, `DELETE FROM task_attachments WHERE task_id = $1`, id); err != nil {
+			return q.wrap(err, "delete attachment contents of task %s", id)
+		}
+		return nil
+	})
+	if err != nil {
+		return core.TaskRecord{}, false, err
+	}
+	return r, moved, nil
+}
+
+// moveTask is MoveTask without the deletion of attachment contents: one
+// conditional update, then a read of the task when it did not move.
+func (q Queries) moveTask(ctx context.Context, id string, from []core.TaskStatus, to core.TaskStatus, u core.TaskUpdate, now time.Time) (core.TaskRecord, bool, error) {
 	result, err := taskjson.EncodeResult(u.Result)
 	if err != nil {
 		return core.TaskRecord{}, false, fmt.Errorf("move task %s to %s: %w", id, to, err)
