@@ -57,17 +57,6 @@ type Queries interface {
 	// whether it was (false: a replay).
 	AdvanceTOTPStep(ctx context.Context, id string, step int64) (bool, error)
 
-	// LoginFailure records a failed password login at now. Failures older
-	// than window are forgotten first; when the count reaches max, password
-	// login is locked until now+lockFor. It returns the count and the lock's
-	// end (zero when not locked).
-	LoginFailure(ctx context.Context, userID string, now time.Time, window time.Duration, max int, lockFor time.Duration) (int, time.Time, error)
-	// LoginLock returns when the user's password-login lock ends (zero
-	// when there is none).
-	LoginLock(ctx context.Context, userID string) (time.Time, error)
-	// ClearLoginFailures forgets the user's failures after a good login.
-	ClearLoginFailures(ctx context.Context, userID string) error
-
 	// CreateSession stores a new session.
 	CreateSession(ctx context.Context, s Session) error
 	// SessionByID returns the session (not found: "Session").
