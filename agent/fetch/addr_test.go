@@ -68,15 +68,16 @@ const outside2000 = "outside 2000::/3"
 
 // expectedRefusal is what refusal must say of a (a part of it), by the
 // table alone: the reason of the first range holding a, the reason for
-// IPv6 outside 2000::/3, or "" for an address that must be allowed. It
-// does not know the IPv6 forms that embed an IPv4 address.
+// IPv6 outside 2000::/3 (but for NAT64's 64:ff9b::/96), or "" for an
+// address that must be allowed. It does not know the IPv6 forms that embed
+// an IPv4 address: those are judged by the address they carry.
 func expectedRefusal(a netip.Addr) string {
 	for i, p := range guardPrefixes {
 		if p.Contains(a) {
 			return guardRanges[i].reason
 		}
 	}
-	if a.Is6() && !guardGlobal6.Contains(a) {
+	if a.Is6() && !guardGlobal6.Contains(a) && !guardNAT64.Contains(a) {
 		return outside2000
 	}
 	return ""
@@ -93,6 +94,10 @@ var guardPrefixes = func() []netip.Prefix {
 
 // guardGlobal6 is the IPv6 global unicast space.
 var guardGlobal6 = netip.MustParsePrefix("2000::/3")
+
+// guardNAT64 is the NAT64 well-known prefix: outside 2000::/3, yet allowed
+// when the IPv4 address it carries is public (checked on its own).
+var guardNAT64 = netip.MustParsePrefix("64:ff9b::/96")
 
 // lastOf returns the last address of p.
 func lastOf(p netip.Prefix) netip.Addr {
