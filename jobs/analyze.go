@@ -82,15 +82,12 @@ func retryDelay(attempt int) time.Duration {
 	return min(d+jitter, maxRetryDelay)
 }
 
-// errNotInTx is the error of EnqueueAnalysis outside a transaction.
-var errNotInTx = errors.New("jobs: EnqueueAnalysis needs the Queries of a store transaction (Store.InTx)")
-
 // EnqueueAnalysis inserts the job of the task in the transaction that q is
 // bound to (q must be the Queries that the store's InTx gave), so that the
 // job exists once, and only once, that transaction commits. A task has at
 // most one job: inserting another one is skipped, without error.
 func (j *Jobs) EnqueueAnalysis(ctx context.Context, q core.Queries, taskID string) error {
-	res, err := j.client.insertIn(ctx, q, AnalyzeArgs{TaskID: taskID})
+	res, err := j.client.InsertIn(ctx, q, AnalyzeArgs{TaskID: taskID})
 	if err != nil {
 		return fmt.Errorf("enqueue analysis of task %s: %w", taskID, err)
 	}
@@ -113,7 +110,7 @@ var unfinished = []rivertype.JobState{
 // without an unfinished job is no error.
 func (j *Jobs) CancelAnalysis(ctx context.Context, taskID string) error {
 	params := river.NewJobListParams().Kinds(KindAnalyze).States(unfinished...).
-		Where(j.client.argsMatch(), river.NamedArgs{"task_id": taskID}).First(10)
+		Where(j.client.ArgsMatch("task_id"), river.NamedArgs{"task_id": taskID}).First(10)
 	res, err := j.client.JobList(ctx, params)
 	if err != nil {
 		return fmt.Errorf("cancel analysis of task %s: find its job: %w", taskID, err)

@@ -216,7 +216,7 @@ func eventually(t *testing.T, cond func() bool, what string, args ...any) {
 func jobsOf(t *testing.T, j *Jobs, taskID string) []*rivertype.JobRow {
 	t.Helper()
 	res, err := j.client.JobList(t.Context(), river.NewJobListParams().Kinds(KindAnalyze).
-		States(uniqueStates...).Where(j.client.argsMatch(), river.NamedArgs{"task_id": taskID}))
+		States(uniqueStates...).Where(j.client.ArgsMatch("task_id"), river.NamedArgs{"task_id": taskID}))
 	if err != nil {
 		t.Fatalf("JobList: %v", err)
 	}

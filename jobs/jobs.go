@@ -108,7 +108,7 @@ func (c Config) withDefaults() (Config, error) {
 // Jobs is Clara's job queue. It implements core.Queue. Its methods are safe
 // for concurrent use.
 type Jobs struct {
-	client  client
+	client  store.JobClient
 	worker  *analyzeWorker
 	working bool // Workers > 0: Start starts River's workers
 	log     *slog.Logger
@@ -143,9 +143,9 @@ func New(db store.DB, cfg Config) (*Jobs, error) {
 	if cfg.Workers > 0 {
 		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}}
 	}
-	c, err := newClient(db, rc)
+	c, err := db.Jobs(rc)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("jobs: %w", err)
 	}
 	return &Jobs{client: c, worker: worker, working: cfg.Workers > 0, log: cfg.Logger}, nil
 }

@@ -102,8 +102,8 @@ func TestRolledBackJobNeverRuns(t *testing.T) {
 func TestEnqueueNeedsTransaction(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, db store.DB) {
 		j := newJobs(t, db, &recorder{}, testConfig(t))
-		if err := j.EnqueueAnalysis(t.Context(), db, newTaskID()); !errors.Is(err, errNotInTx) {
-			t.Errorf("EnqueueAnalysis outside a transaction = %v, want errNotInTx", err)
+		if err := j.EnqueueAnalysis(t.Context(), db, newTaskID()); !errors.Is(err, store.ErrJobNotInTx) {
+			t.Errorf("EnqueueAnalysis outside a transaction = %v, want store.ErrJobNotInTx", err)
 		}
 	})
 }

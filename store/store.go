@@ -7,11 +7,15 @@ package store
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/riverqueue/river"
+
 	"github.com/clara-backend/clara/core"
+	"github.com/clara-backend/clara/store/internal/riverq"
 	"github.com/clara-backend/clara/store/migrate"
 	"github.com/clara-backend/clara/store/postgres"
 	"github.com/clara-backend/clara/store/sqlite"
@@ -28,7 +32,21 @@ type DB interface {
 	MigrationStatus(ctx context.Context) ([]Migration, error)
 	// MigrateDownAll rolls every migration back (tests and operators only).
 	MigrateDownAll(ctx context.Context) error
+	// Jobs returns a River client on this database with config, whose
+	// inserts join the store's transactions (JobClient.InsertIn).
+	Jobs(config *river.Config) (JobClient, error)
+	// MigrateJobs applies River's own migrations, after Migrate, under the
+	// same migration lock.
+	MigrateJobs(ctx context.Context, logger *slog.Logger) error
 }
+
+// JobClient is a River client bound to one store: package jobs uses it the
+// same way on either driver.
+type JobClient = riverq.Client
+
+// ErrJobNotInTx is the error of JobClient.InsertIn outside a store
+// transaction.
+var ErrJobNotInTx = riverq.ErrNotInTx
 
 // Migration is one schema migration and its state.
 type Migration = migrate.Migration
