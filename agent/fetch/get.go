@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -60,8 +61,8 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (Page, error) {
 	return page, nil
 }
 
-// checkURL refuses a URL that is not http(s), has userinfo or no host, or
-// names a literal IP address AllowAddr refuses.
+// checkURL refuses a URL that is not http(s), has userinfo, no host or a
+// port outside 1–65535, or names a literal IP address AllowAddr refuses.
 func (f *Fetcher) checkURL(u *url.URL) error {
 	switch strings.ToLower(u.Scheme) {
 	case "http", "https":
@@ -76,6 +77,11 @@ func (f *Fetcher) checkURL(u *url.URL) error {
 	host := u.Hostname()
 	if host == "" {
 		return fmt.Errorf("%w: URL has no host", ErrRefused)
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.ParseUint(p, 10, 16); err != nil || n == 0 {
+			return fmt.Errorf("%w: port %q is not a TCP port", ErrRefused, p)
+		}
 	}
 	if a, err := netip.ParseAddr(host); err == nil {
 		return f.check("", a)

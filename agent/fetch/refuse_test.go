@@ -3,6 +3,7 @@ package fetch
 import (
 	"context"
 	"errors"
+	"net"
 	"net/netip"
 	"strings"
 	"sync/atomic"
@@ -124,5 +125,24 @@ func TestPublicAddr(t *testing.T) {
 	}
 	if PublicAddr(netip.Addr{}) {
 		t.Error("zero Addr allowed")
+	}
+}
+
+// A port outside 1–65535 is refused before any lookup or dial (found by
+// FuzzURLGuard: "http://0:100000" reached the dialler).
+func TestRefusedPort(t *testing.T) {
+	for _, u := range []string{"http://example.com:100000/", "http://example.com:0/", "https://8.8.8.8:65536/"} {
+		lookups := 0
+		f := New(Config{LookupIP: func(context.Context, string, string) ([]net.IP, error) {
+			lookups++
+			return []net.IP{net.ParseIP("8.8.8.8")}, nil
+		}})
+		_, err := f.Fetch(context.Background(), u)
+		if !errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), "not a TCP port") {
+			t.Errorf("Fetch(%q) = %v, want a refused port", u, err)
+		}
+		if lookups != 0 {
+			t.Errorf("Fetch(%q) looked the host up", u)
+		}
 	}
 }
