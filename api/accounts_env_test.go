@@ -76,6 +76,9 @@ type envConfig struct {
 	passwords *auth.Passwords
 	// policy, when set, changes the policy's numbers.
 	policy func(*core.Policy)
+	// statements, when set on PostgreSQL, counts every statement the
+	// store runs.
+	statements *pgtest.Statements
 }
 
 // accEnv is a REST server over a real core.Service, a real store, the dev
@@ -98,7 +101,11 @@ func newAccEnv(t testing.TB, cfg envConfig) *accEnv {
 	case "", onSQLite:
 		st = openStore(t)
 	case onPostgres:
-		db, err := postgres.Open(context.Background(), pgtest.NewURL(t))
+		var opts []postgres.Option
+		if cfg.statements != nil {
+			opts = append(opts, postgres.WithTracer(cfg.statements))
+		}
+		db, err := postgres.Open(context.Background(), pgtest.NewURL(t), opts...)
 		if err != nil {
 			t.Fatalf("open postgres: %v", err)
 		}

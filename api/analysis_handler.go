@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"net/http"
 	"strings"
 
@@ -25,10 +24,10 @@ const analysisRoute = basePath + "/users/{user_id}/agent/analysis"
 // one the model cannot take, a 400 naming it; too few credits a 403. An
 // Idempotency-Key header makes a retried request return the first task.
 func (s *server) analyze(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
+	p := principal(r)
 	// Refuse an anonymous or invalid caller before reading an upload of
 	// up to 25 MiB; the core checks everything else.
-	if err := callerPresent(ctx, s.svc); err != nil {
+	if err := callerPresent(p); err != nil {
 		writeError(w, r, err)
 		return
 	}
@@ -38,17 +37,17 @@ func (s *server) analyze(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in.IdempotencyKey = r.Header.Get(IdempotencyKeyHeader)
-	t, err := s.svc.Analyze(ctx, pathParam(r, "user_id"), in)
+	t, err := s.svc.Analyze(r.Context(), p, pathParam(r, "user_id"), in)
 	reply(w, r, err, http.StatusCreated, t, msgAnalysisStarted)
 }
 
-// callerPresent returns a 401 when the request carries no credentials, or
-// invalid, revoked or expired ones; nil otherwise.
-func callerPresent(ctx context.Context, svc *core.Service) error {
-	if creds, _ := core.CredentialsFrom(ctx); strings.TrimSpace(creds.Authorization) == "" {
+// callerPresent returns a 401 when the request carries no credentials, the
+// refusal of invalid, revoked or expired ones, and nil otherwise.
+func callerPresent(p core.Principal) error {
+	if p.Kind() == core.AuthNone {
 		return core.ErrUnauthenticated()
 	}
-	return svc.VerifyCredentials(ctx)
+	return p.Refused()
 }
 
 // isAnalysis reports whether r is an Analysis request: POST

@@ -32,7 +32,7 @@ func (s *server) register(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	out, err := s.svc.Register(r.Context(), core.RegisterInput{
+	out, err := s.svc.Register(r.Context(), principal(r), core.RegisterInput{
 		FirstName: req.FirstName, LastName: req.LastName, Email: req.Email, Password: req.Password,
 	})
 	reply(w, r, err, http.StatusCreated, out, msgRegistered)
@@ -52,7 +52,7 @@ func (s *server) googleSignIn(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	out, created, err := s.svc.GoogleSignIn(r.Context(), req.IDToken)
+	out, created, err := s.svc.GoogleSignIn(r.Context(), principal(r), req.IDToken)
 	message := msgLoggedIn
 	if created {
 		message = msgRegistered
@@ -74,14 +74,14 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	out, err := s.svc.Login(r.Context(), core.LoginInput{Email: cred.Email, Password: cred.Password, Code: req.Code})
+	out, err := s.svc.Login(r.Context(), principal(r), core.LoginInput{Email: cred.Email, Password: cred.Password, Code: req.Code})
 	reply(w, r, err, http.StatusOK, out, msgLoggedIn)
 }
 
 // logout answers DELETE /api/v1/auth/session (user token): 204 once the
 // calling session is revoked.
 func (s *server) logout(w http.ResponseWriter, r *http.Request) {
-	replyNoContent(w, r, s.svc.Logout(r.Context()))
+	replyNoContent(w, r, s.svc.Logout(r.Context(), principal(r)))
 }
 
 // changePasswordRequest is the body of Change Password.
@@ -99,7 +99,7 @@ func (s *server) changePassword(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	err := s.svc.ChangePassword(r.Context(), pathParam(r, "user_email"),
+	err := s.svc.ChangePassword(r.Context(), principal(r), pathParam(r, "user_email"),
 		core.ChangePasswordInput{Password: req.Password, Code: req.Code})
 	reply(w, r, err, http.StatusOK, nil, msgPasswordChanged)
 }
@@ -108,7 +108,7 @@ func (s *server) changePassword(w http.ResponseWriter, r *http.Request) {
 // key): 201 with null data once the code is mailed. It takes no body; one
 // that is sent anyway is ignored.
 func (s *server) sendOTP(w http.ResponseWriter, r *http.Request) {
-	err := s.svc.SendOTP(r.Context(), pathParam(r, "user_email"), pathParam(r, "otp_type"))
+	err := s.svc.SendOTP(r.Context(), principal(r), pathParam(r, "user_email"), pathParam(r, "otp_type"))
 	reply(w, r, err, http.StatusCreated, nil, msgOTPSent)
 }
 
@@ -120,6 +120,6 @@ func (s *server) activate(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	u, err := s.svc.Activate(r.Context(), pathParam(r, "user_email"), req.Code)
+	u, err := s.svc.Activate(r.Context(), principal(r), pathParam(r, "user_email"), req.Code)
 	reply(w, r, err, http.StatusOK, u, msgActivated)
 }

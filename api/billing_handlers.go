@@ -17,7 +17,7 @@ const (
 // creditRate answers GET /api/v1/stripe/rate (general auth): 200 with the
 // price list of credits, a list of tiers.
 func (s *server) creditRate(w http.ResponseWriter, r *http.Request) {
-	tiers, err := s.svc.CreditRates(r.Context())
+	tiers, err := s.svc.CreditRates(r.Context(), principal(r))
 	reply(w, r, err, http.StatusOK, tiers, msgRateFetched)
 }
 
@@ -25,7 +25,7 @@ func (s *server) creditRate(w http.ResponseWriter, r *http.Request) {
 // {url}, a Stripe Billing Portal session of the user. It takes no body; one
 // that is sent anyway is ignored.
 func (s *server) billingPortal(w http.ResponseWriter, r *http.Request) {
-	out, err := s.svc.BillingPortal(r.Context())
+	out, err := s.svc.BillingPortal(r.Context(), principal(r))
 	reply(w, r, err, http.StatusCreated, out, msgPortalCreated)
 }
 
@@ -45,6 +45,6 @@ func (s *server) buyCredits(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	out, err := s.svc.BuyCredits(r.Context(), core.BuyInput{Amount: req.Amount, ReturnPath: req.ReturnPath})
+	out, err := s.svc.BuyCredits(r.Context(), principal(r), core.BuyInput{Amount: req.Amount, ReturnPath: req.ReturnPath})
 	reply(w, r, err, http.StatusCreated, out, msgCheckoutCreated)
 }

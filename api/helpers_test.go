@@ -70,7 +70,7 @@ var testErrorsMu sync.Mutex
 //	GET  /test/panic              panics before writing
 //	GET  /test/panic-after-write  panics after writing a status
 //	GET  /test/abort              panics with http.ErrAbortHandler
-//	GET  /test/credentials        answers the core.Credentials of the context
+//	GET  /test/credentials        answers the core.Credentials that identify resolves
 //	GET  /test/nothing            writes nothing at all
 //	DELETE /test/no-content       answers 204
 func testRoutes(r chi.Router) {
@@ -104,8 +104,7 @@ func testRoutes(r chi.Router) {
 		panic(http.ErrAbortHandler)
 	})
 	r.Get(basePath+"/test/credentials", func(w http.ResponseWriter, r *http.Request) {
-		c, _ := core.CredentialsFrom(r.Context())
-		writeData(w, r, http.StatusOK, c, "Credentials.")
+		writeData(w, r, http.StatusOK, credentialsOf(r), "Credentials.")
 	})
 	r.Get(basePath+"/test/nothing", func(w http.ResponseWriter, r *http.Request) {})
 	r.Delete(basePath+"/test/no-content", func(w http.ResponseWriter, r *http.Request) { writeNoContent(w) })

@@ -24,7 +24,7 @@ import (
 //	GetHead           HEAD is served by GET routes
 //
 // then, once a route under /api/v1 matched: captureRoute, apiHeaders,
-// limitBody, refuseBadText and withCredentials; once a mount matched:
+// limitBody, refuseBadText and identify; once a mount matched:
 // captureRoute.
 
 // recoverPanics turns a panic of an inner handler into a 500 envelope and
@@ -160,22 +160,6 @@ func unwrapTracker(w http.ResponseWriter) http.ResponseWriter {
 		return t.ResponseWriter
 	}
 	return w
-}
-
-// withCredentials hands the caller's identity to the core: the raw
-// Authorization and User-Id headers, the transport and the client IP.
-// Nothing is checked here; the core does that.
-func withCredentials(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := r.Context()
-		ctx = core.WithCredentials(ctx, core.Credentials{
-			Authorization: r.Header.Get("Authorization"),
-			UserID:        r.Header.Get("User-Id"),
-			Transport:     core.TransportREST,
-			RemoteIP:      ClientIP(ctx),
-		})
-		next.ServeHTTP(w, r.WithContext(ctx))
-	})
 }
 
 // textHeaders are the request headers whose values reach the core.

@@ -32,7 +32,7 @@ func (s *server) routes(mounts []Mount, testRoutes func(chi.Router)) {
 
 	mux.Group(func(r chi.Router) {
 		// Inline middleware: it runs once a route matched.
-		r.Use(captureRoute, apiHeaders, s.limitBody, refuseBadText, withCredentials)
+		r.Use(captureRoute, apiHeaders, s.limitBody, refuseBadText, s.identify)
 		r.Get(basePath+"/health", s.health)
 		r.Get(basePath+"/version", s.version)
 
@@ -82,7 +82,7 @@ func (s *server) routes(mounts []Mount, testRoutes func(chi.Router)) {
 
 	// Analysis (row 19) streams a multipart upload of up to the policy's
 	// total under its own limit (upload.go).
-	mux.With(captureRoute, apiHeaders, refuseBadText, withCredentials).Post(analysisRoute, s.analyze)
+	mux.With(captureRoute, apiHeaders, refuseBadText, s.identify).Post(analysisRoute, s.analyze)
 
 	matched := mux.With(captureRoute)
 	for _, m := range mounts {

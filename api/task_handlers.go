@@ -23,7 +23,7 @@ func (s *server) listTasks(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	list, err := s.svc.ListTasks(r.Context(), pathParam(r, "user_id"), limit, offset)
+	list, err := s.svc.ListTasks(r.Context(), principal(r), pathParam(r, "user_id"), limit, offset)
 	reply(w, r, err, http.StatusOK, list, msgTasksFetched)
 }
 
@@ -31,7 +31,7 @@ func (s *server) listTasks(w http.ResponseWriter, r *http.Request) {
 // auth): 200 with the task, its result once COMPLETED; another user's is a
 // 403.
 func (s *server) viewTask(w http.ResponseWriter, r *http.Request) {
-	t, err := s.svc.ViewTask(r.Context(), pathParam(r, "user_id"), pathParam(r, "task_id"))
+	t, err := s.svc.ViewTask(r.Context(), principal(r), pathParam(r, "user_id"), pathParam(r, "task_id"))
 	reply(w, r, err, http.StatusOK, t, msgTaskFetched)
 }
 
@@ -39,7 +39,7 @@ func (s *server) viewTask(w http.ResponseWriter, r *http.Request) {
 // (general auth, extension): 200 with the task, FAILED and its credits
 // released when it had not finished, else as it was.
 func (s *server) cancelTask(w http.ResponseWriter, r *http.Request) {
-	t, err := s.svc.CancelTask(r.Context(), pathParam(r, "user_id"), pathParam(r, "task_id"))
+	t, err := s.svc.CancelTask(r.Context(), principal(r), pathParam(r, "user_id"), pathParam(r, "task_id"))
 	reply(w, r, err, http.StatusOK, t, msgTaskCancelled)
 }
 
@@ -47,6 +47,6 @@ func (s *server) cancelTask(w http.ResponseWriter, r *http.Request) {
 // /api/v1/users/{user_id}/agent/supported_attachments (general auth): 200
 // with the file extensions the configured model takes, by category.
 func (s *server) supportedAttachments(w http.ResponseWriter, r *http.Request) {
-	m, err := s.svc.SupportedAttachments(r.Context(), pathParam(r, "user_id"))
+	m, err := s.svc.SupportedAttachments(r.Context(), principal(r), pathParam(r, "user_id"))
 	reply(w, r, err, http.StatusOK, m, msgAttachmentsFetched)
 }

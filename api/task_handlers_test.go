@@ -105,11 +105,14 @@ func TestWatchTaskSpendsTheLimitOnce(t *testing.T) {
 	task := started(t, e.postAnalysis(t, a, []formPart{queryPart("The sky is blue.")}))
 	<-gate.Arrived()
 
-	ctx, cancel := context.WithTimeout(core.WithCredentials(context.Background(),
-		core.Credentials{Authorization: bearer(a.Token), Transport: core.TransportMCPHTTP}), 500*time.Millisecond)
+	p, err := e.svc.Identify(context.Background(), core.Credentials{Authorization: bearer(a.Token), Transport: core.TransportMCPHTTP})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
 	reads := 0
-	got, err := e.svc.WatchTask(ctx, "", task.ID, 5*time.Millisecond, func(core.Task) { reads++ })
+	got, err := e.svc.WatchTask(ctx, p, "", task.ID, 5*time.Millisecond, func(core.Task) { reads++ })
 	if err != nil || got.Status != core.TaskRunning || reads < 20 {
 		t.Fatalf("watch: %s after %d reads, %v", got.Status, reads, err)
 	}

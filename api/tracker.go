@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+
+	"github.com/clara-backend/clara/core"
 )
 
 // ServeHTTP implements http.Handler. It is the outermost middleware, around
@@ -74,8 +76,9 @@ type tracker struct {
 	bytes       int64
 	wroteHeader bool
 
-	idHeader [1]string      // the X-Request-Id header value, without another allocation
-	ctx      requestContext // the request's context
+	idHeader  [1]string      // the X-Request-Id header value, without another allocation
+	ctx       requestContext // the request's context
+	principal core.Principal // the caller, once identify resolved it
 }
 
 // WriteHeader implements http.ResponseWriter. Informational (1xx) headers

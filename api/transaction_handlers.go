@@ -23,7 +23,7 @@ func (s *server) listTransactions(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	list, err := s.svc.ListTransactions(r.Context(), pathParam(r, "user_id"), limit, offset)
+	list, err := s.svc.ListTransactions(r.Context(), principal(r), pathParam(r, "user_id"), limit, offset)
 	reply(w, r, err, http.StatusOK, list, msgTransactionsFetched)
 }
 
@@ -31,7 +31,7 @@ func (s *server) listTransactions(w http.ResponseWriter, r *http.Request) {
 // /api/v1/users/{user_id}/transactions/{transaction_id} (general auth): 200
 // with the transaction; another user's is a 403.
 func (s *server) viewTransaction(w http.ResponseWriter, r *http.Request) {
-	tx, err := s.svc.ViewTransaction(r.Context(), pathParam(r, "user_id"), pathParam(r, "transaction_id"))
+	tx, err := s.svc.ViewTransaction(r.Context(), principal(r), pathParam(r, "user_id"), pathParam(r, "transaction_id"))
 	reply(w, r, err, http.StatusOK, tx, msgTransactionFetched)
 }
 

@@ -21,7 +21,7 @@ func (s *server) enable2FA(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	err := s.svc.Enable2FA(r.Context(), pathParam(r, "user_id"), req.Code)
+	err := s.svc.Enable2FA(r.Context(), principal(r), pathParam(r, "user_id"), req.Code)
 	reply(w, r, err, http.StatusOK, nil, msg2FAEnabled)
 }
 
@@ -34,14 +34,14 @@ func (s *server) disable2FA(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	replyNoContent(w, r, s.svc.Disable2FA(r.Context(), pathParam(r, "user_id"), req.Code))
+	replyNoContent(w, r, s.svc.Disable2FA(r.Context(), principal(r), pathParam(r, "user_id"), req.Code))
 }
 
 // startTOTP answers POST /api/v1/users/{user_id}/2fa/totp (user token;
 // extension): 201 with a new authenticator secret as an otpauth URI and a
 // QR code. It takes no body; one that is sent anyway is ignored.
 func (s *server) startTOTP(w http.ResponseWriter, r *http.Request) {
-	e, err := s.svc.StartTOTP(r.Context(), pathParam(r, "user_id"))
+	e, err := s.svc.StartTOTP(r.Context(), principal(r), pathParam(r, "user_id"))
 	reply(w, r, err, http.StatusCreated, e, msgTOTPStarted)
 }
 
@@ -54,6 +54,6 @@ func (s *server) confirmTOTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	err := s.svc.ConfirmTOTP(r.Context(), pathParam(r, "user_id"), req.Code)
+	err := s.svc.ConfirmTOTP(r.Context(), principal(r), pathParam(r, "user_id"), req.Code)
 	reply(w, r, err, http.StatusOK, nil, msgTOTPEnabled)
 }

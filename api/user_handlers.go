@@ -18,7 +18,7 @@ const (
 // viewUser answers GET /api/v1/users/{user_id} (user token or API key,
 // also before activation): 200 with the user.
 func (s *server) viewUser(w http.ResponseWriter, r *http.Request) {
-	u, err := s.svc.ViewUser(r.Context(), pathParam(r, "user_id"))
+	u, err := s.svc.ViewUser(r.Context(), principal(r), pathParam(r, "user_id"))
 	reply(w, r, err, http.StatusOK, u, msgUserFetched)
 }
 
@@ -68,7 +68,7 @@ func (s *server) updateUser(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	u, err := s.svc.UpdateUser(r.Context(), pathParam(r, "user_id"), core.ProfileUpdate{
+	u, err := s.svc.UpdateUser(r.Context(), principal(r), pathParam(r, "user_id"), core.ProfileUpdate{
 		FirstName: req.FirstName, LastName: req.LastName, IsDarkMode: req.IsDarkMode,
 	})
 	reply(w, r, err, http.StatusOK, u, msgUserUpdated)

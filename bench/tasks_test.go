@@ -111,11 +111,11 @@ func benchTasks(b *testing.B, db store.DB) {
 	}
 	defer queue.Stop(ctx)
 
-	userCtx := benchUser(b, svc, db, int64(b.N)*40)
+	caller := benchUser(b, svc, db, int64(b.N)*40)
 	submit := func(i int) (string, time.Time) {
 		label := fmt.Sprintf("bench task %d", i)
 		t0 := time.Now()
-		t, err := svc.Analyze(userCtx, "", core.AnalyzeInput{Query: "Check this: " + label + "."})
+		t, err := svc.Analyze(ctx, caller, "", core.AnalyzeInput{Query: "Check this: " + label + "."})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -130,7 +130,7 @@ func benchTasks(b *testing.B, db store.DB) {
 		ids[i], _ = submit(i)
 	}
 	for _, id := range ids {
-		waitDone(b, svc, userCtx, id)
+		waitDone(b, svc, ctx, caller, id)
 	}
 	b.ReportMetric(float64(b.N)/time.Since(begin).Seconds(), "tasks/s")
 
@@ -139,7 +139,7 @@ func benchTasks(b *testing.B, db store.DB) {
 	lat := make([]time.Duration, 0, b.N)
 	for i := b.N; i < 2*b.N; i++ {
 		id, t0 := submit(i)
-		waitDone(b, svc, userCtx, id)
+		waitDone(b, svc, ctx, caller, id)
 		model.mu.Lock()
 		t1, ok := model.arrived[fmt.Sprintf("bench task %d", i)]
 		model.mu.Unlock()
@@ -158,10 +158,10 @@ func benchTasks(b *testing.B, db store.DB) {
 	}
 }
 
-func waitDone(b *testing.B, svc *core.Service, ctx context.Context, id string) {
+func waitDone(b *testing.B, svc *core.Service, ctx context.Context, caller core.Principal, id string) {
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
-		t, err := svc.ViewTask(ctx, "", id)
+		t, err := svc.ViewTask(ctx, caller, "", id)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -175,12 +175,16 @@ func waitDone(b *testing.B, svc *core.Service, ctx context.Context, id string) {
 	}
 }
 
-// benchUser signs up an active user with credits and returns a context
-// that carries its user token.
-func benchUser(b *testing.B, svc *core.Service, db store.DB, credits int64) context.Context {
-	ctx := core.WithCredentials(context.Background(), core.Credentials{Authorization: "bench-public-key-01", Transport: core.TransportInProcess})
+// benchUser signs up an active user with credits and returns the caller of
+// its user token.
+func benchUser(b *testing.B, svc *core.Service, db store.DB, credits int64) core.Principal {
+	ctx := context.Background()
+	app, err := svc.Identify(ctx, core.Credentials{Authorization: "bench-public-key-01", Transport: core.TransportInProcess})
+	if err != nil {
+		b.Fatal(err)
+	}
 	email := fmt.Sprintf("bench-%d@example.com", time.Now().UnixNano())
-	in, err := svc.Register(ctx, core.RegisterInput{FirstName: "B", LastName: "B", Email: email, Password: "bench-password-1843"})
+	in, err := svc.Register(ctx, app, core.RegisterInput{FirstName: "B", LastName: "B", Email: email, Password: "bench-password-1843"})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -190,7 +194,11 @@ func benchUser(b *testing.B, svc *core.Service, db store.DB, credits int64) cont
 	if _, _, err := svc.GrantCredits(ctx, core.GrantInput{Email: email, Credits: credits, Reason: "bench", Key: "bench"}); err != nil {
 		b.Fatal(err)
 	}
-	return core.WithCredentials(context.Background(), core.Credentials{Authorization: "Bearer " + in.Token, Transport: core.TransportInProcess})
+	p, err := svc.Identify(ctx, core.Credentials{Authorization: "Bearer " + in.Token, Transport: core.TransportInProcess})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return p
 }
 
 type discardMailer struct{}

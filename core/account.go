@@ -20,12 +20,11 @@ type ChangePasswordInput struct {
 // revokes every session of the user. It needs the public key or the user's
 // own token. The code is checked before the new password is hashed, so
 // wrong codes cost no hashing.
-func (s *Service) ChangePassword(ctx context.Context, email string, in ChangePasswordInput) error {
-	p, err := s.authenticate(ctx, AuthPublicKey, AuthUserToken)
-	if err != nil {
+func (s *Service) ChangePassword(ctx context.Context, p Principal, email string, in ChangePasswordInput) error {
+	if err := s.authorize(p, CapChangePassword, ""); err != nil {
 		return err
 	}
-	if err := s.allow("otp-ip:"+clientAddr(ctx), s.policy.OTPIP); err != nil {
+	if err := s.allow("otp-ip:"+p.Addr(), s.policy.OTPIP); err != nil {
 		return err
 	}
 	var f fields
@@ -34,13 +33,14 @@ func (s *Service) ChangePassword(ctx context.Context, email string, in ChangePas
 	if err := f.err(); err != nil {
 		return err
 	}
-	u := p.User
-	if email != "" || p.Kind != AuthUserToken { // "" with a user token: the caller
+	u := p.user
+	if email != "" || p.kind != AuthUserToken { // "" with a user token: the caller
+		var err error
 		if u, err = s.userByEmail(ctx, email); err != nil {
 			return err
 		}
 	}
-	if p.Kind == AuthUserToken && p.User.ID != u.ID {
+	if p.kind == AuthUserToken && p.user.ID != u.ID {
 		return ErrForbidden()
 	}
 	o, err := s.checkOTP(ctx, u, OTPChangePassword, in.Code)
@@ -84,52 +84,37 @@ func passwordChangedMessage(u User) Message {
 	return Message{To: u.Email, Subject: "Your Clara password was changed", Text: text, HTML: page}
 }
 
-// member authenticates a caller with one of kinds, requires an active
-// account, and checks that userID ("" for the caller) is the caller's own.
-func (s *Service) member(ctx context.Context, userID string, kinds ...AuthKind) (Principal, error) {
-	p, err := s.authenticate(ctx, kinds...)
-	if err != nil {
-		return p, err
-	}
-	if err := active(p); err != nil {
-		return p, err
-	}
-	_, err = owner(p, userID)
-	return p, err
-}
-
 // Enable2FA turns on two-factor login, given an emailed TWO_FACTOR_AUTH
 // code, and revokes the user's other sessions. It needs the user's token.
-func (s *Service) Enable2FA(ctx context.Context, userID, code string) error {
-	return s.setTwoFactor(ctx, userID, code, true)
+func (s *Service) Enable2FA(ctx context.Context, p Principal, userID, code string) error {
+	return s.setTwoFactor(ctx, p, CapEnable2FA, userID, code, true)
 }
 
 // Disable2FA turns off two-factor login (and removes an authenticator app),
 // given an emailed TWO_FACTOR_AUTH code or an authenticator code, and
 // revokes the user's other sessions. It needs the user's token.
-func (s *Service) Disable2FA(ctx context.Context, userID, code string) error {
-	return s.setTwoFactor(ctx, userID, code, false)
+func (s *Service) Disable2FA(ctx context.Context, p Principal, userID, code string) error {
+	return s.setTwoFactor(ctx, p, CapDisable2FA, userID, code, false)
 }
 
-func (s *Service) setTwoFactor(ctx context.Context, userID, code string, on bool) error {
-	p, err := s.member(ctx, userID, AuthUserToken)
-	if err != nil {
+func (s *Service) setTwoFactor(ctx context.Context, p Principal, c Capability, userID, code string, on bool) error {
+	if err := s.authorize(p, c, userID); err != nil {
 		return err
 	}
-	if err := s.allow("otp-ip:"+clientAddr(ctx), s.policy.OTPIP); err != nil {
+	if err := s.allow("otp-ip:"+p.Addr(), s.policy.OTPIP); err != nil {
 		return err
 	}
 	change := func(q Queries) error {
 		now := s.now()
-		if err := q.SetTwoFactor(ctx, p.User.ID, on, now); err != nil {
+		if err := q.SetTwoFactor(ctx, p.user.ID, on, now); err != nil {
 			return fmt.Errorf("set 2fa: %w", err)
 		}
-		if !on && p.User.TOTPSecret != "" {
-			if err := q.SetTOTP(ctx, p.User.ID, "", false, now); err != nil {
+		if !on && p.user.TOTPSecret != "" {
+			if err := q.SetTOTP(ctx, p.user.ID, "", false, now); err != nil {
 				return fmt.Errorf("remove authenticator: %w", err)
 			}
 		}
-		if _, err := q.RevokeUserSessions(ctx, p.User.ID, p.SessionID, now); err != nil {
+		if _, err := q.RevokeUserSessions(ctx, p.user.ID, p.sessionID, now); err != nil {
 			return fmt.Errorf("revoke other sessions: %w", err)
 		}
 		return nil
@@ -140,9 +125,9 @@ func (s *Service) setTwoFactor(ctx context.Context, userID, code string, on bool
 		if err := f.err(); err != nil {
 			return err
 		}
-		return s.consumeOTP(ctx, p.User, OTPTwoFactor, code, change)
+		return s.consumeOTP(ctx, p.user, OTPTwoFactor, code, change)
 	}
-	return s.secondFactor(ctx, p.User, code, change)
+	return s.secondFactor(ctx, p.user, code, change)
 }
 
 // TOTPEnrollment is a new authenticator secret, to be scanned and then
@@ -155,19 +140,18 @@ type TOTPEnrollment struct {
 // StartTOTP makes a new authenticator secret for the user (replacing an
 // unconfirmed one) and returns it as a URI and a QR code; ConfirmTOTP turns
 // it on. It needs the user's token.
-func (s *Service) StartTOTP(ctx context.Context, userID string) (TOTPEnrollment, error) {
-	p, err := s.member(ctx, userID, AuthUserToken)
-	if err != nil {
+func (s *Service) StartTOTP(ctx context.Context, p Principal, userID string) (TOTPEnrollment, error) {
+	if err := s.authorize(p, CapStartTOTP, userID); err != nil {
 		return TOTPEnrollment{}, err
 	}
-	if p.User.TOTPEnabled {
+	if p.user.TOTPEnabled {
 		return TOTPEnrollment{}, ErrInvalid(FieldError{Field: "user_id", Problem: "an authenticator app is already on; disable 2FA first to replace it"})
 	}
-	e, err := s.totp.Enroll(p.User.Email)
+	e, err := s.totp.Enroll(p.user.Email)
 	if err != nil {
 		return TOTPEnrollment{}, fmt.Errorf("enroll totp: %w", err)
 	}
-	if err := s.store.SetTOTP(ctx, p.User.ID, e.Secret, false, s.now()); err != nil {
+	if err := s.store.SetTOTP(ctx, p.user.ID, e.Secret, false, s.now()); err != nil {
 		return TOTPEnrollment{}, fmt.Errorf("store totp secret: %w", err)
 	}
 	return TOTPEnrollment{OTPAuthURI: e.URI, QRCodePNGBase64: base64.StdEncoding.EncodeToString(e.QRPNG)}, nil
@@ -177,12 +161,11 @@ func (s *Service) StartTOTP(ctx context.Context, userID string) (TOTPEnrollment,
 // current code from it: 2FA is then on, and the user's other sessions are
 // revoked. It needs the user's token. Wrong codes are charged to the user's
 // budget of wrong authenticator codes (429 beyond).
-func (s *Service) ConfirmTOTP(ctx context.Context, userID, code string) error {
-	p, err := s.member(ctx, userID, AuthUserToken)
-	if err != nil {
+func (s *Service) ConfirmTOTP(ctx context.Context, p Principal, userID, code string) error {
+	if err := s.authorize(p, CapConfirmTOTP, userID); err != nil {
 		return err
 	}
-	if err := s.allow("otp-ip:"+clientAddr(ctx), s.policy.OTPIP); err != nil {
+	if err := s.allow("otp-ip:"+p.Addr(), s.policy.OTPIP); err != nil {
 		return err
 	}
 	var f fields
@@ -190,30 +173,30 @@ func (s *Service) ConfirmTOTP(ctx context.Context, userID, code string) error {
 	if err := f.err(); err != nil {
 		return err
 	}
-	if p.User.TOTPSecret == "" || p.User.TOTPEnabled {
+	if p.user.TOTPSecret == "" || p.user.TOTPEnabled {
 		return ErrInvalid(FieldError{Field: "code", Problem: "there is no authenticator enrolment to confirm; start one first"})
 	}
-	refund, err := s.takeGuess(p.User.ID, purposeTOTP)
+	refund, err := s.takeGuess(p.user.ID, purposeTOTP)
 	if err != nil {
 		return err
 	}
-	step, ok := s.totp.Validate(p.User.TOTPSecret, code)
+	step, ok := s.totp.Validate(p.user.TOTPSecret, code)
 	if !ok {
 		return ErrUnauthenticated()
 	}
 	refund()
 	return s.store.InTx(ctx, func(q Queries) error {
 		now := s.now()
-		if err := q.SetTOTP(ctx, p.User.ID, p.User.TOTPSecret, true, now); err != nil {
+		if err := q.SetTOTP(ctx, p.user.ID, p.user.TOTPSecret, true, now); err != nil {
 			return fmt.Errorf("enable totp: %w", err)
 		}
-		if _, err := q.AdvanceTOTPStep(ctx, p.User.ID, step); err != nil {
+		if _, err := q.AdvanceTOTPStep(ctx, p.user.ID, step); err != nil {
 			return fmt.Errorf("record totp step: %w", err)
 		}
-		if err := q.SetTwoFactor(ctx, p.User.ID, true, now); err != nil {
+		if err := q.SetTwoFactor(ctx, p.user.ID, true, now); err != nil {
 			return fmt.Errorf("set 2fa: %w", err)
 		}
-		if _, err := q.RevokeUserSessions(ctx, p.User.ID, p.SessionID, now); err != nil {
+		if _, err := q.RevokeUserSessions(ctx, p.user.ID, p.sessionID, now); err != nil {
 			return fmt.Errorf("revoke other sessions: %w", err)
 		}
 		return nil
@@ -222,22 +205,17 @@ func (s *Service) ConfirmTOTP(ctx context.Context, userID, code string) error {
 
 // ViewUser returns the user. It takes a user token or an API key, and
 // works before activation.
-func (s *Service) ViewUser(ctx context.Context, userID string) (User, error) {
-	p, err := s.authenticate(ctx, general...)
-	if err != nil {
+func (s *Service) ViewUser(ctx context.Context, p Principal, userID string) (User, error) {
+	if err := s.authorize(p, CapViewUser, userID); err != nil {
 		return User{}, err
 	}
-	if _, err := owner(p, userID); err != nil {
-		return User{}, err
-	}
-	return p.User, nil
+	return p.user, nil
 }
 
 // UpdateUser changes the user's names and display preference. It needs the
 // user's token and at least one field.
-func (s *Service) UpdateUser(ctx context.Context, userID string, up ProfileUpdate) (User, error) {
-	p, err := s.member(ctx, userID, AuthUserToken)
-	if err != nil {
+func (s *Service) UpdateUser(ctx context.Context, p Principal, userID string, up ProfileUpdate) (User, error) {
+	if err := s.authorize(p, CapUpdateUser, userID); err != nil {
 		return User{}, err
 	}
 	var f fields
@@ -256,7 +234,7 @@ func (s *Service) UpdateUser(ctx context.Context, userID string, up ProfileUpdat
 	if err := f.err(); err != nil {
 		return User{}, err
 	}
-	u, err := s.store.UpdateProfile(ctx, p.User.ID, up, s.now())
+	u, err := s.store.UpdateProfile(ctx, p.user.ID, up, s.now())
 	if err != nil {
 		return User{}, fmt.Errorf("update profile: %w", err)
 	}
@@ -265,12 +243,11 @@ func (s *Service) UpdateUser(ctx context.Context, userID string, up ProfileUpdat
 
 // ViewAPIKey returns the user's API key. It needs the user's token: a key
 // cannot read itself.
-func (s *Service) ViewAPIKey(ctx context.Context, userID string) (APIKey, error) {
-	p, err := s.member(ctx, userID, AuthUserToken)
-	if err != nil {
+func (s *Service) ViewAPIKey(ctx context.Context, p Principal, userID string) (APIKey, error) {
+	if err := s.authorize(p, CapViewAPIKey, userID); err != nil {
 		return APIKey{}, err
 	}
-	key, err := s.store.APIKeyOf(ctx, p.User.ID)
+	key, err := s.store.APIKeyOf(ctx, p.user.ID)
 	if err != nil {
 		return APIKey{}, fmt.Errorf("load api key: %w", err)
 	}
@@ -279,12 +256,11 @@ func (s *Service) ViewAPIKey(ctx context.Context, userID string) (APIKey, error)
 
 // ResetAPIKey replaces the user's API key: the old one stops working at
 // once. It needs the user's token.
-func (s *Service) ResetAPIKey(ctx context.Context, userID string) (APIKey, error) {
-	p, err := s.member(ctx, userID, AuthUserToken)
-	if err != nil {
+func (s *Service) ResetAPIKey(ctx context.Context, p Principal, userID string) (APIKey, error) {
+	if err := s.authorize(p, CapResetAPIKey, userID); err != nil {
 		return APIKey{}, err
 	}
-	key, err := s.store.ResetAPIKey(ctx, p.User.ID, NewID(PrefixAPIKey), s.now())
+	key, err := s.store.ResetAPIKey(ctx, p.user.ID, NewID(PrefixAPIKey), s.now())
 	if err != nil {
 		return APIKey{}, fmt.Errorf("reset api key: %w", err)
 	}

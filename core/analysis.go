@@ -21,8 +21,8 @@ func errNoAnalyzer() *Error {
 // SupportedAttachments lists, by category, the file extensions the
 // configured model can analyse. With no model configured it still answers,
 // with the text formats Clara reads itself.
-func (s *Service) SupportedAttachments(ctx context.Context, userID string) (map[string][]string, error) {
-	if _, err := s.member(ctx, userID, general...); err != nil {
+func (s *Service) SupportedAttachments(ctx context.Context, p Principal, userID string) (map[string][]string, error) {
+	if err := s.authorize(p, CapSupportedAttachments, userID); err != nil {
 		return nil, err
 	}
 	if c := s.checker(); c != nil {
@@ -55,16 +55,15 @@ type AnalyzeInput struct {
 // credits it is a 403 and nothing is held; files that would take the
 // user's unfinished analyses past Policy.MaxPendingBytes are a 429. A
 // retry with the same idempotency key returns the first task.
-func (s *Service) Analyze(ctx context.Context, userID string, in AnalyzeInput) (Task, error) {
-	p, err := s.member(ctx, userID, general...)
-	if err != nil {
+func (s *Service) Analyze(ctx context.Context, p Principal, userID string, in AnalyzeInput) (Task, error) {
+	if err := s.authorize(p, CapAnalyze, userID); err != nil {
 		return Task{}, err
 	}
 	if len(in.IdempotencyKey) > maxIdempotencyKey {
 		return Task{}, ErrInvalid(FieldError{Field: "Idempotency-Key", Problem: "must be at most 255 characters"})
 	}
 	if in.IdempotencyKey != "" {
-		if t, err := s.store.TaskByClientKey(ctx, p.User.ID, in.IdempotencyKey); err == nil {
+		if t, err := s.store.TaskByClientKey(ctx, p.user.ID, in.IdempotencyKey); err == nil {
 			return t.Task(), nil
 		} else if ErrorCode(err) != CodeNotFound {
 			return Task{}, fmt.Errorf("load task by key: %w", err)
@@ -83,7 +82,7 @@ func (s *Service) Analyze(ctx context.Context, userID string, in AnalyzeInput) (
 	}
 	now := s.now()
 	rec := TaskRecord{
-		ID: NewID(PrefixTask), UserID: p.User.ID, Query: strings.TrimSpace(in.Query), Status: TaskPending,
+		ID: NewID(PrefixTask), UserID: p.user.ID, Query: strings.TrimSpace(in.Query), Status: TaskPending,
 		Cost: s.policy.AnalysisCost, ClientKey: in.IdempotencyKey, CreatedAt: now, UpdatedAt: now,
 	}
 	var size int64
@@ -91,7 +90,7 @@ func (s *Service) Analyze(ctx context.Context, userID string, in AnalyzeInput) (
 		rec.Attachments = append(rec.Attachments, a.Info())
 		size += int64(len(a.Data))
 	}
-	err = s.store.InTx(ctx, func(q Queries) error {
+	err := s.store.InTx(ctx, func(q Queries) error {
 		if err := q.CreateTask(ctx, rec, in.Attachments); err != nil {
 			return err
 		}
@@ -112,7 +111,7 @@ func (s *Service) Analyze(ctx context.Context, userID string, in AnalyzeInput) (
 	switch {
 	case ErrorCode(err) == CodeConflict && in.IdempotencyKey != "":
 		// A concurrent request with the same key won: answer with its task.
-		t, err := s.store.TaskByClientKey(ctx, p.User.ID, in.IdempotencyKey)
+		t, err := s.store.TaskByClientKey(ctx, p.user.ID, in.IdempotencyKey)
 		return t.Task(), err
 	case err != nil:
 		return Task{}, err
@@ -180,14 +179,13 @@ func (s *Service) checkAnalysis(in AnalyzeInput) error {
 }
 
 // ListTasks returns the user's tasks, newest first.
-func (s *Service) ListTasks(ctx context.Context, userID string, limit, offset int) ([]Task, error) {
-	return listPage(ctx, s, userID, limit, offset, s.store.ListTasks, TaskRecord.Task)
+func (s *Service) ListTasks(ctx context.Context, p Principal, userID string, limit, offset int) ([]Task, error) {
+	return listPage(ctx, s, p, CapListTasks, userID, limit, offset, s.store.ListTasks, TaskRecord.Task)
 }
 
 // ViewTask returns one of the user's tasks; another user's is a 403.
-func (s *Service) ViewTask(ctx context.Context, userID, taskID string) (Task, error) {
-	p, err := s.member(ctx, userID, general...)
-	if err != nil {
+func (s *Service) ViewTask(ctx context.Context, p Principal, userID, taskID string) (Task, error) {
+	if err := s.authorize(p, CapViewTask, userID); err != nil {
 		return Task{}, err
 	}
 	r, err := s.ownTask(ctx, p, taskID)
@@ -195,13 +193,12 @@ func (s *Service) ViewTask(ctx context.Context, userID, taskID string) (Task, er
 }
 
 // WatchTask follows one of the user's tasks until it finishes or ctx ends,
-// reading it every poll and handing each read to seen. It authenticates
+// reading it every poll and handing each read to seen. It authorizes
 // once, so a long wait does not spend the caller's rate limit. It returns
 // the task as last read: finished, or still pending or running when ctx
 // ended (which is then no error).
-func (s *Service) WatchTask(ctx context.Context, userID, taskID string, poll time.Duration, seen func(Task)) (Task, error) {
-	p, err := s.member(ctx, userID, general...)
-	if err != nil {
+func (s *Service) WatchTask(ctx context.Context, p Principal, userID, taskID string, poll time.Duration, seen func(Task)) (Task, error) {
+	if err := s.authorize(p, CapViewTask, userID); err != nil {
 		return Task{}, err
 	}
 	r, err := s.ownTask(ctx, p, taskID)
@@ -239,7 +236,7 @@ func (s *Service) ownTask(ctx context.Context, p Principal, taskID string) (Task
 		}
 		return r, fmt.Errorf("load task: %w", err)
 	}
-	if r.UserID != p.User.ID {
+	if r.UserID != p.user.ID {
 		return TaskRecord{}, ErrForbidden()
 	}
 	return r, nil
@@ -250,9 +247,8 @@ const MsgCancelled = "Cancelled at the user's request."
 
 // CancelTask stops a pending or running task and releases its credits; a
 // finished task is returned as it is.
-func (s *Service) CancelTask(ctx context.Context, userID, taskID string) (Task, error) {
-	p, err := s.member(ctx, userID, general...)
-	if err != nil {
+func (s *Service) CancelTask(ctx context.Context, p Principal, userID, taskID string) (Task, error) {
+	if err := s.authorize(p, CapCancelTask, userID); err != nil {
 		return Task{}, err
 	}
 	r, err := s.ownTask(ctx, p, taskID)

@@ -17,8 +17,8 @@ func errBillingOff() *Error {
 }
 
 // CreditRates returns the price list of credits.
-func (s *Service) CreditRates(ctx context.Context) ([]Tier, error) {
-	if _, err := s.member(ctx, "", general...); err != nil {
+func (s *Service) CreditRates(ctx context.Context, p Principal) ([]Tier, error) {
+	if err := s.authorize(p, CapCreditRate, ""); err != nil {
 		return nil, err
 	}
 	return append([]Tier(nil), s.tiers...), nil
@@ -43,9 +43,8 @@ type BuyResult struct {
 // BuyCredits opens a Stripe Checkout page for amount dollars of credits at
 // the price list's rate, and records the purchase as pending. Credits are
 // granted only when Stripe reports the payment (HandlePaymentEvent).
-func (s *Service) BuyCredits(ctx context.Context, in BuyInput) (BuyResult, error) {
-	p, err := s.member(ctx, "", general...)
-	if err != nil {
+func (s *Service) BuyCredits(ctx context.Context, p Principal, in BuyInput) (BuyResult, error) {
+	if err := s.authorize(p, CapBuyCredits, ""); err != nil {
 		return BuyResult{}, err
 	}
 	var f fields
@@ -67,11 +66,11 @@ func (s *Service) BuyCredits(ctx context.Context, in BuyInput) (BuyResult, error
 		return BuyResult{}, errBillingOff()
 	}
 	purchase := Purchase{
-		ID: NewID(PrefixPurchase), UserID: p.User.ID, Amount: Cents(in.Amount * 100),
+		ID: NewID(PrefixPurchase), UserID: p.user.ID, Amount: Cents(in.Amount * 100),
 		Credits: in.Amount * tier.Rate, Status: PurchasePending,
 	}
 	co, err := s.payments.Checkout(ctx, CheckoutRequest{
-		PurchaseID: purchase.ID, UserID: p.User.ID, Email: p.User.Email, CustomerID: p.User.StripeCustomerID,
+		PurchaseID: purchase.ID, UserID: p.user.ID, Email: p.user.Email, CustomerID: p.user.StripeCustomerID,
 		Amount: purchase.Amount, Credits: purchase.Credits, SuccessURL: back, CancelURL: back,
 	})
 	if err != nil {
@@ -108,22 +107,21 @@ type PortalResult struct {
 
 // BillingPortal opens the Stripe Billing Portal for the user, creating the
 // user's Stripe customer on first need.
-func (s *Service) BillingPortal(ctx context.Context) (PortalResult, error) {
-	p, err := s.member(ctx, "", general...)
-	if err != nil {
+func (s *Service) BillingPortal(ctx context.Context, p Principal) (PortalResult, error) {
+	if err := s.authorize(p, CapBillingPortal, ""); err != nil {
 		return PortalResult{}, err
 	}
 	if s.payments == nil {
 		return PortalResult{}, errBillingOff()
 	}
-	customer := p.User.StripeCustomerID
+	customer := p.user.StripeCustomerID
 	if customer == "" {
-		made, err := s.payments.CreateCustomer(ctx, p.User.Email, p.User.ID)
+		made, err := s.payments.CreateCustomer(ctx, p.user.Email, p.user.ID)
 		if err != nil {
 			return PortalResult{}, ErrUnavailable(fmt.Errorf("create customer: %w", err))
 		}
 		// A concurrent first call may have stored its own: use the winner.
-		if customer, err = s.store.SetStripeCustomer(ctx, p.User.ID, made); err != nil {
+		if customer, err = s.store.SetStripeCustomer(ctx, p.user.ID, made); err != nil {
 			return PortalResult{}, fmt.Errorf("store customer: %w", err)
 		}
 	}

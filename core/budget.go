@@ -1,7 +1,6 @@
 package core
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -40,11 +39,11 @@ func (s *Service) takeGuess(userID, purpose string) (refund func(), err error) {
 // Keys are by email, known or not, so unknown emails are answered exactly
 // as known ones. The returned refund gives both back: call it when the
 // attempt is no failure.
-func (s *Service) takeLoginAttempt(ctx context.Context, email string) (refund func(), err error) {
+func (s *Service) takeLoginAttempt(caller Principal, email string) (refund func(), err error) {
 	if len(email) > maxKeyEmail {
 		email = email[:maxKeyEmail]
 	}
-	pair := "login-fail:" + email + "|" + clientAddr(ctx)
+	pair := "login-fail:" + email + "|" + caller.Addr()
 	account := "login-fail:" + email
 	p := s.policy
 	if err := s.allow(pair, p.LoginFailuresPerAddress); err != nil {

@@ -29,17 +29,21 @@ func errNeedsSecondFactor() *Error {
 // same work. Failures are charged to the email's budgets (takeLoginAttempt):
 // from one address, then from anywhere; past either, a 429 with Retry-After,
 // known email or not. A login that finds every password-hashing slot taken
-// is a 429 too.
-func (s *Service) Login(ctx context.Context, in LoginInput) (SignedIn, error) {
-	if err := s.limitAnonymous(ctx, "login-ip:", s.policy.LoginIP); err != nil {
+// is a 429 too. Login looks at no credentials of p (it takes the password),
+// only at where the request came from.
+func (s *Service) Login(ctx context.Context, p Principal, in LoginInput) (SignedIn, error) {
+	if err := s.authorize(p, CapLogin, ""); err != nil {
+		return SignedIn{}, err
+	}
+	if err := s.allow("login-ip:"+p.Addr(), s.policy.LoginIP); err != nil {
 		return SignedIn{}, err
 	}
 	email := NormalizeEmail(in.Email)
-	refund, err := s.takeLoginAttempt(ctx, email)
+	refund, err := s.takeLoginAttempt(p, email)
 	if err != nil {
 		return SignedIn{}, err
 	}
-	out, failed, err := s.login(ctx, email, in)
+	out, failed, err := s.login(ctx, p, email, in)
 	if !failed {
 		refund()
 	}
@@ -48,7 +52,7 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (SignedIn, error) {
 
 // login is Login once its budgets are charged; failed reports a wrong
 // password or second factor (or an unknown email), which stays charged.
-func (s *Service) login(ctx context.Context, email string, in LoginInput) (out SignedIn, failed bool, err error) {
+func (s *Service) login(ctx context.Context, p Principal, email string, in LoginInput) (out SignedIn, failed bool, err error) {
 	u, err := s.store.UserByEmail(ctx, email)
 	if err != nil && ErrorCode(err) != CodeNotFound {
 		return out, false, fmt.Errorf("load user by email: %w", err)
@@ -67,7 +71,7 @@ func (s *Service) login(ctx context.Context, email string, in LoginInput) (out S
 		return out, true, ErrUnauthenticated()
 	}
 	finish := func(q Queries) error {
-		token, err := s.startSession(ctx, q, u)
+		token, err := s.startSession(ctx, q, u, p)
 		out = SignedIn{User: u, Token: token}
 		return err
 	}
@@ -138,12 +142,11 @@ func (s *Service) secondFactor(ctx context.Context, u User, code string, then fu
 }
 
 // Logout revokes the session of the calling user token.
-func (s *Service) Logout(ctx context.Context) error {
-	p, err := s.authenticate(ctx, AuthUserToken)
-	if err != nil {
+func (s *Service) Logout(ctx context.Context, p Principal) error {
+	if err := s.authorize(p, CapLogout, ""); err != nil {
 		return err
 	}
-	if err := s.store.RevokeSession(ctx, p.SessionID, s.now()); err != nil {
+	if err := s.store.RevokeSession(ctx, p.sessionID, s.now()); err != nil {
 		return fmt.Errorf("revoke session: %w", err)
 	}
 	return nil

@@ -119,11 +119,11 @@ func (s *Service) useOTP(ctx context.Context, o OTP, then func(q Queries) error)
 // SendOTP mails a new code of type otpType to the user with that email.
 // It needs the public key. A second code of one type within the resend
 // interval, or one past the account's budget of codes, is a 429.
-func (s *Service) SendOTP(ctx context.Context, email, otpType string) error {
-	if _, err := s.authenticate(ctx, AuthPublicKey); err != nil {
+func (s *Service) SendOTP(ctx context.Context, p Principal, email, otpType string) error {
+	if err := s.authorize(p, CapSendOTP, ""); err != nil {
 		return err
 	}
-	if err := s.allow("otp-ip:"+clientAddr(ctx), s.policy.OTPIP); err != nil {
+	if err := s.allow("otp-ip:"+p.Addr(), s.policy.OTPIP); err != nil {
 		return err
 	}
 	t, ok := ParseOTPType(otpType)
@@ -146,11 +146,11 @@ func (s *Service) SendOTP(ctx context.Context, email, otpType string) error {
 
 // Activate activates the account with that email, given its ACTIVATION
 // code, and returns the user. It needs the public key.
-func (s *Service) Activate(ctx context.Context, email, code string) (User, error) {
-	if _, err := s.authenticate(ctx, AuthPublicKey); err != nil {
+func (s *Service) Activate(ctx context.Context, p Principal, email, code string) (User, error) {
+	if err := s.authorize(p, CapActivate, ""); err != nil {
 		return User{}, err
 	}
-	if err := s.allow("otp-ip:"+clientAddr(ctx), s.policy.OTPIP); err != nil {
+	if err := s.allow("otp-ip:"+p.Addr(), s.policy.OTPIP); err != nil {
 		return User{}, err
 	}
 	var f fields

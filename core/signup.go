@@ -20,11 +20,11 @@ type RegisterInput struct {
 // ACTIVATION code and returns it with a user token. It needs the public
 // key. A taken email is a 400 conflict. Nothing is kept when the code
 // cannot be mailed.
-func (s *Service) Register(ctx context.Context, in RegisterInput) (SignedIn, error) {
-	if _, err := s.authenticate(ctx, AuthPublicKey); err != nil {
+func (s *Service) Register(ctx context.Context, p Principal, in RegisterInput) (SignedIn, error) {
+	if err := s.authorize(p, CapRegister, ""); err != nil {
 		return SignedIn{}, err
 	}
-	if err := s.allow("register-ip:"+clientAddr(ctx), s.policy.RegisterIP); err != nil {
+	if err := s.allow("register-ip:"+p.Addr(), s.policy.RegisterIP); err != nil {
 		return SignedIn{}, err
 	}
 	email := NormalizeEmail(in.Email)
@@ -48,7 +48,7 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (SignedIn, err
 		if err := q.CreateUser(ctx, u, NewID(PrefixAPIKey)); err != nil {
 			return err
 		}
-		token, err := s.startSession(ctx, q, u)
+		token, err := s.startSession(ctx, q, u, p)
 		if err != nil {
 			return err
 		}
@@ -67,15 +67,15 @@ func (s *Service) newUser(email, first string, last *string) User {
 	}
 }
 
-// startSession records a new session of u and returns its user token.
-func (s *Service) startSession(ctx context.Context, q Queries, u User) (string, error) {
+// startSession records a new session of u, started by the caller p, and
+// returns its user token.
+func (s *Service) startSession(ctx context.Context, q Queries, u User, p Principal) (string, error) {
 	id := NewID(PrefixSession)
 	token, expires, err := s.tokens.IssueUser(u.ID, id)
 	if err != nil {
 		return "", fmt.Errorf("issue user token: %w", err)
 	}
-	creds, _ := CredentialsFrom(ctx)
-	sess := Session{ID: id, UserID: u.ID, CreatedAt: s.now(), ExpiresAt: expires, IP: creds.RemoteIP}
+	sess := Session{ID: id, UserID: u.ID, CreatedAt: s.now(), ExpiresAt: expires, IP: p.addr}
 	if err := q.CreateSession(ctx, sess); err != nil {
 		return "", fmt.Errorf("create session: %w", err)
 	}
@@ -86,15 +86,11 @@ func (s *Service) startSession(ctx context.Context, q Queries, u User) (string, 
 // gets a new, active account (created reports so); a known one is logged in
 // (and activated, as Google has proven the address: see googleLogin). The
 // public key is optional, but a wrong one is refused.
-func (s *Service) GoogleSignIn(ctx context.Context, idToken string) (out SignedIn, created bool, err error) {
-	if creds, _ := CredentialsFrom(ctx); creds.Authorization != "" {
-		if _, err := s.authenticate(ctx, AuthPublicKey); err != nil {
-			return out, false, err
-		}
-		if err := s.allow("login-ip:"+clientAddr(ctx), s.policy.LoginIP); err != nil {
-			return out, false, err
-		}
-	} else if err := s.limitAnonymous(ctx, "login-ip:", s.policy.LoginIP); err != nil {
+func (s *Service) GoogleSignIn(ctx context.Context, p Principal, idToken string) (out SignedIn, created bool, err error) {
+	if err := s.authorize(p, CapGoogleSignIn, ""); err != nil {
+		return out, false, err
+	}
+	if err := s.allow("login-ip:"+p.Addr(), s.policy.LoginIP); err != nil {
 		return out, false, err
 	}
 	if strings.TrimSpace(idToken) == "" {
@@ -116,12 +112,12 @@ func (s *Service) GoogleSignIn(ctx context.Context, idToken string) (out SignedI
 		u, err := s.store.UserByEmail(ctx, email)
 		switch {
 		case err == nil:
-			out, err = s.googleLogin(ctx, u)
+			out, err = s.googleLogin(ctx, u, p)
 			return out, false, err
 		case ErrorCode(err) != CodeNotFound:
 			return out, false, fmt.Errorf("load user by email: %w", err)
 		}
-		out, err = s.googleSignUp(ctx, email, id)
+		out, err = s.googleSignUp(ctx, email, id, p)
 		if ErrorCode(err) != CodeConflict {
 			return out, err == nil, err
 		}
@@ -134,7 +130,7 @@ func (s *Service) GoogleSignIn(ctx context.Context, idToken string) (out SignedI
 // mailbox, perhaps not its owner: it is claimed for the Google identity in
 // the same transaction, so that nothing its maker set up outlives the
 // claim (claimAccount).
-func (s *Service) googleLogin(ctx context.Context, u User) (SignedIn, error) {
+func (s *Service) googleLogin(ctx context.Context, u User, p Principal) (SignedIn, error) {
 	var out SignedIn
 	err := s.store.InTx(ctx, func(q Queries) error {
 		current, err := q.UserByID(ctx, u.ID)
@@ -146,7 +142,7 @@ func (s *Service) googleLogin(ctx context.Context, u User) (SignedIn, error) {
 				return err
 			}
 		}
-		token, err := s.startSession(ctx, q, u)
+		token, err := s.startSession(ctx, q, u, p)
 		if err != nil {
 			return err
 		}
@@ -178,7 +174,7 @@ func (s *Service) claimAccount(ctx context.Context, q Queries, userID string) er
 	return nil
 }
 
-func (s *Service) googleSignUp(ctx context.Context, email string, id GoogleIdentity) (SignedIn, error) {
+func (s *Service) googleSignUp(ctx context.Context, email string, id GoogleIdentity, p Principal) (SignedIn, error) {
 	first := firstNonBlank(id.GivenName, id.Name, email[:strings.IndexByte(email, '@')])
 	var last *string
 	if family := strings.TrimSpace(id.FamilyName); family != "" {
@@ -191,7 +187,7 @@ func (s *Service) googleSignUp(ctx context.Context, email string, id GoogleIdent
 		if err := q.CreateUser(ctx, u, NewID(PrefixAPIKey)); err != nil {
 			return err
 		}
-		token, err := s.startSession(ctx, q, u)
+		token, err := s.startSession(ctx, q, u, p)
 		out = SignedIn{User: u, Token: token}
 		return err
 	})

@@ -67,6 +67,15 @@ type Queries interface {
 	// exceptID ("" for none) and returns how many it revoked.
 	RevokeUserSessions(ctx context.Context, userID, exceptID string, now time.Time) (int, error)
 
+	// SessionWithUser returns the session and its user, read together in
+	// one statement, revoked or expired sessions included (not found:
+	// "Session"). Identify resolves user tokens with it.
+	SessionWithUser(ctx context.Context, id string) (Session, User, error)
+	// APIKeyWithUser returns the user's current API key, without its
+	// token, and the user, read together in one statement (not found: "API
+	// key"). Identify resolves API keys with it.
+	APIKeyWithUser(ctx context.Context, userID string) (APIKey, User, error)
+
 	// APIKeyOf returns the user's current API key, without its token (not
 	// found: "API key").
 	APIKeyOf(ctx context.Context, userID string) (APIKey, error)

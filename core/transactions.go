@@ -23,16 +23,15 @@ func (f *fields) checkPage(limit, offset int) {
 }
 
 // ListTransactions returns the user's transactions, newest first.
-func (s *Service) ListTransactions(ctx context.Context, userID string, limit, offset int) ([]Transaction, error) {
-	return listPage(ctx, s, userID, limit, offset, s.store.Transactions, LedgerEntry.Transaction)
+func (s *Service) ListTransactions(ctx context.Context, p Principal, userID string, limit, offset int) ([]Transaction, error) {
+	return listPage(ctx, s, p, CapListTransactions, userID, limit, offset, s.store.Transactions, LedgerEntry.Transaction)
 }
 
-// listPage is a list endpoint: the caller's own rows (load), a page of
-// them, each shown by view.
-func listPage[R, T any](ctx context.Context, s *Service, userID string, limit, offset int,
+// listPage is a list endpoint, capability c: the caller's own rows (load),
+// a page of them, each shown by view.
+func listPage[R, T any](ctx context.Context, s *Service, p Principal, c Capability, userID string, limit, offset int,
 	load func(ctx context.Context, userID string, limit, offset int) ([]R, error), view func(R) T) ([]T, error) {
-	p, err := s.member(ctx, userID, general...)
-	if err != nil {
+	if err := s.authorize(p, c, userID); err != nil {
 		return nil, err
 	}
 	var f fields
@@ -40,7 +39,7 @@ func listPage[R, T any](ctx context.Context, s *Service, userID string, limit, o
 	if err := f.err(); err != nil {
 		return nil, err
 	}
-	rows, err := load(ctx, p.User.ID, limit, offset)
+	rows, err := load(ctx, p.user.ID, limit, offset)
 	if err != nil {
 		return nil, fmt.Errorf("list: %w", err)
 	}
@@ -53,9 +52,8 @@ func listPage[R, T any](ctx context.Context, s *Service, userID string, limit, o
 
 // ViewTransaction returns one of the user's transactions; another user's
 // is a 403.
-func (s *Service) ViewTransaction(ctx context.Context, userID, transactionID string) (Transaction, error) {
-	p, err := s.member(ctx, userID, general...)
-	if err != nil {
+func (s *Service) ViewTransaction(ctx context.Context, p Principal, userID, transactionID string) (Transaction, error) {
+	if err := s.authorize(p, CapViewTransaction, userID); err != nil {
 		return Transaction{}, err
 	}
 	e, err := s.store.TransactionByID(ctx, transactionID)
@@ -65,7 +63,7 @@ func (s *Service) ViewTransaction(ctx context.Context, userID, transactionID str
 		}
 		return Transaction{}, fmt.Errorf("load transaction: %w", err)
 	}
-	if e.UserID != p.User.ID {
+	if e.UserID != p.user.ID {
 		return Transaction{}, ErrForbidden()
 	}
 	return e.Transaction(), nil

@@ -4,54 +4,63 @@ import (
 	"context"
 	"errors"
 
-	"github.com/clara-backend/clara/auth"
 	"github.com/clara-backend/clara/core"
 )
 
-// Access is what credentials a tool needs of its caller.
-type Access int
+// need is what a tool's capability needs of its caller, as its guidance
+// words it. It is derived from the core's access table (needOf), never
+// declared by a tool.
+type need int
 
-// The access levels of tools.
+// The needs of tools.
 const (
-	// AccessNone: no caller is needed (health, login), or the tool
+	// needNone: no caller is needed (health, login), or the tool
 	// authenticates as a trusted client app with the public API key.
-	AccessNone Access = iota
-	// AccessUser: a user token or an API key ("general auth").
-	AccessUser
-	// AccessUserToken: a signed-in user's token; an API key is refused.
-	AccessUserToken
+	needNone need = iota
+	// needUser: a user token or an API key ("general auth").
+	needUser
+	// needUserToken: a signed-in user's token; an API key is refused.
+	needUserToken
 )
+
+// needOf returns what capability c needs of a tool's caller, from the
+// core's access table: none when a client app or an anonymous caller may
+// use it, else a user's credentials, an API key among them or not.
+func needOf(c core.Capability) need {
+	a, _ := core.AccessOf(c)
+	switch {
+	case a.Accepts(core.AuthPublicKey) || a.Accepts(core.AuthNone):
+		return needNone
+	case a.Accepts(core.AuthAPIKey):
+		return needUser
+	}
+	return needUserToken
+}
 
 // errNoPublicKey is the cause of the 503 of a public-key tool on a server
 // configured without the public API key.
 var errNoPublicKey = errors.New("the MCP server has no public API key (tools.Options.PublicAPIKey)")
 
-// asClientApp returns ctx with the credentials of a trusted client app:
-// the public API key, on the caller's transport and address. The MCP
-// server acts as such an app for the tools whose REST twins take the
-// public key (register, send_otp, activate_account, change_password
-// without a signed-in user, google_sign_in).
-func asClientApp(ctx context.Context, publicKey string) (context.Context, error) {
-	if publicKey == "" {
-		return ctx, core.ErrUnavailable(errNoPublicKey)
+// asClientApp returns the principal of a trusted client app: the public
+// API key, on the transport and address of the call of ctx. The MCP server
+// acts as such an app for the tools whose REST twins take the public key
+// (register, send_otp, activate_account, change_password without a
+// signed-in user, google_sign_in).
+func (a accounts) asClientApp(ctx context.Context) (core.Principal, error) {
+	creds, _ := credentialsFrom(ctx)
+	if a.publicKey == "" {
+		return core.Anonymous(creds.Transport, creds.RemoteIP), core.ErrUnavailable(errNoPublicKey)
 	}
-	creds, _ := core.CredentialsFrom(ctx)
-	return core.WithCredentials(ctx, core.Credentials{
-		Authorization: publicKey,
+	return a.svc.Identify(ctx, core.Credentials{
+		Authorization: a.publicKey,
 		Transport:     creds.Transport,
 		RemoteIP:      creds.RemoteIP,
-	}), nil
-}
-
-// scheme returns the kind of credentials the caller of ctx presents.
-func scheme(ctx context.Context) auth.Scheme {
-	creds, _ := core.CredentialsFrom(ctx)
-	return auth.ParseAuthorization(creds.Authorization).Scheme
+	})
 }
 
 // overStdio reports whether the call came over stdio.
 func overStdio(ctx context.Context) bool {
-	creds, _ := core.CredentialsFrom(ctx)
+	creds, _ := credentialsFrom(ctx)
 	return creds.Transport == core.TransportMCPStdio
 }
 
@@ -71,19 +80,19 @@ const (
 		"restart clara mcp with the current API key, or without CLARA_API_KEY and call login."
 )
 
-// credentialsProblem explains a 401 of a tool of access a when it comes
-// from the caller's credentials: missing, of the wrong kind, or invalid,
-// revoked or expired. It returns "" when the credentials are valid, so that
-// the 401 is about a one-time code.
-func (rt *toolEnv) credentialsProblem(ctx context.Context, a Access) string {
-	if a == AccessNone {
+// credentialsProblem explains a 401 of a tool that needs n when it comes
+// from the credentials of its caller p: missing, of the wrong kind, or
+// invalid, revoked or expired. It returns "" when the credentials are
+// valid, so that the 401 is about a one-time code.
+func credentialsProblem(ctx context.Context, p core.Principal, n need) string {
+	if n == needNone {
 		return ""
 	}
-	how := rt.howToAuthenticate(ctx, a)
-	switch scheme(ctx) {
-	case auth.SchemeUserToken:
-	case auth.SchemeAPIKey:
-		if a == AccessUserToken {
+	how := howToAuthenticate(ctx, n)
+	switch p.Kind() {
+	case core.AuthUserToken:
+	case core.AuthAPIKey:
+		if n == needUserToken {
 			if overStdio(ctx) {
 				return howStdioKeyOnly
 			}
@@ -92,28 +101,28 @@ func (rt *toolEnv) credentialsProblem(ctx context.Context, a Access) string {
 	default: // none, a public key, Basic or garbage: not a user
 		return how
 	}
-	if rt.svc != nil && core.ErrorCode(rt.svc.VerifyCredentials(ctx)) == core.CodeUnauthenticated {
+	if core.ErrorCode(p.Refused()) == core.CodeUnauthenticated {
 		return how
 	}
 	return ""
 }
 
 // howToAuthenticate words how the caller of ctx gets credentials that a
-// tool of access a accepts.
-func (rt *toolEnv) howToAuthenticate(ctx context.Context, a Access) string {
+// tool that needs n accepts.
+func howToAuthenticate(ctx context.Context, n need) string {
 	if !overStdio(ctx) {
-		if a == AccessUserToken {
+		if n == needUserToken {
 			return howHTTPUserToken
 		}
 		return howHTTP
 	}
 	if b := bindingFrom(ctx); b != nil && !b.bindable {
-		if a == AccessUserToken {
+		if n == needUserToken {
 			return howStdioKeyOnly
 		}
 		return howStdioBadKey
 	}
-	if a == AccessUserToken {
+	if n == needUserToken {
 		return howStdioUserToken
 	}
 	return howStdio

@@ -225,7 +225,7 @@ func inProcessDriver(e *accountsEnv, era protocolEra) driver {
 				if authorization == "" {
 					return t.Context()
 				}
-				return core.WithCredentials(t.Context(), core.Credentials{Authorization: authorization, Transport: core.TransportInProcess})
+				return withCredentials(t.Context(), core.Credentials{Authorization: authorization, Transport: core.TransportInProcess})
 			}
 			return &flowClient{c: c, ctx: ctx, close: func(*testing.T) { _ = c.Close() }}, nil
 		}}

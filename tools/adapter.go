@@ -24,7 +24,7 @@ type boundTool = server.ServerTool
 // toolEnv is what the adapter needs from the server around it.
 type toolEnv struct {
 	log *slog.Logger
-	svc *core.Service // checks credentials when a call is refused; may be nil
+	svc *core.Service // identifies callers the transport has not; may be nil
 }
 
 // errServerFault is the only thing a caller learns of a server fault: mcp-go
@@ -50,7 +50,7 @@ func (t Tool[In, Out]) bind(rt *toolEnv) boundTool {
 		}),
 	)
 	tool.RawInputSchema = withVars(withProperties(withoutNull(tool.RawInputSchema)), t.Vars)
-	return boundTool{Tool: tool, Handler: adapt(rt, t.Name, t.Access, t.Handle)}
+	return boundTool{Tool: tool, Handler: adapt(rt, t.Name, needOf(t.Capability), t.Handle)}
 }
 
 // withProperties adds "properties": {} to an object schema that has none
@@ -83,10 +83,11 @@ func withVars(schema json.RawMessage, vars map[string]string) json.RawMessage {
 }
 
 // adapt is the one generic adapter from a typed handler to mcp-go's raw
-// handler: it gives h the caller's current credentials, refuses arguments
-// holding NUL characters or invalid UTF-8, binds the arguments, runs h and
-// renders its outcome.
-func adapt[In, Out any](rt *toolEnv, name string, access Access, h Handler[In, Out]) server.ToolHandlerFunc {
+// handler: it gives h the caller, identified once for the call (see
+// toolEnv.caller), refuses arguments holding NUL characters or invalid
+// UTF-8, binds the arguments, runs h and renders its outcome. n, what the
+// tool's capability needs, decides the guidance of a refusal.
+func adapt[In, Out any](rt *toolEnv, name string, n need, h Handler[In, Out]) server.ToolHandlerFunc {
 	return func(ctx context.Context, req mcp.CallToolRequest) (res *mcp.CallToolResult, err error) {
 		defer func() {
 			if p := recover(); p != nil {
@@ -94,17 +95,18 @@ func adapt[In, Out any](rt *toolEnv, name string, access Access, h Handler[In, O
 				res, err = nil, errServerFault
 			}
 		}()
-		ctx = withProgress(callerContext(ctx), req)
+		ctx, p := rt.caller(ctx)
+		ctx = withProgress(ctx, req)
 		if err := badArguments(req.Params.Arguments); err != nil {
-			return failure(ctx, rt, name, access, err)
+			return failure(ctx, rt, name, p, n, err)
 		}
 		var in In
 		if err := req.BindArguments(&in); err != nil {
-			return failure(ctx, rt, name, access, core.ErrInvalid(bindProblem(err)))
+			return failure(ctx, rt, name, p, n, core.ErrInvalid(bindProblem(err)))
 		}
-		out, err := h(ctx, in)
+		out, err := h(ctx, p, in)
 		if err != nil {
-			res, fault := failure(ctx, rt, name, access, err)
+			res, fault := failure(ctx, rt, name, p, n, err)
 			// Data of the output type (health's unhealthy report) goes along:
 			// clients validate any structuredContent against the output schema.
 			if data, ok := core.ErrorOf(err).Data.(Out); ok && res != nil {
@@ -114,7 +116,7 @@ func adapt[In, Out any](rt *toolEnv, name string, access Access, h Handler[In, O
 		}
 		text, err := json.Marshal(out)
 		if err != nil {
-			return failure(ctx, rt, name, access, core.ErrInternal(fmt.Errorf("render %s output: %w", name, err)))
+			return failure(ctx, rt, name, p, n, core.ErrInternal(fmt.Errorf("render %s output: %w", name, err)))
 		}
 		return mcp.NewToolResultStructured(out, string(text)), nil
 	}
@@ -126,7 +128,7 @@ func adapt[In, Out any](rt *toolEnv, name string, access Access, h Handler[In, O
 // with the REST message and, on the next lines, the invalid fields, the
 // core's own wording of an unavailable service, and guidance for the model
 // (guidance.go).
-func failure(ctx context.Context, rt *toolEnv, name string, access Access, err error) (*mcp.CallToolResult, error) {
+func failure(ctx context.Context, rt *toolEnv, name string, p core.Principal, n need, err error) (*mcp.CallToolResult, error) {
 	e := core.ErrorOf(err)
 	if e.Code == core.CodeInternal {
 		if ctx.Err() != nil {
@@ -143,7 +145,7 @@ func failure(ctx context.Context, rt *toolEnv, name string, access Access, err e
 	if detail := fieldDetail(e.Fields); detail != "" {
 		lines = append(lines, detail)
 	}
-	lines = append(lines, rt.guidance(ctx, access, e, err)...)
+	lines = append(lines, guidance(ctx, p, n, e, err)...)
 	return mcp.NewToolResultError(strings.Join(lines, "\n")), nil
 }
 

@@ -23,12 +23,16 @@ type member struct {
 // credits (none when 0).
 func (e *accountsEnv) newMember(t *testing.T, email string, credits int64) member {
 	t.Helper()
-	ctx := core.WithCredentials(t.Context(), core.Credentials{Authorization: testPublicKey, Transport: core.TransportInProcess})
-	in, err := e.svc.Register(ctx, core.RegisterInput{FirstName: "Ada", LastName: "Lovelace", Email: email, Password: "Analytical-Engine-1843"})
+	ctx := t.Context()
+	app, err := e.svc.Identify(ctx, core.Credentials{Authorization: testPublicKey, Transport: core.TransportInProcess})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := e.svc.Register(ctx, app, core.RegisterInput{FirstName: "Ada", LastName: "Lovelace", Email: email, Password: "Analytical-Engine-1843"})
 	if err != nil {
 		t.Fatalf("register %s: %v", email, err)
 	}
-	if _, err := e.svc.Activate(ctx, email, e.code(t, email)); err != nil {
+	if _, err := e.svc.Activate(ctx, app, email, e.code(t, email)); err != nil {
 		t.Fatalf("activate %s: %v", email, err)
 	}
 	if credits > 0 {

@@ -47,7 +47,7 @@ var transports = []transportKind{
 		}
 		t.Cleanup(func() { _ = c.Close() })
 		return newConn(t, c, func(t *testing.T) context.Context {
-			return core.WithCredentials(t.Context(), core.Credentials{Authorization: bearer, Transport: core.TransportInProcess})
+			return withCredentials(t.Context(), core.Credentials{Authorization: bearer, Transport: core.TransportInProcess})
 		})
 	}},
 	{"http", func(t *testing.T, e *accountsEnv, bearer string) *conn {

@@ -48,10 +48,10 @@ func (a agentTools) analyzeTool() Tool[analyzeIn, core.Task] {
 			"finished task if it finishes in time; otherwise poll view_task with the task's id. Call " +
 			"supported_attachments for the file types accepted. Each call starts and pays for a new analysis " +
 			"unless it repeats an idempotency_key.",
-		Hints:  Annotate(ReadOnly(false), Destructive(false), Idempotent(false), OpenWorld(true)),
-		Access: AccessUser,
-		Handle: a.analyze,
-		Vars:   attachmentLimits(a.svc.Policy()),
+		Hints:      Annotate(ReadOnly(false), Destructive(false), Idempotent(false), OpenWorld(true)),
+		Capability: core.CapAnalyze,
+		Handle:     a.analyze,
+		Vars:       attachmentLimits(a.svc.Policy()),
 	}
 }
 
@@ -78,7 +78,7 @@ func sizeText(n int64) string {
 }
 
 // analyze starts the analysis and, when asked to, waits for it.
-func (a agentTools) analyze(ctx context.Context, in analyzeIn) (core.Task, error) {
+func (a agentTools) analyze(ctx context.Context, p core.Principal, in analyzeIn) (core.Task, error) {
 	wait := 0
 	if in.WaitSeconds != nil {
 		wait = *in.WaitSeconds
@@ -90,11 +90,11 @@ func (a agentTools) analyze(ctx context.Context, in analyzeIn) (core.Task, error
 	if err != nil {
 		return core.Task{}, err
 	}
-	t, err := a.svc.Analyze(ctx, in.UserID, core.AnalyzeInput{Query: in.Query, Attachments: atts, IdempotencyKey: in.IdempotencyKey})
+	t, err := a.svc.Analyze(ctx, p, in.UserID, core.AnalyzeInput{Query: in.Query, Attachments: atts, IdempotencyKey: in.IdempotencyKey})
 	if err != nil || wait == 0 {
 		return t, guide(err, core.CodeInsufficientCredits, guideCredits)
 	}
-	return a.await(ctx, in.UserID, t, time.Duration(wait)*time.Second), nil
+	return a.await(ctx, p, in.UserID, t, time.Duration(wait)*time.Second), nil
 }
 
 // guideCredits is the guidance after an analysis refused for want of

@@ -25,13 +25,14 @@ func (a accounts) registerTool() Tool[registerIn, core.SignedIn] {
 			"refused (use login). Over stdio without CLARA_API_KEY the session is signed in as the new user for the " +
 			"calls that follow; over HTTP send the token as Authorization: Bearer <token>. " +
 			"Needs no credentials. Free; sends one email.",
-		Hints: Annotate(ReadOnly(false), Destructive(false), Idempotent(false), OpenWorld(false)),
-		Handle: func(ctx context.Context, in registerIn) (core.SignedIn, error) {
-			app, err := asClientApp(ctx, a.publicKey)
+		Hints:      Annotate(ReadOnly(false), Destructive(false), Idempotent(false), OpenWorld(false)),
+		Capability: core.CapRegister,
+		Handle: func(ctx context.Context, p core.Principal, in registerIn) (core.SignedIn, error) {
+			app, err := a.asClientApp(ctx)
 			if err != nil {
 				return core.SignedIn{}, err
 			}
-			out, err := a.svc.Register(app, core.RegisterInput{
+			out, err := a.svc.Register(ctx, app, core.RegisterInput{
 				FirstName: in.FirstName, LastName: in.LastName, Email: in.Email, Password: in.Password,
 			})
 			if err != nil {
@@ -60,13 +61,14 @@ func (a accounts) googleSignInTool() Tool[googleSignInIn, core.SignedIn] {
 			"Over stdio without CLARA_API_KEY the session is signed in as that user for the calls that follow; " +
 			"over HTTP send the token as Authorization: Bearer <token>. " +
 			"Needs no credentials. Free; checks the token against Google's keys.",
-		Hints: Annotate(ReadOnly(false), Destructive(false), Idempotent(true), OpenWorld(true)),
-		Handle: func(ctx context.Context, in googleSignInIn) (core.SignedIn, error) {
-			app := ctx
+		Hints:      Annotate(ReadOnly(false), Destructive(false), Idempotent(true), OpenWorld(true)),
+		Capability: core.CapGoogleSignIn,
+		Handle: func(ctx context.Context, p core.Principal, in googleSignInIn) (core.SignedIn, error) {
+			app := p
 			if a.publicKey != "" { // optional for this route
-				app, _ = asClientApp(ctx, a.publicKey)
+				app, _ = a.asClientApp(ctx)
 			}
-			out, _, err := a.svc.GoogleSignIn(app, in.IDToken)
+			out, _, err := a.svc.GoogleSignIn(ctx, app, in.IDToken)
 			if err != nil {
 				return out, guide(err, core.CodeUnauthenticated,
 					"The Google ID token is invalid, expired, for another app, or its email is not verified: get a fresh one.")
@@ -104,9 +106,10 @@ func (a accounts) loginTool() Tool[loginIn, core.SignedIn] {
 			"session is signed in as this user for the calls that follow; over HTTP send the token as " +
 			"Authorization: Bearer <token>. Repeated wrong passwords lock password login for a while. " +
 			"Needs no credentials. Free.",
-		Hints: Annotate(ReadOnly(false), Destructive(false), Idempotent(false), OpenWorld(false)),
-		Handle: func(ctx context.Context, in loginIn) (core.SignedIn, error) {
-			out, err := a.svc.Login(ctx, core.LoginInput{Email: in.Email, Password: in.Password, Code: in.Code})
+		Hints:      Annotate(ReadOnly(false), Destructive(false), Idempotent(false), OpenWorld(false)),
+		Capability: core.CapLogin,
+		Handle: func(ctx context.Context, p core.Principal, in loginIn) (core.SignedIn, error) {
+			out, err := a.svc.Login(ctx, p, core.LoginInput{Email: in.Email, Password: in.Password, Code: in.Code})
 			if err != nil {
 				if needsSecondFactor(err) {
 					return out, guide(err, core.CodeUnauthenticated, guideLogin2FA)
@@ -140,10 +143,10 @@ func (a accounts) logoutTool() Tool[NoInput, Done] {
 		Description: "Signs the caller out: revokes the user token this call is made with, which stops working at once. " +
 			"Over stdio it also ends the session's sign-in (call login to sign in again). Use it when the user asks " +
 			"to sign out. Needs a user token; an API key cannot log out (reset_api_key replaces a key). Free.",
-		Hints:  Annotate(ReadOnly(false), Destructive(true), Idempotent(true), OpenWorld(false)),
-		Access: AccessUserToken,
-		Handle: func(ctx context.Context, _ NoInput) (Done, error) {
-			if err := a.svc.Logout(ctx); err != nil {
+		Hints:      Annotate(ReadOnly(false), Destructive(true), Idempotent(true), OpenWorld(false)),
+		Capability: core.CapLogout,
+		Handle: func(ctx context.Context, p core.Principal, _ NoInput) (Done, error) {
+			if err := a.svc.Logout(ctx, p); err != nil {
 				return Done{}, err
 			}
 			signedOut(ctx)

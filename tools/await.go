@@ -16,12 +16,12 @@ const (
 	progressTotal   = 3
 )
 
-// await follows the task t of the caller (userID as analyze was given it)
+// await follows the task t of the caller p (userID as analyze was given it)
 // until it finishes, wait passes, or ctx ends, reporting its progress to a
 // client that asked for it. It returns the task as last read: finished, or
 // still pending or running. A failed read does not undo the started
 // analysis: the task is returned as last read, for view_task to follow.
-func (a agentTools) await(ctx context.Context, userID string, t core.Task, wait time.Duration) core.Task {
+func (a agentTools) await(ctx context.Context, caller core.Principal, userID string, t core.Task, wait time.Duration) core.Task {
 	p := progressOf(ctx)
 	defer p.flush(ctx)
 	p.report(ctx, progressQueued, "Analysis "+t.ID+" queued.")
@@ -37,7 +37,7 @@ func (a agentTools) await(ctx context.Context, userID string, t core.Task, wait 
 		}
 		t = cur
 	}
-	if cur, err := a.svc.WatchTask(waitCtx, userID, t.ID, poll, seen); err == nil {
+	if cur, err := a.svc.WatchTask(waitCtx, caller, userID, t.ID, poll, seen); err == nil {
 		t = cur
 	}
 	if t.Status.Done() {

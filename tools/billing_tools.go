@@ -23,10 +23,10 @@ func (b shop) creditRateTool() Tool[NoInput, List[core.Tier]] {
 		Description: "Returns the price list of credits as tiers: a purchase of whole US dollars from lower_limit to " +
 			"upper_limit (inclusive) buys rate credits per dollar. Amounts outside every tier cannot be bought. " +
 			"Use it before buy_credits, or to tell the user what credits cost. Free, changes nothing.",
-		Hints:  Annotate(ReadOnly(true), Destructive(false), Idempotent(true), OpenWorld(false)),
-		Access: AccessUser,
-		Handle: func(ctx context.Context, _ NoInput) (List[core.Tier], error) {
-			tiers, err := b.svc.CreditRates(ctx)
+		Hints:      Annotate(ReadOnly(true), Destructive(false), Idempotent(true), OpenWorld(false)),
+		Capability: core.CapCreditRate,
+		Handle: func(ctx context.Context, p core.Principal, _ NoInput) (List[core.Tier], error) {
+			tiers, err := b.svc.CreditRates(ctx, p)
 			return ListOf(tiers), err
 		},
 	}
@@ -49,10 +49,10 @@ func (b shop) buyCreditsTool() Tool[buyCreditsIn, core.BuyResult] {
 			"pays there; nothing is charged until they do. The credits arrive only after Stripe reports the " +
 			"payment (seconds, or days for delayed methods): check with view_user or list_transactions. " +
 			"Each call opens a new checkout.",
-		Hints:  Annotate(ReadOnly(false), Destructive(false), Idempotent(false), OpenWorld(true)),
-		Access: AccessUser,
-		Handle: func(ctx context.Context, in buyCreditsIn) (core.BuyResult, error) {
-			out, err := b.svc.BuyCredits(ctx, core.BuyInput{Amount: in.Amount, ReturnPath: in.ReturnPath})
+		Hints:      Annotate(ReadOnly(false), Destructive(false), Idempotent(false), OpenWorld(true)),
+		Capability: core.CapBuyCredits,
+		Handle: func(ctx context.Context, p core.Principal, in buyCreditsIn) (core.BuyResult, error) {
+			out, err := b.svc.BuyCredits(ctx, p, core.BuyInput{Amount: in.Amount, ReturnPath: in.ReturnPath})
 			return out, guide(err, core.CodeNoRate, guideNoRate)
 		},
 	}
@@ -66,10 +66,10 @@ func (b shop) billingPortalTool() Tool[NoInput, core.PortalResult] {
 		Description: "Opens a Stripe Billing Portal session for the user and returns its url: give it to the user, " +
 			"who sees their payment methods, invoices and receipts there. Use it for questions about past payments. " +
 			"Free; the first call creates the user's Stripe customer.",
-		Hints:  Annotate(ReadOnly(false), Destructive(false), Idempotent(false), OpenWorld(true)),
-		Access: AccessUser,
-		Handle: func(ctx context.Context, _ NoInput) (core.PortalResult, error) {
-			return b.svc.BillingPortal(ctx)
+		Hints:      Annotate(ReadOnly(false), Destructive(false), Idempotent(false), OpenWorld(true)),
+		Capability: core.CapBillingPortal,
+		Handle: func(ctx context.Context, p core.Principal, _ NoInput) (core.PortalResult, error) {
+			return b.svc.BillingPortal(ctx, p)
 		},
 	}
 }

@@ -81,7 +81,7 @@ func bindingFrom(ctx context.Context) *binding {
 // over stdio those of the session's binding; elsewhere ctx as it is.
 func callerContext(ctx context.Context) context.Context {
 	if b := bindingFrom(ctx); b != nil {
-		return core.WithCredentials(ctx, b.credentials())
+		return withCredentials(ctx, b.credentials())
 	}
 	return ctx
 }
@@ -98,7 +98,7 @@ func signedIn(ctx context.Context, in core.SignedIn) {
 // revoked by the call whose credentials ctx carries.
 func signedOut(ctx context.Context) {
 	if b := bindingFrom(ctx); b != nil {
-		creds, _ := core.CredentialsFrom(ctx)
+		creds, _ := credentialsFrom(ctx)
 		b.unbind(creds.Authorization)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/clara-backend/clara/core"
 )
 
 // contractTable is the tools table of spec/mcp-tools.md, verbatim: every
@@ -197,14 +199,45 @@ func TestValidateRefusesIncompleteTools(t *testing.T) {
 	} {
 		d := Tool[NoInput, struct{}]{Name: "ok", Title: "T", Description: "D",
 			Hints:  Annotate(true, false, true, false),
-			Handle: func(context.Context, NoInput) (struct{}, error) { return struct{}{}, nil }}
+			Handle: func(context.Context, core.Principal, NoInput) (struct{}, error) { return struct{}{}, nil }}
 		mutate(&d)
 		if d.Validate() == nil {
 			t.Errorf("%s: accepted", name)
 		}
 	}
 	if (Tool[NoInput, []string]{Name: "x", Title: "T", Description: "D", Hints: Annotate(true, false, true, false),
-		Handle: func(context.Context, NoInput) ([]string, error) { return nil, nil }}).Validate() == nil {
+		Handle: func(context.Context, core.Principal, NoInput) ([]string, error) { return nil, nil }}).Validate() == nil {
 		t.Error("a slice output was accepted")
+	}
+}
+
+// Every tool offers the core capability of its own name, so what it needs
+// of its caller comes from the core's access table and from nowhere else:
+// a user's credentials for these tools (a user token only where marked),
+// none for the others (the MCP server acts as a client app for them).
+func TestToolsTakeAccessFromTheCore(t *testing.T) {
+	users := map[string]need{
+		"logout": needUserToken, "enable_2fa": needUserToken, "disable_2fa": needUserToken,
+		"update_user": needUserToken, "view_api_key": needUserToken, "reset_api_key": needUserToken,
+		"view_user": needUser, "list_transactions": needUser, "view_transaction": needUser,
+		"list_tasks": needUser, "view_task": needUser, "supported_attachments": needUser, "analyze": needUser,
+		"credit_rate": needUser, "buy_credits": needUser, "billing_portal": needUser,
+	}
+	svc, _ := newService(t)
+	for _, d := range Catalogue(svc, Options{PublicAPIKey: testPublicKey}) {
+		desc := d.Describe()
+		if _, ok := core.AccessOf(desc.Capability); !ok || string(desc.Capability) != desc.Name {
+			t.Errorf("tool %s offers capability %q (in the access table: %v)", desc.Name, desc.Capability, ok)
+			continue
+		}
+		if got, want := needOf(desc.Capability), users[desc.Name]; got != want {
+			t.Errorf("tool %s needs %d, want %d", desc.Name, got, want)
+		}
+	}
+	bad := Tool[NoInput, struct{}]{Name: "x", Title: "X", Description: "X.", Capability: "nothing",
+		Hints:  Annotate(ReadOnly(true), Destructive(false), Idempotent(true), OpenWorld(false)),
+		Handle: func(context.Context, core.Principal, NoInput) (struct{}, error) { return struct{}{}, nil }}
+	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), "access table") {
+		t.Errorf("a capability missing from the access table validates: %v", err)
 	}
 }

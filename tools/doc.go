@@ -24,13 +24,18 @@
 // fails with a JSON-RPC error carrying the REST message, or for a server
 // fault the generic one.
 //
-// Callers identify themselves with credentials carried into every handler by
-// [core.WithCredentials]: the Authorization and User-Id headers over HTTP
-// (a bad token is refused with 401 before mcp-go sees the request), and
-// credentials given to [ServeStdio] (CLARA_API_KEY) over stdio, or else the
-// user token of the last login, register or google_sign_in of the session.
-// Where a REST route takes the public API key, the tool calls the core with
-// [Options.PublicAPIKey]: the MCP server acts as a trusted client app. A
-// tool refused for want of credentials says, on a line after the REST
-// message, how to authenticate on the caller's transport.
+// Callers identify themselves with credentials: the Authorization and
+// User-Id headers over HTTP, and credentials given to [ServeStdio]
+// (CLARA_API_KEY) over stdio, or else the user token of the last login,
+// register or google_sign_in of the session. Each request is identified
+// once with [core.Service.Identify]: at the HTTP edge (a bad token is
+// refused with 401 before mcp-go sees the request), or by the adapter for
+// each stdio call, so that a revoked token or a replaced key stops at once.
+// Every handler gets that [core.Principal] and passes it to the core,
+// which authorizes it against its access table; a tool names its
+// [core.Capability] and declares no access of its own. Where a REST route
+// takes the public API key, the tool calls the core as a client app with
+// [Options.PublicAPIKey]. A tool refused for want of credentials says, on a
+// line after the REST message, how to authenticate on the caller's
+// transport.
 package tools

@@ -22,7 +22,8 @@ import (
 // carries exactly the REST message, and a server fault errServerFault.
 
 // bind returns the mcp-go resource template of r and its handler, which
-// reads r with the caller's current credentials and renders it as JSON.
+// reads r for the caller, identified once for the request, and renders it
+// as JSON.
 func (r Resource) bind(rt *toolEnv) server.ServerResourceTemplate {
 	tmpl := mcp.NewResourceTemplate(r.URITemplate, r.Name,
 		mcp.WithTemplateTitle(r.Title),
@@ -32,12 +33,12 @@ func (r Resource) bind(rt *toolEnv) server.ServerResourceTemplate {
 	handler := func(ctx context.Context, req mcp.ReadResourceRequest) (contents []mcp.ResourceContents, err error) {
 		uri := req.Params.URI
 		defer recoverFault(ctx, rt, "resource", uri, &err)
-		ctx = callerContext(ctx)
+		ctx, p := rt.caller(ctx)
 		v := templateVar(req.Params.Arguments, r.Param)
 		if !cleantext.Valid(v) {
 			return nil, protocolFailure(ctx, rt, "resource", uri, errBadText(r.Param))
 		}
-		out, err := r.Read(ctx, v)
+		out, err := r.Read(ctx, p, v)
 		if err != nil {
 			return nil, protocolFailure(ctx, rt, "resource", uri, err)
 		}

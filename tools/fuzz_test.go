@@ -9,6 +9,7 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/clara-backend/clara/core"
 	"github.com/clara-backend/clara/internal/cleantext"
 )
 
@@ -34,7 +35,7 @@ func FuzzToolArguments(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	rt := &toolEnv{log: slog.New(slog.DiscardHandler)}
-	handler := adapt(rt, "analyze", AccessUser, func(_ context.Context, in analyzeIn) (Done, error) {
+	handler := adapt(rt, "analyze", needUser, func(_ context.Context, _ core.Principal, in analyzeIn) (Done, error) {
 		texts := []string{in.UserID, in.Query, in.IdempotencyKey}
 		for _, a := range in.Attachments {
 			texts = append(texts, a.Name, a.ContentBase64, a.URL)

@@ -42,11 +42,11 @@ const (
 )
 
 // guidance returns the lines that follow the message of e, the failure of
-// a tool of access a, raised as err.
-func (rt *toolEnv) guidance(ctx context.Context, a Access, e *core.Error, err error) []string {
+// a tool that needs n called by p, raised as err.
+func guidance(ctx context.Context, p core.Principal, n need, e *core.Error, err error) []string {
 	var lines []string
 	if e.Code == core.CodeUnauthenticated {
-		if how := rt.credentialsProblem(ctx, a); how != "" {
+		if how := credentialsProblem(ctx, p, n); how != "" {
 			return []string{how} // the credentials, not a code, are the problem
 		}
 	}
@@ -57,7 +57,7 @@ func (rt *toolEnv) guidance(ctx context.Context, a Access, e *core.Error, err er
 	switch {
 	case e.Code == core.CodeInactive:
 		lines = append(lines, guideInactive)
-	case e.Code == core.CodeForbidden && a != AccessNone:
+	case e.Code == core.CodeForbidden && n != needNone:
 		lines = append(lines, guideForbidden)
 	case e.Code == core.CodeRateLimited && e.RetryAfter > 0:
 		n := int(math.Ceil(e.RetryAfter.Seconds()))

@@ -107,8 +107,8 @@ func whoamiTool() Tool[NoInput, whoamiOut] {
 		Title:       "Echo the caller's credentials",
 		Description: "Test only: returns the credentials the handler sees.",
 		Hints:       Annotate(ReadOnly(true), Destructive(false), Idempotent(true), OpenWorld(false)),
-		Handle: func(ctx context.Context, _ NoInput) (whoamiOut, error) {
-			c, ok := core.CredentialsFrom(ctx)
+		Handle: func(ctx context.Context, _ core.Principal, _ NoInput) (whoamiOut, error) {
+			c, ok := credentialsFrom(ctx)
 			return whoamiOut{Present: ok, Authorization: c.Authorization, UserID: c.UserID, Transport: string(c.Transport)}, nil
 		},
 	}
@@ -129,7 +129,7 @@ func failTool() Tool[failIn, NoInput] {
 		Title:       "Fail on purpose",
 		Description: "Test only: fails with the error named by code.",
 		Hints:       Annotate(ReadOnly(true), Destructive(false), Idempotent(true), OpenWorld(false)),
-		Handle: func(_ context.Context, in failIn) (NoInput, error) {
+		Handle: func(_ context.Context, _ core.Principal, in failIn) (NoInput, error) {
 			switch in.Code {
 			case "invalid":
 				return NoInput{}, core.ErrInvalid(

@@ -96,8 +96,8 @@ type HTTPHandlers struct {
 // NewHTTPHandlers returns the HTTP transports of s. Request bodies over the
 // limit are refused with 413 and a JSON-RPC error, as are, with 400,
 // Authorization and User-Id headers holding NUL characters or invalid
-// UTF-8. Handlers see the caller's Authorization and User-Id headers and
-// address through core.CredentialsFrom; with opts.Service set, a request
+// UTF-8. With opts.Service set, every request's caller is identified once
+// at the edge (core.Identify) and handlers get that principal; a request
 // whose Authorization is invalid, revoked or expired is refused with 401
 // and WWW-Authenticate: Bearer. A message posted to an SSE stream with
 // other credentials than the stream's is refused (see sseSessions.ownOnly),
@@ -142,7 +142,7 @@ func NewHTTPHandlers(s *server.MCPServer, opts HTTPOptions) *HTTPHandlers {
 	}
 	sse := server.NewSSEServer(s, sseOpts...)
 	edge := func(h http.Handler, transport core.Transport) http.Handler {
-		h = requireValidCredentials(h, opts.Service, httpCredentials(transport, opts.TrustProxy), logger)
+		h = identifyAtEdge(h, opts.Service, transport, opts.TrustProxy, logger)
 		return guardHost(refuseBadHeaders(h), opts.AllowedHosts)
 	}
 	return &HTTPHandlers{

@@ -1,7 +1,6 @@
 package tools
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 
@@ -13,23 +12,22 @@ import (
 // wwwAuthenticate is the challenge of a refused bearer token (RFC 6750).
 const wwwAuthenticate = `Bearer realm="clara", error="invalid_token"`
 
-// requireValidCredentials refuses, with 401 and a WWW-Authenticate
-// challenge, a request whose Authorization header is present but invalid,
-// revoked or expired, or whose User-Id names another user. A request
-// without Authorization passes: tools that need a caller then answer with
-// an isError result saying how to authenticate. When the credentials cannot
-// be checked (the database does not answer), the request passes too, and
-// its tools fail on their own.
-func requireValidCredentials(next http.Handler, svc *core.Service, creds func(context.Context, *http.Request) context.Context, log *slog.Logger) http.Handler {
+// identifyAtEdge identifies the caller of every request once, with
+// core.Identify, and hands the principal to the handlers of the request.
+// It refuses, with 401 and a WWW-Authenticate challenge, a request whose
+// Authorization header is present but invalid, revoked or expired, or whose
+// User-Id names another user. A request without Authorization passes:
+// tools that need a caller then answer with an isError result saying how to
+// authenticate. When the credentials cannot be checked (the database does
+// not answer), the request passes too, and its tools fail on their own
+// with the refusal the principal carries.
+func identifyAtEdge(next http.Handler, svc *core.Service, transport core.Transport, trustProxy bool, log *slog.Logger) http.Handler {
 	if svc == nil {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("Authorization") == "" {
-			next.ServeHTTP(w, r)
-			return
-		}
-		err := svc.VerifyCredentials(creds(r.Context(), r))
+		ctx := r.Context()
+		p, err := svc.Identify(ctx, requestCredentials(r, transport, trustProxy))
 		switch core.ErrorCode(err) {
 		case "":
 		case core.CodeUnauthenticated:
@@ -37,8 +35,8 @@ func requireValidCredentials(next http.Handler, svc *core.Service, creds func(co
 			writeRPCError(w, http.StatusUnauthorized, mcp.INVALID_REQUEST, core.MsgUnauthenticated)
 			return
 		default:
-			log.WarnContext(r.Context(), "mcp: credentials not checked", "err", err)
+			log.WarnContext(ctx, "mcp: credentials not checked", "err", err)
 		}
-		next.ServeHTTP(w, r)
+		next.ServeHTTP(w, r.WithContext(withPrincipal(ctx, p)))
 	})
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"slices"
 
-	"github.com/clara-backend/clara/auth"
 	"github.com/clara-backend/clara/core"
 )
 
@@ -48,13 +47,14 @@ func (a accounts) sendOTPTool() Tool[sendOTPIn, Done] {
 			"with two-factor login, enable_2fa, disable_2fa). The code is valid 10 minutes, works once, and replaces " +
 			"the earlier code of its type; one code per type per minute. Ask the user to read you the code from the " +
 			"email. Needs no credentials. Free; sends one email.",
-		Hints: Annotate(ReadOnly(false), Destructive(false), Idempotent(false), OpenWorld(true)),
-		Handle: func(ctx context.Context, in sendOTPIn) (Done, error) {
-			app, err := asClientApp(ctx, a.publicKey)
+		Hints:      Annotate(ReadOnly(false), Destructive(false), Idempotent(false), OpenWorld(true)),
+		Capability: core.CapSendOTP,
+		Handle: func(ctx context.Context, p core.Principal, in sendOTPIn) (Done, error) {
+			app, err := a.asClientApp(ctx)
 			if err != nil {
 				return Done{}, err
 			}
-			if err := a.svc.SendOTP(app, in.Email, in.OTPType); err != nil {
+			if err := a.svc.SendOTP(ctx, app, in.Email, in.OTPType); err != nil {
 				return Done{}, guide(asEmail(err), core.CodeNotFound, "No account has this email: check it, or call register.")
 			}
 			return Done{Message: "OTP sent successfully."}, nil
@@ -77,13 +77,14 @@ func (a accounts) activateTool() Tool[activateIn, core.User] {
 			"(send_otp with otp_type ACTIVATION mails a new one), and returns the user, now active. Until then most " +
 			"tools answer \"Please activate your account to access the requested resource.\". " +
 			"Needs no credentials. Free.",
-		Hints: Annotate(ReadOnly(false), Destructive(false), Idempotent(true), OpenWorld(false)),
-		Handle: func(ctx context.Context, in activateIn) (core.User, error) {
-			app, err := asClientApp(ctx, a.publicKey)
+		Hints:      Annotate(ReadOnly(false), Destructive(false), Idempotent(true), OpenWorld(false)),
+		Capability: core.CapActivate,
+		Handle: func(ctx context.Context, p core.Principal, in activateIn) (core.User, error) {
+			app, err := a.asClientApp(ctx)
 			if err != nil {
 				return core.User{}, err
 			}
-			u, err := a.svc.Activate(app, in.Email, in.Code)
+			u, err := a.svc.Activate(ctx, app, in.Email, in.Code)
 			if err != nil {
 				err = guide(asEmail(err), core.CodeNotFound, "No account has this email: check it, or call register.")
 				return u, guide(err, core.CodeUnauthenticated, wrongCode(core.OTPActivation))
@@ -109,23 +110,24 @@ func (a accounts) changePasswordTool() Tool[changePasswordIn, Done] {
 			"and signs the account out everywhere: every user token stops working (log in again with the new password). " +
 			"Use it for a forgotten password (no sign-in needed: give email) or to change the signed-in user's own " +
 			"(email defaults to them). Steps: send_otp with otp_type CHANGE_PASSWORD, ask the user for the code, call this. Free.",
-		Hints: Annotate(ReadOnly(false), Destructive(true), Idempotent(false), OpenWorld(false)),
-		Handle: func(ctx context.Context, in changePasswordIn) (Done, error) {
+		Hints:      Annotate(ReadOnly(false), Destructive(true), Idempotent(false), OpenWorld(false)),
+		Capability: core.CapChangePassword,
+		Handle: func(ctx context.Context, p core.Principal, in changePasswordIn) (Done, error) {
 			// A signed-in user changes their own password with their token
 			// (an empty email means theirs); anyone else goes through the MCP
 			// server as a client app and names the account.
-			app, user := ctx, scheme(ctx) == auth.SchemeUserToken
+			app, user := p, p.Kind() == core.AuthUserToken
 			if !user && in.Email == "" {
 				return Done{}, core.ErrInvalid(core.FieldError{Field: "email", Problem: "is required when no user is signed in: give the account's email"})
 			}
 			email := in.Email
 			if !user {
 				var err error
-				if app, err = asClientApp(ctx, a.publicKey); err != nil {
+				if app, err = a.asClientApp(ctx); err != nil {
 					return Done{}, err
 				}
 			}
-			err := a.svc.ChangePassword(app, email, core.ChangePasswordInput{Password: in.Password, Code: in.Code})
+			err := a.svc.ChangePassword(ctx, app, email, core.ChangePasswordInput{Password: in.Password, Code: in.Code})
 			if err != nil {
 				err = guide(asEmail(err), core.CodeNotFound, "No account has this email: check it.")
 				err = guide(err, core.CodeForbidden, "A signed-in user can change only their own password: omit email.")
@@ -154,10 +156,10 @@ func (a accounts) enable2FATool() Tool[twoFactorIn, Done] {
 			"send_otp with the user's email and otp_type TWO_FACTOR_AUTH first and ask the user for the emailed code. " +
 			"From then on login needs an emailed code too, and the user's other sessions are signed out (this one " +
 			"stays). Needs a user token (not an API key). Free.",
-		Hints:  Annotate(ReadOnly(false), Destructive(false), Idempotent(true), OpenWorld(false)),
-		Access: AccessUserToken,
-		Handle: func(ctx context.Context, in twoFactorIn) (Done, error) {
-			if err := a.svc.Enable2FA(ctx, in.UserID, in.Code); err != nil {
+		Hints:      Annotate(ReadOnly(false), Destructive(false), Idempotent(true), OpenWorld(false)),
+		Capability: core.CapEnable2FA,
+		Handle: func(ctx context.Context, p core.Principal, in twoFactorIn) (Done, error) {
+			if err := a.svc.Enable2FA(ctx, p, in.UserID, in.Code); err != nil {
 				return Done{}, guide(err, core.CodeUnauthenticated, wrongCode(core.OTPTwoFactor))
 			}
 			return Done{Message: "User 2FA enabled successfully."}, nil
@@ -173,10 +175,10 @@ func (a accounts) disable2FATool() Tool[twoFactorIn, Done] {
 		Description: "Turns off two-factor login for the signed-in user (and removes an authenticator app), given a " +
 			"6-digit TWO_FACTOR_AUTH code emailed by send_otp or a current code from the authenticator app. " +
 			"The user's other sessions are signed out (this one stays). Needs a user token (not an API key). Free.",
-		Hints:  Annotate(ReadOnly(false), Destructive(true), Idempotent(true), OpenWorld(false)),
-		Access: AccessUserToken,
-		Handle: func(ctx context.Context, in twoFactorIn) (Done, error) {
-			if err := a.svc.Disable2FA(ctx, in.UserID, in.Code); err != nil {
+		Hints:      Annotate(ReadOnly(false), Destructive(true), Idempotent(true), OpenWorld(false)),
+		Capability: core.CapDisable2FA,
+		Handle: func(ctx context.Context, p core.Principal, in twoFactorIn) (Done, error) {
+			if err := a.svc.Disable2FA(ctx, p, in.UserID, in.Code); err != nil {
 				return Done{}, guide(err, core.CodeUnauthenticated, wrongCode(core.OTPTwoFactor))
 			}
 			return Done{Message: "User 2FA disabled successfully."}, nil

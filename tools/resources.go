@@ -23,9 +23,9 @@ type Resource struct {
 	// Description tells a model what the resource holds and who may read it.
 	Description string
 	// Read returns the object the resource holds, rendered as JSON, for the
-	// variable's value; it fails as a tool handler does (a *core.Error for
-	// failures the caller may see).
-	Read func(ctx context.Context, param string) (any, error)
+	// caller p and the variable's value; it fails as a tool handler does (a
+	// *core.Error for failures the caller may see).
+	Read func(ctx context.Context, p core.Principal, param string) (any, error)
 }
 
 // resourceMIMEType is the media type of every resource's contents.
@@ -68,14 +68,14 @@ func userResource(svc *core.Service) Resource {
 		Description: "The Clara account with this id, or the caller's at clara://users/me: the same JSON as the " +
 			"view_user tool (id, email, names, credit balance, whether it is active and has two-factor login, the " +
 			"display preference). Only the caller's own account can be read.",
-		Read: func(ctx context.Context, id string) (any, error) {
+		Read: func(ctx context.Context, p core.Principal, id string) (any, error) {
 			switch id {
 			case "":
 				return nil, core.ErrNotFound("User")
 			case meID:
 				id = "" // the core's word for the caller
 			}
-			u, err := svc.ViewUser(ctx, id)
+			u, err := svc.ViewUser(ctx, p, id)
 			return u, err
 		},
 	}
@@ -91,11 +91,11 @@ func taskResource(svc *core.Service) Resource {
 		Description: "One of the caller's analysis tasks, by the id analyze or list_tasks returns: the same JSON as " +
 			"the view_task tool (status and, once COMPLETED, the result: verdict, confidence, summary, claims and " +
 			"sources; once FAILED, the error).",
-		Read: func(ctx context.Context, id string) (any, error) {
+		Read: func(ctx context.Context, p core.Principal, id string) (any, error) {
 			if id == "" {
 				return nil, core.ErrNotFound("Task")
 			}
-			t, err := svc.ViewTask(ctx, "", id)
+			t, err := svc.ViewTask(ctx, p, "", id)
 			return t, err
 		},
 	}

@@ -148,8 +148,8 @@ func failResource() Resource {
 	return Resource{
 		URITemplate: "clara://test/{code}", Param: "code", Name: "test_fail", Title: "Fail on purpose",
 		Description: "Test only: fails with the error named by code.",
-		Read: func(ctx context.Context, code string) (any, error) {
-			_, err := failTool().Handle(ctx, failIn{Code: code})
+		Read: func(ctx context.Context, p core.Principal, code string) (any, error) {
+			_, err := failTool().Handle(ctx, p, failIn{Code: code})
 			return map[string]string{"code": code}, err
 		},
 	}

@@ -12,9 +12,9 @@ import (
 )
 
 // ServeStdio serves s over newline-delimited JSON-RPC: requests from in,
-// responses and notifications (nothing else) to out. Every handler sees
-// creds through core.CredentialsFrom, with Transport set to
-// core.TransportMCPStdio when empty; the command line passes
+// responses and notifications (nothing else) to out. Every call presents
+// creds, with Transport set to core.TransportMCPStdio when empty, and is
+// identified once from them (core.Identify); the command line passes
 // Authorization "Bearer " + CLARA_API_KEY when that variable is set.
 // Without an Authorization, the login, register and google_sign_in tools
 // bind the session to the user they sign in, until logout (binding.go).
@@ -34,7 +34,7 @@ func ServeStdio(ctx context.Context, s *server.MCPServer, in io.Reader, out io.W
 	ss.SetErrorLogger(slog.NewLogLogger(slog.Default().Handler(), slog.LevelError))
 	session := newBinding(creds)
 	ss.SetContextFunc(func(ctx context.Context) context.Context {
-		return withBinding(core.WithCredentials(ctx, creds), session)
+		return withBinding(withCredentials(ctx, creds), session)
 	})
 	err := ss.Listen(ctx, tracker.reader(in), tracker.writer(out))
 	if err != nil && ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {

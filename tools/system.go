@@ -15,8 +15,9 @@ func healthTool(svc *core.Service) Tool[NoInput, core.Health] {
 			"Use it first when other tools fail unexpectedly, or to check a connection. " +
 			"When the database does not answer, the result is an error \"Service temporarily unavailable.\" " +
 			"carrying the unhealthy report. Free, needs no credentials, changes nothing.",
-		Hints: Annotate(ReadOnly(true), Destructive(false), Idempotent(true), OpenWorld(false)),
-		Handle: func(ctx context.Context, _ NoInput) (core.Health, error) {
+		Hints:      Annotate(ReadOnly(true), Destructive(false), Idempotent(true), OpenWorld(false)),
+		Capability: core.CapHealth,
+		Handle: func(ctx context.Context, _ core.Principal, _ NoInput) (core.Health, error) {
 			return svc.Health(ctx)
 		},
 	}
@@ -29,8 +30,9 @@ func versionTool(svc *core.Service) Tool[NoInput, core.VersionInfo] {
 		Title: "Show Clara's version",
 		Description: "Returns the release of the Clara server as a semantic version. " +
 			"Use it to report which Clara you are talking to. Free, needs no credentials, changes nothing.",
-		Hints: Annotate(ReadOnly(true), Destructive(false), Idempotent(true), OpenWorld(false)),
-		Handle: func(context.Context, NoInput) (core.VersionInfo, error) {
+		Hints:      Annotate(ReadOnly(true), Destructive(false), Idempotent(true), OpenWorld(false)),
+		Capability: core.CapVersion,
+		Handle: func(context.Context, core.Principal, NoInput) (core.VersionInfo, error) {
 			return svc.Version(), nil
 		},
 	}

@@ -36,9 +36,9 @@ func (a agentTools) listTasksTool() Tool[listTasksIn, List[core.Task]] {
 			"(PENDING, RUNNING, COMPLETED or FAILED), credits, and the result once COMPLETED or the error once " +
 			"FAILED. Pages with limit (1 to 100, default 20) and offset (default 0). Use it to find an earlier " +
 			"analysis or a task id for view_task. Free, changes nothing.",
-		Hints:  Annotate(ReadOnly(true), Destructive(false), Idempotent(true), OpenWorld(false)),
-		Access: AccessUser,
-		Handle: func(ctx context.Context, in listTasksIn) (List[core.Task], error) {
+		Hints:      Annotate(ReadOnly(true), Destructive(false), Idempotent(true), OpenWorld(false)),
+		Capability: core.CapListTasks,
+		Handle: func(ctx context.Context, p core.Principal, in listTasksIn) (List[core.Task], error) {
 			limit, offset := core.DefaultLimit, 0
 			if in.Limit != nil {
 				limit = *in.Limit
@@ -46,7 +46,7 @@ func (a agentTools) listTasksTool() Tool[listTasksIn, List[core.Task]] {
 			if in.Offset != nil {
 				offset = *in.Offset
 			}
-			list, err := a.svc.ListTasks(ctx, in.UserID, limit, offset)
+			list, err := a.svc.ListTasks(ctx, p, in.UserID, limit, offset)
 			return ListOf(list), err
 		},
 	}
@@ -67,10 +67,10 @@ func (a agentTools) viewTaskTool() Tool[viewTaskIn, core.Task] {
 			"result (verdict, confidence, summary, the claims checked and the sources read), or once FAILED the " +
 			"error. An analysis takes seconds to a few minutes: while it is PENDING or RUNNING, call again a few " +
 			"seconds later. Free, changes nothing.",
-		Hints:  Annotate(ReadOnly(true), Destructive(false), Idempotent(true), OpenWorld(false)),
-		Access: AccessUser,
-		Handle: func(ctx context.Context, in viewTaskIn) (core.Task, error) {
-			t, err := a.svc.ViewTask(ctx, in.UserID, in.TaskID)
+		Hints:      Annotate(ReadOnly(true), Destructive(false), Idempotent(true), OpenWorld(false)),
+		Capability: core.CapViewTask,
+		Handle: func(ctx context.Context, p core.Principal, in viewTaskIn) (core.Task, error) {
+			t, err := a.svc.ViewTask(ctx, p, in.UserID, in.TaskID)
 			return t, guide(err, core.CodeNotFound, guideNoTask)
 		},
 	}
@@ -90,10 +90,10 @@ func (a agentTools) supportedAttachmentsTool() Tool[supportedAttachmentsIn, map[
 		Description: "Returns the file extensions that analyze accepts as attachments, by category (document, " +
 			"image, …), e.g. {\"document\": [\".pdf\", \".txt\"], \"image\": [\".png\"]}. It lists only what the " +
 			"configured analysis model can read. Free, changes nothing.",
-		Hints:  Annotate(ReadOnly(true), Destructive(false), Idempotent(true), OpenWorld(false)),
-		Access: AccessUser,
-		Handle: func(ctx context.Context, in supportedAttachmentsIn) (map[string][]string, error) {
-			return a.svc.SupportedAttachments(ctx, in.UserID)
+		Hints:      Annotate(ReadOnly(true), Destructive(false), Idempotent(true), OpenWorld(false)),
+		Capability: core.CapSupportedAttachments,
+		Handle: func(ctx context.Context, p core.Principal, in supportedAttachmentsIn) (map[string][]string, error) {
+			return a.svc.SupportedAttachments(ctx, p, in.UserID)
 		},
 	}
 }

@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+
+	"github.com/clara-backend/clara/core"
 )
 
-// Handler is the typed body of a tool: it receives the decoded arguments and
-// returns the output object, or an error (a *core.Error for failures the
-// caller may see).
-type Handler[In, Out any] func(ctx context.Context, in In) (Out, error)
+// Handler is the typed body of a tool: it receives the caller, identified
+// once for the request, and the decoded arguments, and returns the output
+// object, or an error (a *core.Error for failures the caller may see).
+type Handler[In, Out any] func(ctx context.Context, p core.Principal, in In) (Out, error)
 
 // Tool declares one MCP tool: its surface and its typed handler. In must be
 // a struct type, and Out a struct type or a map with string keys (an
@@ -28,9 +30,11 @@ type Tool[In, Out any] struct {
 	Description string
 	// Hints are the four behaviour annotations, built with [Annotate].
 	Hints Hints
-	// Access is the credentials the tool needs; it decides the guidance
-	// added to a refusal for want of them. Zero: none.
-	Access Access
+	// Capability is the core capability the tool offers: the core's access
+	// table says what it needs of the caller, which decides the guidance
+	// added to a refusal for want of credentials. Empty only for tools
+	// that act for no caller.
+	Capability core.Capability
 	// Handle runs the tool.
 	Handle Handler[In, Out]
 	// Vars fill the placeholders {name} in the jsonschema descriptions of
@@ -56,12 +60,12 @@ type Descriptor struct {
 	Title       string
 	Description string
 	Hints       Hints
-	Access      Access
+	Capability  core.Capability
 }
 
 // Describe implements Definition.
 func (t Tool[In, Out]) Describe() Descriptor {
-	return Descriptor{Name: t.Name, Title: t.Title, Description: t.Description, Hints: t.Hints, Access: t.Access}
+	return Descriptor{Name: t.Name, Title: t.Title, Description: t.Description, Hints: t.Hints, Capability: t.Capability}
 }
 
 // namePattern is the shape of a tool name; some hosts reject dots.
@@ -81,6 +85,9 @@ func (t Tool[In, Out]) Validate() error {
 	}
 	if !t.Hints.set {
 		errs = append(errs, errors.New("hints not stated: build them with tools.Annotate"))
+	}
+	if _, ok := core.AccessOf(t.Capability); t.Capability != "" && !ok {
+		errs = append(errs, fmt.Errorf("capability %q is not in the core's access table", t.Capability))
 	}
 	if t.Handle == nil {
 		errs = append(errs, errors.New("missing handler"))

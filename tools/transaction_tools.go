@@ -30,9 +30,9 @@ func (l ledger) listTransactionsTool() Tool[listTransactionsIn, List[core.Transa
 			"(0 when no money moved) and a description. Pages with limit (1 to 100, default 20) and offset " +
 			"(default 0): ask for the next page with offset increased by limit until fewer than limit come back. " +
 			"Use it to explain a balance or to check that a purchase was credited. Free, changes nothing.",
-		Hints:  Annotate(ReadOnly(true), Destructive(false), Idempotent(true), OpenWorld(false)),
-		Access: AccessUser,
-		Handle: func(ctx context.Context, in listTransactionsIn) (List[core.Transaction], error) {
+		Hints:      Annotate(ReadOnly(true), Destructive(false), Idempotent(true), OpenWorld(false)),
+		Capability: core.CapListTransactions,
+		Handle: func(ctx context.Context, p core.Principal, in listTransactionsIn) (List[core.Transaction], error) {
 			limit, offset := core.DefaultLimit, 0
 			if in.Limit != nil {
 				limit = *in.Limit
@@ -40,7 +40,7 @@ func (l ledger) listTransactionsTool() Tool[listTransactionsIn, List[core.Transa
 			if in.Offset != nil {
 				offset = *in.Offset
 			}
-			list, err := l.svc.ListTransactions(ctx, in.UserID, limit, offset)
+			list, err := l.svc.ListTransactions(ctx, p, in.UserID, limit, offset)
 			return ListOf(list), err
 		},
 	}
@@ -60,10 +60,10 @@ func (l ledger) viewTransactionTool() Tool[viewTransactionIn, core.Transaction] 
 		Title: "View a credit transaction",
 		Description: "Returns one of the caller's credit transactions by its id: its type (CREDIT or DEBIT), credits, " +
 			"US dollars paid, description and time. Free, changes nothing.",
-		Hints:  Annotate(ReadOnly(true), Destructive(false), Idempotent(true), OpenWorld(false)),
-		Access: AccessUser,
-		Handle: func(ctx context.Context, in viewTransactionIn) (core.Transaction, error) {
-			tx, err := l.svc.ViewTransaction(ctx, in.UserID, in.TransactionID)
+		Hints:      Annotate(ReadOnly(true), Destructive(false), Idempotent(true), OpenWorld(false)),
+		Capability: core.CapViewTransaction,
+		Handle: func(ctx context.Context, p core.Principal, in viewTransactionIn) (core.Transaction, error) {
+			tx, err := l.svc.ViewTransaction(ctx, p, in.UserID, in.TransactionID)
 			return tx, guide(err, core.CodeNotFound, "No transaction has this id: call list_transactions for the ids.")
 		},
 	}

@@ -34,8 +34,8 @@ func addressTool() Tool[NoInput, addressOut] {
 	return Tool[NoInput, addressOut]{
 		Name: "test_address", Title: "Test address", Description: "Reports the caller's address.",
 		Hints: Annotate(ReadOnly(true), Destructive(false), Idempotent(true), OpenWorld(false)),
-		Handle: func(ctx context.Context, _ NoInput) (addressOut, error) {
-			creds, _ := core.CredentialsFrom(ctx)
+		Handle: func(ctx context.Context, _ core.Principal, _ NoInput) (addressOut, error) {
+			creds, _ := credentialsFrom(ctx)
 			return addressOut{Address: creds.RemoteIP}, nil
 		},
 	}
@@ -342,7 +342,7 @@ func echoSizeTool() Tool[echoSizeIn, echoSizeOut] {
 	return Tool[echoSizeIn, echoSizeOut]{
 		Name: "test_echo_size", Title: "Test echo size", Description: "Counts attachments.",
 		Hints: Annotate(ReadOnly(true), Destructive(false), Idempotent(true), OpenWorld(false)),
-		Handle: func(_ context.Context, in echoSizeIn) (echoSizeOut, error) {
+		Handle: func(_ context.Context, _ core.Principal, in echoSizeIn) (echoSizeOut, error) {
 			return echoSizeOut{Files: len(in.Attachments)}, nil
 		},
 	}

@@ -20,10 +20,10 @@ func (a accounts) viewUserTool() Tool[userIn, core.User] {
 			"has two-factor login, and the display preference. Use it to learn who is signed in, or how many credits " +
 			"remain before an analysis. Works with a user token or an API key, even before activation. " +
 			"Free, changes nothing.",
-		Hints:  Annotate(ReadOnly(true), Destructive(false), Idempotent(true), OpenWorld(false)),
-		Access: AccessUser,
-		Handle: func(ctx context.Context, in userIn) (core.User, error) {
-			return a.svc.ViewUser(ctx, in.UserID)
+		Hints:      Annotate(ReadOnly(true), Destructive(false), Idempotent(true), OpenWorld(false)),
+		Capability: core.CapViewUser,
+		Handle: func(ctx context.Context, p core.Principal, in userIn) (core.User, error) {
+			return a.svc.ViewUser(ctx, p, in.UserID)
 		},
 	}
 }
@@ -45,10 +45,10 @@ func (a accounts) updateUserTool() Tool[updateUserIn, core.User] {
 			"the others stay as they are) and returns the updated user. Email, password, credits and two-factor " +
 			"login are not changed here (see change_password, enable_2fa, disable_2fa). " +
 			"Needs a user token (not an API key). Free.",
-		Hints:  Annotate(ReadOnly(false), Destructive(false), Idempotent(true), OpenWorld(false)),
-		Access: AccessUserToken,
-		Handle: func(ctx context.Context, in updateUserIn) (core.User, error) {
-			return a.svc.UpdateUser(ctx, in.UserID, core.ProfileUpdate{
+		Hints:      Annotate(ReadOnly(false), Destructive(false), Idempotent(true), OpenWorld(false)),
+		Capability: core.CapUpdateUser,
+		Handle: func(ctx context.Context, p core.Principal, in updateUserIn) (core.User, error) {
+			return a.svc.UpdateUser(ctx, p, in.UserID, core.ProfileUpdate{
 				FirstName: in.FirstName, LastName: in.LastName, IsDarkMode: in.IsDarkMode,
 			})
 		},
@@ -63,10 +63,10 @@ func (a accounts) viewAPIKeyTool() Tool[userIn, core.APIKey] {
 		Description: "Returns the signed-in user's API key (clara_api_…), a long-lived credential for programs and " +
 			"agents: send it as Authorization: Bearer <key>, or set it as CLARA_API_KEY for clara mcp. It is a " +
 			"secret: show it only to its owner. Needs a user token (a key cannot read itself). Free, changes nothing.",
-		Hints:  Annotate(ReadOnly(true), Destructive(false), Idempotent(true), OpenWorld(false)),
-		Access: AccessUserToken,
-		Handle: func(ctx context.Context, in userIn) (core.APIKey, error) {
-			return a.svc.ViewAPIKey(ctx, in.UserID)
+		Hints:      Annotate(ReadOnly(true), Destructive(false), Idempotent(true), OpenWorld(false)),
+		Capability: core.CapViewAPIKey,
+		Handle: func(ctx context.Context, p core.Principal, in userIn) (core.APIKey, error) {
+			return a.svc.ViewAPIKey(ctx, p, in.UserID)
 		},
 	}
 }
@@ -79,10 +79,10 @@ func (a accounts) resetAPIKeyTool() Tool[userIn, core.APIKey] {
 		Description: "Replaces the signed-in user's API key with a new one and returns it: the old key stops working " +
 			"at once, for every program that uses it. Use it when a key leaked or must be rotated. " +
 			"Needs a user token (not an API key). Free.",
-		Hints:  Annotate(ReadOnly(false), Destructive(true), Idempotent(false), OpenWorld(false)),
-		Access: AccessUserToken,
-		Handle: func(ctx context.Context, in userIn) (core.APIKey, error) {
-			return a.svc.ResetAPIKey(ctx, in.UserID)
+		Hints:      Annotate(ReadOnly(false), Destructive(true), Idempotent(false), OpenWorld(false)),
+		Capability: core.CapResetAPIKey,
+		Handle: func(ctx context.Context, p core.Principal, in userIn) (core.APIKey, error) {
+			return a.svc.ResetAPIKey(ctx, p, in.UserID)
 		},
 	}
 }

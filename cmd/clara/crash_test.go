@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -95,8 +94,9 @@ func TestWorkerKilledMidTask(t *testing.T) {
 	if _, _, err := a.svc.GrantCredits(t.Context(), core.GrantInput{Email: user.Email, Credits: 100, Reason: "test", Key: "t"}); err != nil {
 		t.Fatal(err)
 	}
-	ctx := asUser(t, a, user)
-	task, err := a.svc.Analyze(ctx, "", core.AnalyzeInput{Query: "The Eiffel Tower was finished in 1889."})
+	ctx := t.Context()
+	caller, _ := asUser(t, a, user)
+	task, err := a.svc.Analyze(ctx, caller, "", core.AnalyzeInput{Query: "The Eiffel Tower was finished in 1889."})
 	if err != nil {
 		t.Fatalf("analyze: %v", err)
 	}
@@ -116,7 +116,7 @@ func TestWorkerKilledMidTask(t *testing.T) {
 	deadline := time.Now().Add(90 * time.Second)
 	var got core.Task
 	for {
-		got, err = a.svc.ViewTask(ctx, "", task.ID)
+		got, err = a.svc.ViewTask(ctx, caller, "", task.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -191,8 +191,11 @@ func openApp(t *testing.T, vars ...string) *app {
 // signUpActive registers and activates a user.
 func signUpActive(t *testing.T, a *app, email string) core.User {
 	t.Helper()
-	ctx := core.WithCredentials(t.Context(), core.Credentials{Authorization: a.cfg.PublicAPIKey, Transport: core.TransportInProcess})
-	in, err := a.svc.Register(ctx, core.RegisterInput{FirstName: "Ada", LastName: "Lovelace", Email: email, Password: "analytical-engine-1843"})
+	app, err := a.svc.Identify(t.Context(), core.Credentials{Authorization: a.cfg.PublicAPIKey, Transport: core.TransportInProcess})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := a.svc.Register(t.Context(), app, core.RegisterInput{FirstName: "Ada", LastName: "Lovelace", Email: email, Password: "analytical-engine-1843"})
 	if err != nil {
 		t.Fatalf("register: %v", err)
 	}
@@ -203,13 +206,18 @@ func signUpActive(t *testing.T, a *app, email string) core.User {
 	return in.User
 }
 
-// asUser returns a context that carries a fresh user token of u.
-func asUser(t *testing.T, a *app, u core.User) context.Context {
+// asUser logs u in and returns the caller of its fresh user token, and the
+// Authorization value that carries the token.
+func asUser(t *testing.T, a *app, u core.User) (core.Principal, string) {
 	t.Helper()
-	ctx := core.WithCredentials(t.Context(), core.Credentials{Transport: core.TransportInProcess})
-	in, err := a.svc.Login(ctx, core.LoginInput{Email: u.Email, Password: "analytical-engine-1843"})
+	in, err := a.svc.Login(t.Context(), core.Anonymous(core.TransportInProcess, ""), core.LoginInput{Email: u.Email, Password: "analytical-engine-1843"})
 	if err != nil {
 		t.Fatalf("login: %v", err)
 	}
-	return core.WithCredentials(t.Context(), core.Credentials{Authorization: "Bearer " + in.Token, Transport: core.TransportInProcess})
+	authorization := "Bearer " + in.Token
+	p, err := a.svc.Identify(t.Context(), core.Credentials{Authorization: authorization, Transport: core.TransportInProcess})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, authorization
 }

@@ -39,18 +39,18 @@ func TestServeRefusesHostilePDFs(t *testing.T) {
 	if _, _, err := a.svc.GrantCredits(t.Context(), core.GrantInput{Email: user.Email, Credits: 200, Reason: "test", Key: "t"}); err != nil {
 		t.Fatal(err)
 	}
-	ctx := asUser(t, a, user)
-	auth, _ := core.CredentialsFrom(ctx)
+	ctx := t.Context()
+	caller, authorization := asUser(t, a, user)
 	srv := startServe(t, bin, vars)
 
 	hostile := attachtest.Hostile()
 	ids := map[string]string{} // task id → hostile PDF
 	for name, data := range hostile {
-		ids[postAnalysis(t, srv.base, auth.Authorization, user.ID, data)] = name
+		ids[postAnalysis(t, srv.base, authorization, user.ID, data)] = name
 	}
 	waitTasks(t, a, srv, ids, core.TaskFailed)
 	for id, name := range ids {
-		got, err := a.svc.ViewTask(ctx, "", id)
+		got, err := a.svc.ViewTask(ctx, caller, "", id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -65,7 +65,7 @@ func TestServeRefusesHostilePDFs(t *testing.T) {
 		t.Errorf("%d model calls for refused files, want none", n)
 	}
 
-	id := postAnalysis(t, srv.base, auth.Authorization, user.ID, attachtest.PDF("The Eiffel Tower was finished in 1889."))
+	id := postAnalysis(t, srv.base, authorization, user.ID, attachtest.PDF("The Eiffel Tower was finished in 1889."))
 	waitTasks(t, a, srv, map[string]string{id: "a normal PDF"}, core.TaskCompleted)
 	if avail, held, err := a.db.Balances(t.Context(), user.ID); err != nil || avail != 180 || held != 0 {
 		t.Fatalf("after a normal analysis: %d available, %d held (%v); want 180, 0", avail, held, err)

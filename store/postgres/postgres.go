@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 
@@ -40,12 +41,15 @@ type DB struct {
 // Open connects to the PostgreSQL database at url (postgres:// or
 // postgresql://, or key=value pairs) and pings it, so that a wrong address or
 // password fails here. Errors never contain the password. Open does not
-// migrate; call Migrate.
-func Open(ctx context.Context, url string) (*DB, error) {
+// migrate; call Migrate. Options change the pool's setup.
+func Open(ctx context.Context, url string, opts ...Option) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		// pgconn redacts the password in its parse errors.
 		return nil, fmt.Errorf("parse postgres url: %w", err)
+	}
+	for _, o := range opts {
+		o(cfg)
 	}
 	if !strings.Contains(url, "pool_max_conns") {
 		cfg.MaxConns = int32(max(10, 4*runtime.GOMAXPROCS(0)))
@@ -77,6 +81,15 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// Option changes the setup of the pool Open makes.
+type Option func(*pgxpool.Config)
+
+// WithTracer traces every statement of the pool's connections with tracer
+// (tests count statements with it).
+func WithTracer(tracer pgx.QueryTracer) Option {
+	return func(cfg *pgxpool.Config) { cfg.ConnConfig.Tracer = tracer }
 }
 
 // describe names the server and database of cfg without the password.

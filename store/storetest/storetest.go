@@ -47,6 +47,8 @@ var Checks = []Check{
 	{"APIKeys/Created", testAPIKeysCreated},
 	{"APIKeys/Reset", testAPIKeysReset},
 	{"APIKeys/Missing", testAPIKeysMissing},
+	{"Identity/Session", testIdentitySession},
+	{"Identity/APIKey", testIdentityAPIKey},
 	{"OTPs/RoundTrip", testOTPsRoundTrip},
 	{"OTPs/Replace", testOTPsReplace},
 	{"OTPs/Missing", testOTPsMissing},

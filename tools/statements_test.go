@@ -1,0 +1,87 @@
+package tools
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/clara-backend/clara/core"
+	"github.com/clara-backend/clara/store/pgtest"
+	"github.com/clara-backend/clara/store/postgres"
+)
+
+// An MCP request over Streamable HTTP is identified once, at the edge,
+// with the session or API key and its user in one statement, and the tool
+// reuses that caller: on PostgreSQL, tools/call view_user runs exactly one
+// statement, with an API key and with a user token, and so it does over
+// stdio.
+func TestViewUserToolRunsOneStatement(t *testing.T) {
+	var count pgtest.Statements
+	db, err := postgres.Open(t.Context(), pgtest.NewURL(t), postgres.WithTracer(&count))
+	if err != nil {
+		t.Fatalf("open postgres: %v", err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	e := newEnvTweaked(t, false, nil, func(d *core.Deps) { d.Store = db })
+	m := e.newMember(t, "ada@example.com", 0)
+	caller, err := e.svc.Identify(t.Context(), core.Credentials{Authorization: "Bearer " + m.Token})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := e.svc.ViewAPIKey(t.Context(), caller, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := serveAccountsHTTP(t, e)
+	call := `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"view_user","arguments":{}}}`
+	for _, c := range []struct{ name, authorization string }{
+		{"api key", "Bearer " + key.Token},
+		{"user token", "Bearer " + m.Token},
+	} {
+		count.Reset()
+		body := postMCP(t.Context(), t, ts.URL+"/mcp", c.authorization, call)
+		if !strings.Contains(body, `"id":"`+m.ID+`"`) || strings.Contains(body, `"isError":true`) {
+			t.Fatalf("%s: view_user answered %s", c.name, body)
+		}
+		if n := count.Count(); n != 1 {
+			t.Errorf("%s: tools/call view_user ran %d statements, want 1", c.name, n)
+		}
+	}
+
+	// Over stdio, each call is identified once too, from the process's
+	// CLARA_API_KEY.
+	fc := stdioDriver(e, eras[0]).mustOpen(t, "Bearer "+key.Token)
+	count.Reset()
+	if u := ok(t, fc.call(t, "view_user", nil)); u["id"] != m.ID {
+		t.Fatalf("stdio: view_user answered %v", u)
+	}
+	if n := count.Count(); n != 1 {
+		t.Errorf("stdio: tools/call view_user ran %d statements, want 1", n)
+	}
+	fc.close(t)
+}
+
+// postMCP posts one JSON-RPC message to a Streamable HTTP endpoint with
+// authorization and returns the answer's body.
+func postMCP(ctx context.Context, t *testing.T, url, authorization, message string) string {
+	t.Helper()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, strings.NewReader(message))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	req.Header.Set("Authorization", authorization)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("POST %s: %d %s %v", url, resp.StatusCode, b, err)
+	}
+	return string(b)
+}
