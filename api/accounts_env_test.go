@@ -213,7 +213,7 @@ func bearer(token string) string { return "Bearer " + token }
 
 // The exact error bodies of the contract.
 var (
-	bodyEmpty        = errorBody("null", core.MsgEmptyBody)
+	bodyEmpty        = errorBody("null", msgEmptyBody)
 	bodyInvalidStart = `{"data":null,"message":"` + core.MsgInvalid + `","status":"error","errors":[`
 	bodyConflict     = errorBody("null", core.MsgConflict)
 	bodyUnauth       = errorBody("null", core.MsgUnauthenticated)

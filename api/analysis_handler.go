@@ -38,7 +38,7 @@ func (s *server) analyze(w http.ResponseWriter, r *http.Request) {
 	}
 	in.IdempotencyKey = r.Header.Get(IdempotencyKeyHeader)
 	t, err := s.svc.Analyze(r.Context(), p, pathParam(r, "user_id"), in)
-	reply(w, r, err, http.StatusCreated, t, msgAnalysisStarted)
+	reply(w, r, restField(err, "idempotency_key", IdempotencyKeyHeader), http.StatusCreated, t, msgAnalysisStarted)
 }
 
 // callerPresent returns a 401 when the request carries no credentials, the

@@ -6,8 +6,6 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-
-	"github.com/clara-backend/clara/core"
 )
 
 // Uploads over the limits, too many files and files the model cannot take
@@ -54,7 +52,7 @@ func TestAnalysisNeedsCredentials(t *testing.T) {
 	b := e.activeAccount(t, "bob@example.com")
 	expect(t, e.rawAnalysis(b.ID, bearer(a.Token), ctype, body), http.StatusForbidden, bodyForbidden)
 	rec := e.call("GET", "/users/"+a.ID+"/agent/analysis", bearer(a.Token), "")
-	expect(t, rec, http.StatusMethodNotAllowed, errorBody("null", core.MsgMethodNotAllowed))
+	expect(t, rec, http.StatusMethodNotAllowed, errorBody("null", msgMethodNotAllowed))
 	if got := rec.Header().Get("Allow"); got != "POST" {
 		t.Errorf("Allow %q", got)
 	}

@@ -32,6 +32,10 @@ func (s *server) register(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
+	if err := gate(principal(r), clientApp); err != nil {
+		writeError(w, r, err)
+		return
+	}
 	out, err := s.svc.Register(r.Context(), principal(r), core.RegisterInput{
 		FirstName: req.FirstName, LastName: req.LastName, Email: req.Email, Password: req.Password,
 	})
@@ -49,6 +53,10 @@ type googleRequest struct {
 func (s *server) googleSignIn(w http.ResponseWriter, r *http.Request) {
 	var req googleRequest
 	if err := decodeJSON(r, &req); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if err := gate(principal(r), clientAppOptional); err != nil {
 		writeError(w, r, err)
 		return
 	}
@@ -70,7 +78,7 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req codeRequest
-	if err := decodeJSON(r, &req); err != nil && core.ErrorCode(err) != core.CodeEmptyBody {
+	if err := decodeJSON(r, &req); err != nil && core.ErrorCode(err) != codeEmptyBody {
 		writeError(w, r, err)
 		return
 	}
@@ -99,17 +107,24 @@ func (s *server) changePassword(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
+	if err := gate(principal(r), clientAppOrUser); err != nil {
+		writeError(w, r, err)
+		return
+	}
 	err := s.svc.ChangePassword(r.Context(), principal(r), pathParam(r, "user_email"),
 		core.ChangePasswordInput{Password: req.Password, Code: req.Code})
-	reply(w, r, err, http.StatusOK, nil, msgPasswordChanged)
+	reply(w, r, restField(err, "email", "user_email"), http.StatusOK, nil, msgPasswordChanged)
 }
 
 // sendOTP answers POST /api/v1/users/{user_email}/otp/{otp_type} (public
 // key): 201 with null data once the code is mailed. It takes no body; one
 // that is sent anyway is ignored.
 func (s *server) sendOTP(w http.ResponseWriter, r *http.Request) {
-	err := s.svc.SendOTP(r.Context(), principal(r), pathParam(r, "user_email"), pathParam(r, "otp_type"))
-	reply(w, r, err, http.StatusCreated, nil, msgOTPSent)
+	err := gate(principal(r), clientApp)
+	if err == nil {
+		err = s.svc.SendOTP(r.Context(), principal(r), pathParam(r, "user_email"), pathParam(r, "otp_type"))
+	}
+	reply(w, r, restField(err, "email", "user_email"), http.StatusCreated, nil, msgOTPSent)
 }
 
 // activate answers POST /api/v1/users/{user_email}/activate (public key):
@@ -120,6 +135,10 @@ func (s *server) activate(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
+	if err := gate(principal(r), clientApp); err != nil {
+		writeError(w, r, err)
+		return
+	}
 	u, err := s.svc.Activate(r.Context(), principal(r), pathParam(r, "user_email"), req.Code)
-	reply(w, r, err, http.StatusOK, u, msgActivated)
+	reply(w, r, restField(err, "email", "user_email"), http.StatusOK, u, msgActivated)
 }

@@ -35,7 +35,7 @@ func TestCreditRate(t *testing.T) {
 	b := e.register(t, "bob@example.com")
 	expect(t, e.call("GET", "/stripe/rate", bearer(b.Token), ""), http.StatusUnauthorized, bodyInactive)
 	expect(t, e.call("POST", "/stripe/rate", bearer(a.Token), ""), http.StatusMethodNotAllowed,
-		errorBody("null", core.MsgMethodNotAllowed))
+		errorBody("null", msgMethodNotAllowed))
 }
 
 func TestCreditRateCustomTiers(t *testing.T) {

@@ -22,7 +22,7 @@ const bodyField = "body"
 
 // decodeJSON reads r's body, one JSON object, into v, strictly:
 //
-//   - a missing or blank body is core.ErrEmptyBody;
+//   - a missing or blank body is errEmptyBody;
 //   - a body over the limit (see limitBody) is core.ErrTooLarge;
 //   - a Content-Type other than application/json is core.ErrInvalid;
 //   - malformed JSON, a value that is not an object, a field of the wrong
@@ -34,7 +34,7 @@ const bodyField = "body"
 // Missing fields are not checked here: the core validates what it needs.
 func decodeJSON(r *http.Request, v any) error {
 	if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
-		return core.ErrEmptyBody()
+		return errEmptyBody()
 	}
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
@@ -45,7 +45,7 @@ func decodeJSON(r *http.Request, v any) error {
 	}
 	trimmed := bytes.TrimLeft(body, " \t\r\n")
 	if len(trimmed) == 0 {
-		return core.ErrEmptyBody()
+		return errEmptyBody()
 	}
 	if !isJSON(r.Header.Get("Content-Type")) {
 		return core.ErrInvalid(core.FieldError{Field: "Content-Type", Problem: "must be application/json"})

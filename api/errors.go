@@ -10,10 +10,10 @@ import (
 	"github.com/clara-backend/clara/core"
 )
 
-// errorStatus maps each code of core to its HTTP status: the one place where
+// errorStatus maps each code of core, and the API's own (wording.go), to its HTTP status: the one place where
 // domain failures become HTTP. A code missing here answers 500.
 var errorStatus = map[core.Code]int{
-	core.CodeEmptyBody:           http.StatusBadRequest,
+	codeEmptyBody:                http.StatusBadRequest,
 	core.CodeInvalid:             http.StatusBadRequest,
 	core.CodeConflict:            http.StatusBadRequest,
 	core.CodeUnauthenticated:     http.StatusUnauthorized,
@@ -22,8 +22,8 @@ var errorStatus = map[core.Code]int{
 	core.CodeInsufficientCredits: http.StatusForbidden,
 	core.CodeNotFound:            http.StatusNotFound,
 	core.CodeNoRate:              http.StatusNotFound,
-	core.CodeRouteNotFound:       http.StatusNotFound,
-	core.CodeMethodNotAllowed:    http.StatusMethodNotAllowed,
+	codeRouteNotFound:            http.StatusNotFound,
+	codeMethodNotAllowed:         http.StatusMethodNotAllowed,
 	core.CodeTooLarge:            http.StatusRequestEntityTooLarge,
 	core.CodeRateLimited:         http.StatusTooManyRequests,
 	core.CodeUnavailable:         http.StatusServiceUnavailable,
@@ -70,8 +70,8 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 // without one.
 func defaultMessage(c core.Code) string {
 	switch c {
-	case core.CodeEmptyBody:
-		return core.MsgEmptyBody
+	case codeEmptyBody:
+		return msgEmptyBody
 	case core.CodeInvalid:
 		return core.MsgInvalid
 	case core.CodeConflict:
@@ -88,10 +88,10 @@ func defaultMessage(c core.Code) string {
 		return core.ErrNotFound("Resource").Message
 	case core.CodeNoRate:
 		return core.MsgNoRate
-	case core.CodeRouteNotFound:
-		return core.MsgRouteNotFound
-	case core.CodeMethodNotAllowed:
-		return core.MsgMethodNotAllowed
+	case codeRouteNotFound:
+		return msgRouteNotFound
+	case codeMethodNotAllowed:
+		return msgMethodNotAllowed
 	case core.CodeTooLarge:
 		return core.MsgTooLarge
 	case core.CodeRateLimited:

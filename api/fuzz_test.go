@@ -12,7 +12,7 @@ import (
 )
 
 // clientCodes are the codes a bad body may get: never a server fault.
-var clientCodes = map[core.Code]bool{core.CodeInvalid: true, core.CodeEmptyBody: true, core.CodeTooLarge: true}
+var clientCodes = map[core.Code]bool{core.CodeInvalid: true, codeEmptyBody: true, core.CodeTooLarge: true}
 
 // hostileJSON seeds the body fuzzers: NUL characters, invalid UTF-8, deep
 // nesting, huge numbers, duplicate and unknown keys.

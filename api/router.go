@@ -113,7 +113,7 @@ func (s *server) refuseOversized(next http.Handler) http.Handler {
 // notFound answers a request that matched no route.
 func (s *server) notFound(w http.ResponseWriter, r *http.Request) {
 	setRoute(r, routeUnmatched)
-	writeError(w, r, core.ErrRouteNotFound())
+	writeError(w, r, errRouteNotFound())
 }
 
 // methodNotAllowed answers a request whose path is routed for other methods
@@ -123,11 +123,11 @@ func (s *server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
 	setRoute(r, routeUnmatched)
 	allow := s.allowedMethods(r)
 	if allow == "" {
-		writeError(w, r, core.ErrRouteNotFound())
+		writeError(w, r, errRouteNotFound())
 		return
 	}
 	w.Header().Set("Allow", allow)
-	writeError(w, r, core.ErrMethodNotAllowed())
+	writeError(w, r, errMethodNotAllowed())
 }
 
 // probedMethods are the methods listed in an Allow header, in its order.

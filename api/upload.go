@@ -46,7 +46,7 @@ func newUploadLimits(p core.Policy, maxText int64) uploadLimits {
 func readAnalysis(w http.ResponseWriter, r *http.Request, lim uploadLimits) (core.AnalyzeInput, error) {
 	var in core.AnalyzeInput
 	if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
-		return in, core.ErrEmptyBody()
+		return in, errEmptyBody()
 	}
 	if r.ContentLength > lim.body() {
 		return in, core.ErrTooLarge()

@@ -86,24 +86,28 @@ func (a Access) Accepts(k AuthKind) bool {
 }
 
 // The kinds of credentials of the access table: what the contract calls
-// "general auth", a user's own token, and a client app.
+// "general auth", a user's own token, and any valid credentials or none.
+// Which credentials a transport itself demands (REST's public key of
+// client apps) is the adapter's business, not the table's.
 var (
 	general   = []AuthKind{AuthUserToken, AuthAPIKey}
 	userToken = []AuthKind{AuthUserToken}
-	clientApp = []AuthKind{AuthPublicKey}
+	anyone    = []AuthKind{AuthNone, AuthPublicKey, AuthUserToken, AuthAPIKey}
 )
 
 // accessTable is the one access table of Clara: REST routes and MCP tools
 // both read it (AccessOf), and every core method that acts for a caller
 // authorizes against it (authorize).
 var accessTable = map[Capability]Access{
-	CapRegister:     {Kinds: clientApp},
-	CapGoogleSignIn: {Kinds: []AuthKind{AuthPublicKey, AuthNone}},
+	// Signing up and in: the input is the proof (a password, an emailed
+	// code, a Google ID token), whoever asks.
+	CapRegister:     {},
+	CapGoogleSignIn: {},
 	CapLogin:        {},
-	CapSendOTP:      {Kinds: clientApp},
-	CapActivate:     {Kinds: clientApp},
-	// A client app names the account; a user changes their own.
-	CapChangePassword: {Kinds: []AuthKind{AuthPublicKey, AuthUserToken}, Scope: ScopeAccount},
+	CapSendOTP:      {},
+	CapActivate:     {},
+	// Anyone names the account; a user token changes its own user's.
+	CapChangePassword: {Kinds: anyone, Scope: ScopeAccount},
 	CapLogout:         {Kinds: userToken, Scope: ScopeAccount},
 
 	CapEnable2FA:   {Kinds: userToken, Active: true, Scope: ScopeAccount},

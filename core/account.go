@@ -17,8 +17,9 @@ type ChangePasswordInput struct {
 
 // ChangePassword sets a new password for the user with that email (with a
 // user token, "" means the caller), given its CHANGE_PASSWORD code, and
-// revokes every session of the user. It needs the public key or the user's
-// own token. The code is checked before the new password is hashed, so
+// revokes every session of the user. Anyone may, by email, with the code;
+// a user token changes only its own user's password (refused credentials
+// are a 401). The code is checked before the new password is hashed, so
 // wrong codes cost no hashing.
 func (s *Service) ChangePassword(ctx context.Context, p Principal, email string, in ChangePasswordInput) error {
 	if err := s.authorize(p, CapChangePassword, ""); err != nil {

@@ -60,7 +60,7 @@ func (s *Service) Analyze(ctx context.Context, p Principal, userID string, in An
 		return Task{}, err
 	}
 	if len(in.IdempotencyKey) > maxIdempotencyKey {
-		return Task{}, ErrInvalid(FieldError{Field: "Idempotency-Key", Problem: "must be at most 255 characters"})
+		return Task{}, ErrInvalid(FieldError{Field: "idempotency_key", Problem: "must be at most 255 characters"})
 	}
 	if in.IdempotencyKey != "" {
 		if t, err := s.store.TaskByClientKey(ctx, p.user.ID, in.IdempotencyKey); err == nil {

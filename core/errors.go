@@ -10,10 +10,11 @@ import (
 // a code to their own status exactly once, at the edge.
 type Code string
 
-// The codes of every failure a caller can see. Their messages are the exact
-// sentences of the REST contract, shared by REST and MCP.
+// The codes of every failure of the domain. Their messages are the exact
+// sentences of the REST contract, which MCP quotes too; what only one
+// adapter knows (routes, methods and bodies of HTTP, the names of path
+// parameters, headers and tool arguments) each adapter words itself.
 const (
-	CodeEmptyBody           Code = "empty_body"
 	CodeInvalid             Code = "invalid"
 	CodeConflict            Code = "conflict"
 	CodeUnauthenticated     Code = "unauthenticated"
@@ -22,8 +23,6 @@ const (
 	CodeInsufficientCredits Code = "insufficient_credits"
 	CodeNotFound            Code = "not_found"
 	CodeNoRate              Code = "no_rate"
-	CodeRouteNotFound       Code = "route_not_found"
-	CodeMethodNotAllowed    Code = "method_not_allowed"
 	CodeTooLarge            Code = "too_large"
 	CodeRateLimited         Code = "rate_limited"
 	CodeUnavailable         Code = "unavailable"
@@ -32,7 +31,6 @@ const (
 
 // The exact messages of the contract's error table.
 const (
-	MsgEmptyBody           = "Request body is empty."
 	MsgInvalid             = "One or more required parameters are either not given or have invalid schema."
 	MsgConflict            = "User with the given identifier already exists."
 	MsgUnauthenticated     = "Authorization header or OTP is either missing, invalid or expired."
@@ -40,8 +38,6 @@ const (
 	MsgForbidden           = "You do not have access to the requested resource."
 	MsgInsufficientCredits = "You do not have enough credits to perform this action."
 	MsgNoRate              = "No credits rate found for the given amount."
-	MsgRouteNotFound       = "The requested route does not exist."
-	MsgMethodNotAllowed    = "The requested method is not allowed for this route."
 	MsgTooLarge            = "Request body is too large."
 	MsgRateLimited         = "You have exceeded the rate limit."
 	MsgUnavailable         = "Service temporarily unavailable."
@@ -49,7 +45,9 @@ const (
 )
 
 // FieldError names one input field and what is wrong with it, so that
-// programs and LLM agents can correct a request themselves.
+// programs and LLM agents can correct a request themselves. The core names
+// fields neutrally, in snake_case (email, idempotency_key); an adapter
+// renames those its callers know by another name.
 type FieldError struct {
 	Field   string `json:"field"`
 	Problem string `json:"problem"`
@@ -99,9 +97,6 @@ func ErrorCode(err error) Code {
 	return ErrorOf(err).Code
 }
 
-// ErrEmptyBody reports a request body that is required but missing.
-func ErrEmptyBody() *Error { return &Error{Code: CodeEmptyBody, Message: MsgEmptyBody} }
-
 // ErrInvalid reports missing or malformed input, with optional detail.
 func ErrInvalid(fields ...FieldError) *Error {
 	return &Error{Code: CodeInvalid, Message: MsgInvalid, Fields: fields}
@@ -134,14 +129,6 @@ func ErrNotFound(resource string) *Error {
 
 // ErrNoRate reports a purchase amount outside every credit tier.
 func ErrNoRate() *Error { return &Error{Code: CodeNoRate, Message: MsgNoRate} }
-
-// ErrRouteNotFound reports a path the API does not serve.
-func ErrRouteNotFound() *Error { return &Error{Code: CodeRouteNotFound, Message: MsgRouteNotFound} }
-
-// ErrMethodNotAllowed reports a method the route does not serve.
-func ErrMethodNotAllowed() *Error {
-	return &Error{Code: CodeMethodNotAllowed, Message: MsgMethodNotAllowed}
-}
 
 // ErrTooLarge reports a body or upload over its limit.
 func ErrTooLarge() *Error { return &Error{Code: CodeTooLarge, Message: MsgTooLarge} }

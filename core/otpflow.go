@@ -117,7 +117,8 @@ func (s *Service) useOTP(ctx context.Context, o OTP, then func(q Queries) error)
 }
 
 // SendOTP mails a new code of type otpType to the user with that email.
-// It needs the public key. A second code of one type within the resend
+// Anyone may ask for one (the code goes to the account's own mailbox). A
+// second code of one type within the resend
 // interval, or one past the account's budget of codes, is a 429.
 func (s *Service) SendOTP(ctx context.Context, p Principal, email, otpType string) error {
 	if err := s.authorize(p, CapSendOTP, ""); err != nil {
@@ -145,7 +146,7 @@ func (s *Service) SendOTP(ctx context.Context, p Principal, email, otpType strin
 }
 
 // Activate activates the account with that email, given its ACTIVATION
-// code, and returns the user. It needs the public key.
+// code, and returns the user. Anyone may: the code is the proof.
 func (s *Service) Activate(ctx context.Context, p Principal, email, code string) (User, error) {
 	if err := s.authorize(p, CapActivate, ""); err != nil {
 		return User{}, err
@@ -176,7 +177,7 @@ func (s *Service) Activate(ctx context.Context, p Principal, email, code string)
 func (s *Service) userByEmail(ctx context.Context, email string) (User, error) {
 	email = NormalizeEmail(email)
 	var f fields
-	f.checkEmail("user_email", email)
+	f.checkEmail("email", email)
 	if err := f.err(); err != nil {
 		return User{}, err
 	}

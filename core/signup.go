@@ -17,8 +17,8 @@ type RegisterInput struct {
 }
 
 // Register creates an inactive account with its API key, mails it an
-// ACTIVATION code and returns it with a user token. It needs the public
-// key. A taken email is a 400 conflict. Nothing is kept when the code
+// ACTIVATION code and returns it with a user token. Anyone may: the
+// credentials of the caller are not looked at. A taken email is a 400 conflict. Nothing is kept when the code
 // cannot be mailed.
 func (s *Service) Register(ctx context.Context, p Principal, in RegisterInput) (SignedIn, error) {
 	if err := s.authorize(p, CapRegister, ""); err != nil {
@@ -84,8 +84,8 @@ func (s *Service) startSession(ctx context.Context, q Queries, u User, p Princip
 
 // GoogleSignIn signs in with a Google ID token: an unknown verified email
 // gets a new, active account (created reports so); a known one is logged in
-// (and activated, as Google has proven the address: see googleLogin). The
-// public key is optional, but a wrong one is refused.
+// (and activated, as Google has proven the address: see googleLogin).
+// Anyone may: the ID token is the proof.
 func (s *Service) GoogleSignIn(ctx context.Context, p Principal, idToken string) (out SignedIn, created bool, err error) {
 	if err := s.authorize(p, CapGoogleSignIn, ""); err != nil {
 		return out, false, err

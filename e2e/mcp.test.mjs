@@ -30,6 +30,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 
 const BIN = process.env.CLARA_BIN
   ? resolve(process.env.CLARA_BIN)
@@ -67,6 +68,29 @@ const TOOLS = {
   version: [true, false, true, false],
 };
 const HINTS = ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'];
+
+// tools/list shows each caller the tools its credentials can use: without
+// credentials the sign-up and sign-in tools and the public ones; with an
+// API key also what "general auth" allows; an active user's token sees
+// every tool of TOOLS.
+const PUBLIC_TOOLS = ['register', 'google_sign_in', 'login', 'change_password', 'send_otp', 'activate_account', 'health', 'version'];
+const API_KEY_TOOLS = [
+  ...PUBLIC_TOOLS,
+  'view_user', 'list_transactions', 'view_transaction', 'credit_rate', 'buy_credits', 'billing_portal',
+  'list_tasks', 'view_task', 'supported_attachments', 'analyze',
+];
+
+/** Checks that tools, as listed, are exactly names, each with the surface and hints of TOOLS. */
+function checkTools(tools, names, what) {
+  assert.deepEqual(tools.map((t) => t.name).sort(), [...names].sort(), `${what}: tool names`);
+  for (const tool of tools) {
+    assert.ok(tool.title, `${tool.name}: title`);
+    assert.ok(tool.description, `${tool.name}: description`);
+    assert.equal(tool.inputSchema?.type, 'object', `${tool.name}: inputSchema`);
+    assert.equal(tool.outputSchema?.type, 'object', `${tool.name}: outputSchema`);
+    assert.deepEqual(HINTS.map((h) => tool.annotations?.[h]), TOOLS[tool.name], `${tool.name}: annotations`);
+  }
+}
 
 // Semantic Versioning 2.0.0, https://semver.org.
 const SEMVER =
@@ -135,18 +159,11 @@ async function probe(label, transport, { beforeClose } = {}) {
   try {
     assert.equal(negotiated, PROTOCOL, 'negotiated protocol');
     assert.equal(client.getServerVersion()?.name, 'clara');
-    assert.ok(client.getServerCapabilities()?.tools, 'tools capability');
+    assert.equal(client.getServerCapabilities()?.tools?.listChanged, true, 'tools capability with listChanged');
     assert.match(client.getInstructions() ?? '', /Clara/);
 
     const { tools } = await client.listTools();
-    assert.deepEqual(tools.map((t) => t.name).sort(), Object.keys(TOOLS).sort(), 'tool names');
-    for (const tool of tools) {
-      assert.ok(tool.title, `${tool.name}: title`);
-      assert.ok(tool.description, `${tool.name}: description`);
-      assert.equal(tool.inputSchema?.type, 'object', `${tool.name}: inputSchema`);
-      assert.equal(tool.outputSchema?.type, 'object', `${tool.name}: outputSchema`);
-      assert.deepEqual(HINTS.map((h) => tool.annotations?.[h]), TOOLS[tool.name], `${tool.name}: annotations`);
-    }
+    checkTools(tools, PUBLIC_TOOLS, 'without credentials');
 
     const health = await client.callTool({ name: 'health', arguments: {} });
     assert.equal(health.isError ?? false, false, 'health isError');
@@ -258,8 +275,23 @@ function failed(res, message, more, what) {
  * request options, e.g. onprogress) and close().
  */
 function session(client, close) {
+  let changes = 0;
+  let waiting = [];
+  client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+    changes++;
+    for (const resolveChange of waiting.splice(0)) resolveChange();
+  });
   return {
     call: (name, args = {}, options = undefined) => client.callTool({ name, arguments: args }, undefined, options),
+    tools: async () => (await client.listTools()).tools,
+    /** Resolves once a notifications/tools/list_changed has arrived after this call. */
+    listChanged: () => {
+      const seen = changes;
+      return new Promise((resolveChange) => {
+        if (changes > seen) resolveChange();
+        else waiting.push(resolveChange);
+      });
+    },
     close,
   };
 }
@@ -276,6 +308,7 @@ async function accountFlow(label, d, outbox) {
   const anon = await d.open();
   const open = [anon];
   try {
+    checkTools(await anon.tools(), PUBLIC_TOOLS, 'anonymous');
     failed(await anon.call('view_user'), MSG.unauthenticated, d.how, 'anonymous view_user');
     failed(
       await anon.call('register', { first_name: 'Ada', last_name: 'Lovelace', email: 'ada-at-example', password: PASSWORD }),
@@ -284,7 +317,17 @@ async function accountFlow(label, d, outbox) {
       'register with a bad email',
     );
 
-    const reg = ok(await anon.call('register', { first_name: 'Ada', last_name: 'Lovelace', email, password: PASSWORD }), 'register');
+    // A stdio session that signs in or out is told to list its tools again.
+    const changing = async (s, call) => {
+      const changed = d.binds ? s.listChanged() : null;
+      const res = await call();
+      await changed;
+      return res;
+    };
+    const reg = ok(
+      await changing(anon, () => anon.call('register', { first_name: 'Ada', last_name: 'Lovelace', email, password: PASSWORD })),
+      'register',
+    );
     assert.match(reg.token, /^clara_user_/);
     assert.equal(reg.is_active, false);
     let me = anon;
@@ -294,13 +337,16 @@ async function accountFlow(label, d, outbox) {
       open.push(me);
     };
     await signIn(reg.token);
+    checkTools(await me.tools(), [...PUBLIC_TOOLS, 'view_user', 'logout'], 'inactive user');
 
     assert.equal(ok(await me.call('view_user'), 'view_user').id, reg.id);
     failed(await me.call('update_user', { first_name: 'Augusta' }), MSG.inactive, /activate_account/, 'update_user before activation');
-    const activated = ok(await me.call('activate_account', { email, code: await latestCode(outbox, email) }), 'activate_account');
+    const code = await latestCode(outbox, email);
+    const activated = ok(await changing(me, () => me.call('activate_account', { email, code })), 'activate_account');
     assert.equal(activated.is_active, true);
 
     await signIn(ok(await me.call('login', { email, password: PASSWORD }), 'login').token);
+    checkTools(await me.tools(), Object.keys(TOOLS), 'active user');
     ok(await me.call('send_otp', { email, otp_type: 'TWO_FACTOR_AUTH' }), 'send_otp');
     assert.deepEqual(ok(await me.call('enable_2fa', { code: await latestCode(outbox, email) }), 'enable_2fa'), {
       message: 'User 2FA enabled successfully.',
@@ -321,12 +367,16 @@ async function accountFlow(label, d, outbox) {
     assert.match(newKey.token, /^clara_api_/);
     assert.notEqual(newKey.token, oldKey.token);
 
-    assert.deepEqual(ok(await me.call('logout'), 'logout'), { message: 'User logged out successfully.' });
-    if (d.binds) failed(await me.call('view_user'), MSG.unauthenticated, d.how, 'view_user after logout');
+    assert.deepEqual(ok(await changing(me, () => me.call('logout')), 'logout'), { message: 'User logged out successfully.' });
+    if (d.binds) {
+      checkTools(await me.tools(), PUBLIC_TOOLS, 'after logout');
+      failed(await me.call('view_user'), MSG.unauthenticated, d.how, 'view_user after logout');
+    }
     for (const s of open.splice(0)) await s.close();
 
     const withKey = await d.open(newKey.token);
     try {
+      checkTools(await withKey.tools(), API_KEY_TOOLS, 'API key');
       assert.equal(ok(await withKey.call('view_user'), 'view_user with the new key').id, reg.id);
     } finally {
       await withKey.close();

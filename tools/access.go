@@ -2,7 +2,6 @@ package tools
 
 import (
 	"context"
-	"errors"
 
 	"github.com/clara-backend/clara/core"
 )
@@ -14,8 +13,8 @@ type need int
 
 // The needs of tools.
 const (
-	// needNone: no caller is needed (health, login), or the tool
-	// authenticates as a trusted client app with the public API key.
+	// needNone: no credentials are needed (health, login, register): the
+	// input is the proof, or there is nothing to prove.
 	needNone need = iota
 	// needUser: a user token or an API key ("general auth").
 	needUser
@@ -24,38 +23,17 @@ const (
 )
 
 // needOf returns what capability c needs of a tool's caller, from the
-// core's access table: none when a client app or an anonymous caller may
-// use it, else a user's credentials, an API key among them or not.
+// core's access table: none when an anonymous caller may use it, else a
+// user's credentials, an API key among them or not.
 func needOf(c core.Capability) need {
 	a, _ := core.AccessOf(c)
 	switch {
-	case a.Accepts(core.AuthPublicKey) || a.Accepts(core.AuthNone):
+	case a.Accepts(core.AuthNone):
 		return needNone
 	case a.Accepts(core.AuthAPIKey):
 		return needUser
 	}
 	return needUserToken
-}
-
-// errNoPublicKey is the cause of the 503 of a public-key tool on a server
-// configured without the public API key.
-var errNoPublicKey = errors.New("the MCP server has no public API key (tools.Options.PublicAPIKey)")
-
-// asClientApp returns the principal of a trusted client app: the public
-// API key, on the transport and address of the call of ctx. The MCP server
-// acts as such an app for the tools whose REST twins take the public key
-// (register, send_otp, activate_account, change_password without a
-// signed-in user, google_sign_in).
-func (a accounts) asClientApp(ctx context.Context) (core.Principal, error) {
-	creds, _ := credentialsFrom(ctx)
-	if a.publicKey == "" {
-		return core.Anonymous(creds.Transport, creds.RemoteIP), core.ErrUnavailable(errNoPublicKey)
-	}
-	return a.svc.Identify(ctx, core.Credentials{
-		Authorization: a.publicKey,
-		Transport:     creds.Transport,
-		RemoteIP:      creds.RemoteIP,
-	})
 }
 
 // overStdio reports whether the call came over stdio.

@@ -50,7 +50,8 @@ func (t Tool[In, Out]) bind(rt *toolEnv) boundTool {
 		}),
 	)
 	tool.RawInputSchema = withVars(withProperties(withoutNull(tool.RawInputSchema)), t.Vars)
-	return boundTool{Tool: tool, Handler: adapt(rt, t.Name, needOf(t.Capability), t.Handle)}
+	args := compileArguments(t.Name, tool.RawInputSchema)
+	return boundTool{Tool: tool, Handler: adapt(rt, t.Name, needOf(t.Capability), args, t.Handle)}
 }
 
 // withProperties adds "properties": {} to an object schema that has none
@@ -84,10 +85,11 @@ func withVars(schema json.RawMessage, vars map[string]string) json.RawMessage {
 
 // adapt is the one generic adapter from a typed handler to mcp-go's raw
 // handler: it gives h the caller, identified once for the call (see
-// toolEnv.caller), refuses arguments holding NUL characters or invalid
-// UTF-8, binds the arguments, runs h and renders its outcome. n, what the
-// tool's capability needs, decides the guidance of a refusal.
-func adapt[In, Out any](rt *toolEnv, name string, n need, h Handler[In, Out]) server.ToolHandlerFunc {
+// toolEnv.caller), refuses arguments that break the input schema args (in
+// plain words naming them; nil checks nothing) or hold NUL characters or
+// invalid UTF-8, binds the arguments, runs h and renders its outcome. n,
+// what the tool's capability needs, decides the guidance of a refusal.
+func adapt[In, Out any](rt *toolEnv, name string, n need, args *argumentSchema, h Handler[In, Out]) server.ToolHandlerFunc {
 	return func(ctx context.Context, req mcp.CallToolRequest) (res *mcp.CallToolResult, err error) {
 		defer func() {
 			if p := recover(); p != nil {
@@ -97,6 +99,9 @@ func adapt[In, Out any](rt *toolEnv, name string, n need, h Handler[In, Out]) se
 		}()
 		ctx, p := rt.caller(ctx)
 		ctx = withProgress(ctx, req)
+		if err := args.check(req.Params.Arguments); err != nil {
+			return failure(ctx, rt, name, p, n, err)
+		}
 		if err := badArguments(req.Params.Arguments); err != nil {
 			return failure(ctx, rt, name, p, n, err)
 		}

@@ -153,6 +153,8 @@ func TestAnalyzeRefusals(t *testing.T) {
 	wantError(t, cn.call(t, "analyze", map[string]any{"query": "x", "wait_seconds": 121}, nil),
 		core.MsgInvalid, "wait_seconds: must be from 0 to 120")
 	wantError(t, cn.call(t, "analyze", map[string]any{"query": "x", "user_id": poor.ID}, nil), core.MsgForbidden, guideForbidden)
+	wantError(t, cn.call(t, "analyze", map[string]any{"query": "x", "idempotency_key": strings.Repeat("k", 256)}, nil),
+		core.MsgInvalid, "idempotency_key: must be at most 255 characters")
 	if got := ok(t, cn.call(t, "view_user", nil, nil))["credits"]; got != 100.0 {
 		t.Errorf("credits %v after refusals, want 100", got)
 	}

@@ -28,11 +28,7 @@ func (a accounts) registerTool() Tool[registerIn, core.SignedIn] {
 		Hints:      Annotate(ReadOnly(false), Destructive(false), Idempotent(false), OpenWorld(false)),
 		Capability: core.CapRegister,
 		Handle: func(ctx context.Context, p core.Principal, in registerIn) (core.SignedIn, error) {
-			app, err := a.asClientApp(ctx)
-			if err != nil {
-				return core.SignedIn{}, err
-			}
-			out, err := a.svc.Register(ctx, app, core.RegisterInput{
+			out, err := a.svc.Register(ctx, p, core.RegisterInput{
 				FirstName: in.FirstName, LastName: in.LastName, Email: in.Email, Password: in.Password,
 			})
 			if err != nil {
@@ -64,11 +60,7 @@ func (a accounts) googleSignInTool() Tool[googleSignInIn, core.SignedIn] {
 		Hints:      Annotate(ReadOnly(false), Destructive(false), Idempotent(true), OpenWorld(true)),
 		Capability: core.CapGoogleSignIn,
 		Handle: func(ctx context.Context, p core.Principal, in googleSignInIn) (core.SignedIn, error) {
-			app := p
-			if a.publicKey != "" { // optional for this route
-				app, _ = a.asClientApp(ctx)
-			}
-			out, _, err := a.svc.GoogleSignIn(ctx, app, in.IDToken)
+			out, _, err := a.svc.GoogleSignIn(ctx, p, in.IDToken)
 			if err != nil {
 				return out, guide(err, core.CodeUnauthenticated,
 					"The Google ID token is invalid, expired, for another app, or its email is not verified: get a fresh one.")

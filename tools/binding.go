@@ -44,24 +44,28 @@ func (b *binding) credentials() core.Credentials {
 	return c
 }
 
-// bind makes in's user the session's caller, when the session may be bound.
-func (b *binding) bind(in core.SignedIn) {
+// bind makes in's user the session's caller, when the session may be
+// bound, and reports whether it did.
+func (b *binding) bind(in core.SignedIn) bool {
 	if !b.bindable || in.Token == "" {
-		return
+		return false
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.auth = "Bearer " + in.Token
+	return true
 }
 
 // unbind forgets the bound user, if authorization is still the bound one
-// (a concurrent login may have replaced it).
-func (b *binding) unbind(authorization string) {
+// (a concurrent login may have replaced it), and reports whether it did.
+func (b *binding) unbind(authorization string) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if authorization != "" && b.auth == authorization {
 		b.auth = ""
+		return true
 	}
+	return false
 }
 
 type bindingKey struct{}
@@ -87,18 +91,22 @@ func callerContext(ctx context.Context) context.Context {
 }
 
 // signedIn binds the stdio session of ctx (if any, and if bindable) to the
-// user of a successful login, register or Google sign-in.
+// user of a successful login, register or Google sign-in, and tells the
+// client that its tool list has changed.
 func signedIn(ctx context.Context, in core.SignedIn) {
-	if b := bindingFrom(ctx); b != nil {
-		b.bind(in)
+	if b := bindingFrom(ctx); b != nil && b.bind(in) {
+		listChanged(ctx)
 	}
 }
 
 // signedOut unbinds the stdio session of ctx after its user token was
-// revoked by the call whose credentials ctx carries.
+// revoked by the call whose credentials ctx carries, and tells the client
+// that its tool list has changed.
 func signedOut(ctx context.Context) {
 	if b := bindingFrom(ctx); b != nil {
 		creds, _ := credentialsFrom(ctx)
-		b.unbind(creds.Authorization)
+		if b.unbind(creds.Authorization) {
+			listChanged(ctx)
+		}
 	}
 }

@@ -91,8 +91,9 @@ type listedTool map[string]any
 // listed returns the tools of the real server's tools/list.
 func listed(t *testing.T) []listedTool {
 	t.Helper()
+	s, ctx := catalogueServer(t)
 	var tools []listedTool
-	if err := json.Unmarshal(listedTools(t, catalogueServer(t)), &tools); err != nil {
+	if err := json.Unmarshal(listedTools(ctx, t, s), &tools); err != nil {
 		t.Fatal(err)
 	}
 	if len(tools) == 0 {
@@ -224,7 +225,7 @@ func TestToolsTakeAccessFromTheCore(t *testing.T) {
 		"credit_rate": needUser, "buy_credits": needUser, "billing_portal": needUser,
 	}
 	svc, _ := newService(t)
-	for _, d := range Catalogue(svc, Options{PublicAPIKey: testPublicKey}) {
+	for _, d := range Catalogue(svc) {
 		desc := d.Describe()
 		if _, ok := core.AccessOf(desc.Capability); !ok || string(desc.Capability) != desc.Name {
 			t.Errorf("tool %s offers capability %q (in the access table: %v)", desc.Name, desc.Capability, ok)

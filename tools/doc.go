@@ -33,9 +33,12 @@
 // each stdio call, so that a revoked token or a replaced key stops at once.
 // Every handler gets that [core.Principal] and passes it to the core,
 // which authorizes it against its access table; a tool names its
-// [core.Capability] and declares no access of its own. Where a REST route
-// takes the public API key, the tool calls the core as a client app with
-// [Options.PublicAPIKey]. A tool refused for want of credentials says, on a
-// line after the REST message, how to authenticate on the caller's
-// transport.
+// [core.Capability] and declares no access of its own; the tools that sign
+// users up and in call the core as their caller too (REST's public API key
+// of client apps is REST's own gate). tools/list shows each caller only the
+// tools its credentials can use, derived from the same table (visible.go),
+// and a stdio session that signs in or out is told to list them again. A
+// tool refused for want of credentials says, on a line after the REST
+// message, how to authenticate on the caller's transport; arguments that
+// break the input schema are named in plain words (arguments.go).
 package tools

@@ -81,22 +81,26 @@ func TestServerFaultsDoNotLeak(t *testing.T) {
 	}
 }
 
-// Arguments that break the input schema are tool errors, handled by mcp-go
-// before the handler runs.
+// Arguments that break the input schema are tool errors that read like
+// REST's errors[]: the contract's message, then each argument named with
+// what is wrong, in plain words.
 func TestSchemaViolationIsToolError(t *testing.T) {
 	s, _, _ := newTestServer(t)
 	c := inProcess(t, s, false)
-	for _, args := range []map[string]any{
-		{},                       // code missing
-		{"code": 42},             // wrong type
-		{"code": "x", "more": 1}, // unknown argument
+	for _, tc := range []struct {
+		args map[string]any
+		want string
+	}{
+		{map[string]any{}, "code: is required"},
+		{map[string]any{"code": 42}, "code: must be a string, not a number"},
+		{map[string]any{"code": "x", "more": 1}, "more: is not an argument of test_fail (its arguments: code)"},
 	} {
-		res, err := callErr(t, c, "test_fail", args)
+		res, err := callErr(t, c, "test_fail", tc.args)
 		if err != nil {
-			t.Fatalf("%v: protocol error %v", args, err)
+			t.Fatalf("%v: protocol error %v", tc.args, err)
 		}
-		if !res.IsError || !strings.Contains(text(t, res), "input schema validation failed") {
-			t.Errorf("%v: got %+v", args, res)
+		if want := core.MsgInvalid + "\n" + tc.want; !res.IsError || text(t, res) != want {
+			t.Errorf("%v: got %q, want %q", tc.args, text(t, res), want)
 		}
 	}
 }

@@ -35,7 +35,7 @@ func FuzzToolArguments(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	rt := &toolEnv{log: slog.New(slog.DiscardHandler)}
-	handler := adapt(rt, "analyze", needUser, func(_ context.Context, _ core.Principal, in analyzeIn) (Done, error) {
+	handler := adapt(rt, "analyze", needUser, nil, func(_ context.Context, _ core.Principal, in analyzeIn) (Done, error) {
 		texts := []string{in.UserID, in.Query, in.IdempotencyKey}
 		for _, a := range in.Attachments {
 			texts = append(texts, a.Name, a.ContentBase64, a.URL)

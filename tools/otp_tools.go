@@ -2,8 +2,6 @@ package tools
 
 import (
 	"context"
-	"errors"
-	"slices"
 
 	"github.com/clara-backend/clara/core"
 )
@@ -12,23 +10,6 @@ import (
 func wrongCode(t core.OTPType) string {
 	return "The code is wrong, expired (codes last 10 minutes) or already used: call send_otp with otp_type " +
 		string(t) + " for a new one and ask the user for it."
-}
-
-// asEmail names the email argument of a tool "email" in validation
-// detail, where the core names it after its REST path parameter.
-func asEmail(err error) error {
-	var e *core.Error
-	if !errors.As(err, &e) || !slices.ContainsFunc(e.Fields, func(f core.FieldError) bool { return f.Field == "user_email" }) {
-		return err
-	}
-	renamed := *e
-	renamed.Fields = slices.Clone(e.Fields)
-	for i := range renamed.Fields {
-		if renamed.Fields[i].Field == "user_email" {
-			renamed.Fields[i].Field = "email"
-		}
-	}
-	return &renamed
 }
 
 // sendOTPIn is the input of send_otp.
@@ -50,12 +31,8 @@ func (a accounts) sendOTPTool() Tool[sendOTPIn, Done] {
 		Hints:      Annotate(ReadOnly(false), Destructive(false), Idempotent(false), OpenWorld(true)),
 		Capability: core.CapSendOTP,
 		Handle: func(ctx context.Context, p core.Principal, in sendOTPIn) (Done, error) {
-			app, err := a.asClientApp(ctx)
-			if err != nil {
-				return Done{}, err
-			}
-			if err := a.svc.SendOTP(ctx, app, in.Email, in.OTPType); err != nil {
-				return Done{}, guide(asEmail(err), core.CodeNotFound, "No account has this email: check it, or call register.")
+			if err := a.svc.SendOTP(ctx, p, in.Email, in.OTPType); err != nil {
+				return Done{}, guide(err, core.CodeNotFound, "No account has this email: check it, or call register.")
 			}
 			return Done{Message: "OTP sent successfully."}, nil
 		},
@@ -80,14 +57,13 @@ func (a accounts) activateTool() Tool[activateIn, core.User] {
 		Hints:      Annotate(ReadOnly(false), Destructive(false), Idempotent(true), OpenWorld(false)),
 		Capability: core.CapActivate,
 		Handle: func(ctx context.Context, p core.Principal, in activateIn) (core.User, error) {
-			app, err := a.asClientApp(ctx)
+			u, err := a.svc.Activate(ctx, p, in.Email, in.Code)
 			if err != nil {
-				return core.User{}, err
-			}
-			u, err := a.svc.Activate(ctx, app, in.Email, in.Code)
-			if err != nil {
-				err = guide(asEmail(err), core.CodeNotFound, "No account has this email: check it, or call register.")
+				err = guide(err, core.CodeNotFound, "No account has this email: check it, or call register.")
 				return u, guide(err, core.CodeUnauthenticated, wrongCode(core.OTPActivation))
+			}
+			if u.ID == p.User().ID && !p.User().IsActive {
+				listChanged(ctx) // the caller may now use what needs an active account
 			}
 			return u, nil
 		},
@@ -114,22 +90,14 @@ func (a accounts) changePasswordTool() Tool[changePasswordIn, Done] {
 		Capability: core.CapChangePassword,
 		Handle: func(ctx context.Context, p core.Principal, in changePasswordIn) (Done, error) {
 			// A signed-in user changes their own password with their token
-			// (an empty email means theirs); anyone else goes through the MCP
-			// server as a client app and names the account.
-			app, user := p, p.Kind() == core.AuthUserToken
+			// (an empty email means theirs); anyone else names the account.
+			user := p.Kind() == core.AuthUserToken
 			if !user && in.Email == "" {
 				return Done{}, core.ErrInvalid(core.FieldError{Field: "email", Problem: "is required when no user is signed in: give the account's email"})
 			}
-			email := in.Email
-			if !user {
-				var err error
-				if app, err = a.asClientApp(ctx); err != nil {
-					return Done{}, err
-				}
-			}
-			err := a.svc.ChangePassword(ctx, app, email, core.ChangePasswordInput{Password: in.Password, Code: in.Code})
+			err := a.svc.ChangePassword(ctx, p, in.Email, core.ChangePasswordInput{Password: in.Password, Code: in.Code})
 			if err != nil {
-				err = guide(asEmail(err), core.CodeNotFound, "No account has this email: check it.")
+				err = guide(err, core.CodeNotFound, "No account has this email: check it.")
 				err = guide(err, core.CodeForbidden, "A signed-in user can change only their own password: omit email.")
 				return Done{}, guide(err, core.CodeUnauthenticated, wrongCode(core.OTPChangePassword))
 			}

@@ -22,12 +22,6 @@ type Options struct {
 	Version string
 	// Metrics, when set, registers clara_mcp_tool_calls_total{tool,outcome}.
 	Metrics prometheus.Registerer
-	// PublicAPIKey is the key of trusted client apps (CLARA_PUBLIC_API_KEY).
-	// The MCP server acts as such an app: register, send_otp,
-	// activate_account, google_sign_in, and change_password without a
-	// signed-in caller call the core with it. When empty those tools answer
-	// "Service temporarily unavailable.".
-	PublicAPIKey string
 }
 
 // Instructions tell a host model what Clara is and how to use its tools.
@@ -48,6 +42,9 @@ two resources and a prompt build on them.
   (optionally "User-Id") with every request; register and login return a
   user token. Over stdio the server runs with CLARA_API_KEY, or, without it,
   login or register signs the session in until logout.
+- tools/list shows the tools the caller's credentials can use now: without
+  credentials, the sign-in tools and the public ones. Over stdio the server
+  sends notifications/tools/list_changed when the session signs in or out.
 - New account: register, then activate_account with the 6-digit code
   emailed to the user (ask the user for it). Codes for send_otp types
   ACTIVATION, CHANGE_PASSWORD and TWO_FACTOR_AUTH arrive by email too.
@@ -72,7 +69,8 @@ two resources and a prompt build on them.
 Start with health to check that Clara and its database answer.`
 
 // NewServer returns Clara's MCP server over svc with every tool of the
-// catalogue, resource template and prompt registered. It panics on an
+// catalogue, resource template and prompt registered. tools/list shows each
+// caller only the tools it may use (visible.go). It panics on an
 // invalid declaration, a programming error that the package's tests catch.
 func NewServer(svc *core.Service, opts Options) *server.MCPServer {
 	logger := opts.Logger
@@ -84,7 +82,10 @@ func NewServer(svc *core.Service, opts Options) *server.MCPServer {
 		version = svc.Version().Version
 	}
 	var s *server.MCPServer
+	rt := &toolEnv{log: logger, svc: svc}
+	catalogue := Catalogue(svc)
 	hooks := &server.Hooks{}
+	hooks.AddAfterListTools(newVisibility(rt, catalogue).listVisible)
 	if opts.Metrics != nil {
 		m := newMetrics(opts.Metrics)
 		m.observe(hooks, func(name string) bool { return s.GetTool(name) != nil })
@@ -92,17 +93,15 @@ func NewServer(svc *core.Service, opts Options) *server.MCPServer {
 	s = server.NewMCPServer(ServerName, version,
 		server.WithTitle("Clara"),
 		server.WithInstructions(Instructions),
-		server.WithToolCapabilities(false),
+		server.WithToolCapabilities(true),
 		server.WithResourceCapabilities(false, false),
 		server.WithPromptCapabilities(false),
 		server.WithRecovery(),
-		server.WithInputSchemaValidation(),
 		server.WithOutputSchemaValidation(),
 		server.WithLogger(logger),
 		server.WithHooks(hooks),
 	)
-	rt := &toolEnv{log: logger, svc: svc}
-	for _, d := range Catalogue(svc, opts) {
+	for _, d := range catalogue {
 		mustAdd(s, rt, d)
 	}
 	for _, r := range Resources(svc) {
@@ -115,10 +114,10 @@ func NewServer(svc *core.Service, opts Options) *server.MCPServer {
 }
 
 // Catalogue returns every tool Clara serves, in the order of the MCP
-// contract's table; opts.PublicAPIKey is the key the account tools use
-// where their REST twins take the public key.
-func Catalogue(svc *core.Service, opts Options) []Definition {
-	a := accounts{svc: svc, publicKey: opts.PublicAPIKey}
+// contract's table. Each tool calls the core as its caller: what REST
+// demands of client apps (the public API key) is REST's, not MCP's.
+func Catalogue(svc *core.Service) []Definition {
+	a := accounts{svc: svc}
 	l, b, g := ledger{svc: svc}, shop{svc: svc}, agentTools{svc: svc}
 	return []Definition{
 		a.registerTool(),
@@ -151,8 +150,7 @@ func Catalogue(svc *core.Service, opts Options) []Definition {
 // accounts builds the account tools: sign-up and sign-in, one-time codes,
 // the user and the API key.
 type accounts struct {
-	svc       *core.Service
-	publicKey string
+	svc *core.Service
 }
 
 // mustAdd validates d and registers it on s.

@@ -2,6 +2,7 @@ package tools
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -9,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/clara-backend/clara/core"
 )
 
 // snapshots are the checked-in list answers of the real server: the list
@@ -19,19 +22,19 @@ var snapshots = []struct{ method, key, file string }{
 	{"prompts/list", "prompts", "prompts_list.json"},
 }
 
-// listedTools returns the "tools" array of a raw tools/list answer of s,
-// exactly as a client receives it.
-func listedTools(t *testing.T, s *server.MCPServer) json.RawMessage {
+// listedTools returns the "tools" array of a raw tools/list answer of s to
+// the caller of ctx, exactly as a client receives it.
+func listedTools(ctx context.Context, t *testing.T, s *server.MCPServer) json.RawMessage {
 	t.Helper()
-	return listedRaw(t, s, "tools/list", "tools")
+	return listedRaw(ctx, t, s, "tools/list", "tools")
 }
 
 // listedRaw returns the array under key of a raw answer of s to the list
-// method, exactly as a client receives it.
-func listedRaw(t *testing.T, s *server.MCPServer, method, key string) json.RawMessage {
+// method asked by the caller of ctx, exactly as a client receives it.
+func listedRaw(ctx context.Context, t *testing.T, s *server.MCPServer, method, key string) json.RawMessage {
 	t.Helper()
 	req := fmt.Sprintf(`{"jsonrpc":"2.0","id":1,"method":%q}`, method)
-	raw, err := json.Marshal(s.HandleMessage(t.Context(), json.RawMessage(req)))
+	raw, err := json.Marshal(s.HandleMessage(ctx, json.RawMessage(req)))
 	if err != nil {
 		t.Fatalf("marshal %s: %v", method, err)
 	}
@@ -44,23 +47,27 @@ func listedRaw(t *testing.T, s *server.MCPServer, method, key string) json.RawMe
 	return msg.Result[key]
 }
 
-// catalogueServer is the real server, without the test-only tools.
-func catalogueServer(t *testing.T) *server.MCPServer {
+// catalogueServer is the real server, without the test-only tools, and
+// the context of a call by an active user signed in with a user token: the
+// caller that sees every tool of the catalogue.
+func catalogueServer(t *testing.T) (*server.MCPServer, context.Context) {
 	t.Helper()
-	svc, _ := newService(t)
-	return NewServer(svc, Options{})
+	e := newAccountsEnv(t)
+	m := e.newMember(t, "ada@example.com", 0)
+	ctx := withCredentials(t.Context(), core.Credentials{Authorization: "Bearer " + m.Token, Transport: core.TransportInProcess})
+	return NewServer(e.svc, Options{}), ctx
 }
 
 // TestListSnapshots compares tools/list, resources/templates/list and
 // prompts/list with their files in testdata; UPDATE_SNAPSHOTS=1 go test
 // ./tools/ rewrites them.
 func TestListSnapshots(t *testing.T) {
-	s := catalogueServer(t)
+	s, ctx := catalogueServer(t)
 	for _, snap := range snapshots {
 		t.Run(snap.method, func(t *testing.T) {
 			path := filepath.Join("testdata", snap.file)
 			var got bytes.Buffer
-			if err := json.Indent(&got, listedRaw(t, s, snap.method, snap.key), "", "  "); err != nil {
+			if err := json.Indent(&got, listedRaw(ctx, t, s, snap.method, snap.key), "", "  "); err != nil {
 				t.Fatal(err)
 			}
 			got.WriteByte('\n')

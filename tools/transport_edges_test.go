@@ -94,7 +94,7 @@ func TestPerAddressLimitsFollowForwardedAddress(t *testing.T) {
 		Passwords: auth.NewPasswords(auth.FastPasswordParams), Limiter: ratelimit.New(nil),
 		Mailer: mail.NewDev(filepath.Join(t.TempDir(), "outbox"), logger),
 	})
-	ts := serveHTTPWith(t, NewServer(svc, Options{Logger: logger, PublicAPIKey: testPublicKey}),
+	ts := serveHTTPWith(t, NewServer(svc, Options{Logger: logger}),
 		HTTPOptions{Logger: logger, Service: svc, TrustProxy: true})
 	register := func(forwardedFor, email string) *mcp.CallToolResult {
 		tr, err := transport.NewStreamableHTTP(ts.URL+"/mcp", transport.WithHTTPHeaders(map[string]string{"X-Forwarded-For": forwardedFor}))

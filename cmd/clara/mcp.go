@@ -22,7 +22,7 @@ func runMCP(ctx context.Context, env *environment, args []string) error {
 	if a.cfg.APIKey != "" {
 		creds.Authorization = "Bearer " + a.cfg.APIKey
 	}
-	s := tools.NewServer(a.svc, tools.Options{Logger: a.log, Version: version, PublicAPIKey: a.cfg.PublicAPIKey})
+	s := tools.NewServer(a.svc, tools.Options{Logger: a.log, Version: version})
 	a.log.Debug("serving MCP over stdio", "store", a.db.Dialect())
 	return tools.ServeStdio(ctx, s, env.stdin, env.stdout, creds)
 }

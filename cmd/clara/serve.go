@@ -28,7 +28,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	reg := a.metrics
-	mcpServer := tools.NewServer(a.svc, tools.Options{Logger: a.log, Version: version, Metrics: reg, PublicAPIKey: a.cfg.PublicAPIKey})
+	mcpServer := tools.NewServer(a.svc, tools.Options{Logger: a.log, Version: version, Metrics: reg})
 	mcpHTTP := tools.NewHTTPHandlers(mcpServer, tools.HTTPOptions{
 		Logger:                 a.log,
 		Service:                a.svc,
