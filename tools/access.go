@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/clara-backend/clara/core"
+	"github.com/clara-backend/clara/tools/caller"
 )
 
 // need is what a tool's capability needs of its caller, as its guidance
@@ -38,7 +39,7 @@ func needOf(c core.Capability) need {
 
 // overStdio reports whether the call came over stdio.
 func overStdio(ctx context.Context) bool {
-	creds, _ := credentialsFrom(ctx)
+	creds, _ := caller.Credentials(ctx)
 	return creds.Transport == core.TransportMCPStdio
 }
 

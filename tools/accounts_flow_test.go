@@ -9,6 +9,7 @@ import (
 	"github.com/mark3labs/mcp-go/client/transport"
 
 	"github.com/clara-backend/clara/core"
+	"github.com/clara-backend/clara/mcpserve"
 )
 
 // The flow's account.
@@ -193,7 +194,7 @@ func TestHTTPRefusesBadCredentials(t *testing.T) {
 			req.Header.Set("Authorization", authorization)
 		}
 		if userID != "" {
-			req.Header.Set(UserIDHeader, userID)
+			req.Header.Set(mcpserve.UserIDHeader, userID)
 		}
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {

@@ -23,6 +23,9 @@ import (
 	"github.com/clara-backend/clara/core"
 	"github.com/clara-backend/clara/internal/analysistest"
 	"github.com/clara-backend/clara/mail"
+	"github.com/clara-backend/clara/mcpserve"
+	"github.com/clara-backend/clara/mcpserve/mcpservetest"
+	"github.com/clara-backend/clara/tools/caller"
 )
 
 // The public API key and secret of the account tests' services, and the
@@ -225,7 +228,7 @@ func inProcessDriver(e *accountsEnv, era protocolEra) driver {
 				if authorization == "" {
 					return t.Context()
 				}
-				return withCredentials(t.Context(), core.Credentials{Authorization: authorization, Transport: core.TransportInProcess})
+				return caller.WithCredentials(t.Context(), core.Credentials{Authorization: authorization, Transport: core.TransportInProcess})
 			}
 			return &flowClient{c: c, ctx: ctx, close: func(*testing.T) { _ = c.Close() }}, nil
 		}}
@@ -242,7 +245,7 @@ func stdioDriver(e *accountsEnv, era protocolEra) driver {
 			}
 			return &flowClient{c: c, ctx: (*testing.T).Context, close: func(t *testing.T) {
 				_ = c.Close()
-				waitDone(t, done)
+				mcpservetest.WaitDone(t, done)
 			}}, nil
 		}}
 }
@@ -273,7 +276,7 @@ func httpDriver(ts *httptest.Server, era protocolEra) driver {
 // `clara serve` does, checking credentials at the transport.
 func serveAccountsHTTP(t *testing.T, e *accountsEnv) *httptest.Server {
 	t.Helper()
-	return serveHTTPWith(t, e.server(), HTTPOptions{Logger: e.logger, Service: e.svc})
+	return serveHTTPWith(t, e.server(), mcpserve.HTTPOptions{Logger: e.logger, Service: e.svc})
 }
 
 // wantError checks that res is an isError result of exactly these lines.

@@ -12,6 +12,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/clara-backend/clara/core"
+	"github.com/clara-backend/clara/tools/caller"
 )
 
 // tick is a notifications/progress a client received.
@@ -47,7 +48,7 @@ var transports = []transportKind{
 		}
 		t.Cleanup(func() { _ = c.Close() })
 		return newConn(t, c, func(t *testing.T) context.Context {
-			return withCredentials(t.Context(), core.Credentials{Authorization: bearer, Transport: core.TransportInProcess})
+			return caller.WithCredentials(t.Context(), core.Credentials{Authorization: bearer, Transport: core.TransportInProcess})
 		})
 	}},
 	{"http", func(t *testing.T, e *accountsEnv, bearer string) *conn {

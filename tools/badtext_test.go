@@ -12,6 +12,7 @@ import (
 	"github.com/clara-backend/clara/core"
 	"github.com/clara-backend/clara/internal/cleantext"
 	"github.com/clara-backend/clara/mail"
+	"github.com/clara-backend/clara/mcpserve"
 	"github.com/clara-backend/clara/store"
 	"github.com/clara-backend/clara/store/pgtest"
 	"github.com/clara-backend/clara/store/postgres"
@@ -75,10 +76,10 @@ func TestBadTextArguments(t *testing.T) {
 			}
 
 			// Credential headers with bad text are refused before any tool.
-			h := NewHTTPHandlers(e.server(), HTTPOptions{Logger: logger, Service: svc})
+			h := mcpserve.NewHTTPHandlers(e.server(), mcpserve.HTTPOptions{Logger: logger, Service: svc})
 			for _, hdr := range [][2]string{
 				{"Authorization", "Bearer clara_user_\x00"}, {"Authorization", "Bearer \xff"},
-				{UserIDHeader, "user_\xff"}, {UserIDHeader, "user_\x00"},
+				{mcpserve.UserIDHeader, "user_\xff"}, {mcpserve.UserIDHeader, "user_\x00"},
 			} {
 				for path, handler := range map[string]http.Handler{"/mcp": h.Streamable, "/sse": h.SSE, "/message": h.Message} {
 					req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"ping"}`))

@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/clara-backend/clara/core"
+	"github.com/clara-backend/clara/tools/caller"
 )
 
 // A stdio process serves one user. Started with CLARA_API_KEY, that key
@@ -70,6 +71,22 @@ func (b *binding) unbind(authorization string) bool {
 
 type bindingKey struct{}
 
+// StdioSession returns the context func of one stdio session whose calls
+// present creds, with Transport set to core.TransportMCPStdio when empty:
+// it carries creds and the session's binding to the handlers. Without an
+// Authorization, the login, register and google_sign_in tools bind the
+// session to the user they sign in, until logout. Give each session its
+// own: the binding is shared by every context the func returns.
+func StdioSession(creds core.Credentials) func(context.Context) context.Context {
+	if creds.Transport == "" {
+		creds.Transport = core.TransportMCPStdio
+	}
+	session := newBinding(creds)
+	return func(ctx context.Context) context.Context {
+		return withBinding(caller.WithCredentials(ctx, creds), session)
+	}
+}
+
 // withBinding returns a context that carries b to the handlers.
 func withBinding(ctx context.Context, b *binding) context.Context {
 	return context.WithValue(ctx, bindingKey{}, b)
@@ -85,7 +102,7 @@ func bindingFrom(ctx context.Context) *binding {
 // over stdio those of the session's binding; elsewhere ctx as it is.
 func callerContext(ctx context.Context) context.Context {
 	if b := bindingFrom(ctx); b != nil {
-		return withCredentials(ctx, b.credentials())
+		return caller.WithCredentials(ctx, b.credentials())
 	}
 	return ctx
 }
@@ -104,7 +121,7 @@ func signedIn(ctx context.Context, in core.SignedIn) {
 // that its tool list has changed.
 func signedOut(ctx context.Context) {
 	if b := bindingFrom(ctx); b != nil {
-		creds, _ := credentialsFrom(ctx)
+		creds, _ := caller.Credentials(ctx)
 		if b.unbind(creds.Authorization) {
 			listChanged(ctx)
 		}

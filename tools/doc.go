@@ -1,6 +1,7 @@
 // Package tools is Clara's MCP server: one typed tool per capability of the
-// domain core, registered on a mark3labs/mcp-go server, and the transports
-// the command line serves it on (stdio, Streamable HTTP, legacy HTTP+SSE).
+// domain core, registered on a mark3labs/mcp-go server. Package mcpserve
+// serves it on its transports (stdio, Streamable HTTP, legacy HTTP+SSE);
+// package caller carries each request's caller from one to the other.
 //
 // A tool is declared once as a [Tool] value: its name, title, an LLM-facing
 // description, its four behaviour [Hints], and a typed handler over
@@ -25,7 +26,7 @@
 // fault the generic one.
 //
 // Callers identify themselves with credentials: the Authorization and
-// User-Id headers over HTTP, and credentials given to [ServeStdio]
+// User-Id headers over HTTP, and credentials given to [StdioSession]
 // (CLARA_API_KEY) over stdio, or else the user token of the last login,
 // register or google_sign_in of the session. Each request is identified
 // once with [core.Service.Identify]: at the HTTP edge (a bad token is

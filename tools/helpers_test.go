@@ -17,6 +17,7 @@ import (
 	"github.com/clara-backend/clara/core"
 	"github.com/clara-backend/clara/internal/logbuf"
 	"github.com/clara-backend/clara/store/sqlite"
+	"github.com/clara-backend/clara/tools/caller"
 )
 
 // protocolEra is a generation of the MCP protocol that a client speaks.
@@ -108,7 +109,7 @@ func whoamiTool() Tool[NoInput, whoamiOut] {
 		Description: "Test only: returns the credentials the handler sees.",
 		Hints:       Annotate(ReadOnly(true), Destructive(false), Idempotent(true), OpenWorld(false)),
 		Handle: func(ctx context.Context, _ core.Principal, _ NoInput) (whoamiOut, error) {
-			c, ok := credentialsFrom(ctx)
+			c, ok := caller.Credentials(ctx)
 			return whoamiOut{Present: ok, Authorization: c.Authorization, UserID: c.UserID, Transport: string(c.Transport)}, nil
 		},
 	}

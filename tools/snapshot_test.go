@@ -12,6 +12,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/clara-backend/clara/core"
+	"github.com/clara-backend/clara/tools/caller"
 )
 
 // snapshots are the checked-in list answers of the real server: the list
@@ -54,7 +55,7 @@ func catalogueServer(t *testing.T) (*server.MCPServer, context.Context) {
 	t.Helper()
 	e := newAccountsEnv(t)
 	m := e.newMember(t, "ada@example.com", 0)
-	ctx := withCredentials(t.Context(), core.Credentials{Authorization: "Bearer " + m.Token, Transport: core.TransportInProcess})
+	ctx := caller.WithCredentials(t.Context(), core.Credentials{Authorization: "Bearer " + m.Token, Transport: core.TransportInProcess})
 	return NewServer(e.svc, Options{}), ctx
 }
 

@@ -21,7 +21,10 @@ import (
 	"github.com/clara-backend/clara/auth"
 	"github.com/clara-backend/clara/core"
 	"github.com/clara-backend/clara/mail"
+	"github.com/clara-backend/clara/mcpserve"
+	"github.com/clara-backend/clara/mcpserve/mcpservetest"
 	"github.com/clara-backend/clara/ratelimit"
+	"github.com/clara-backend/clara/tools/caller"
 )
 
 // addressOut is what test_address reports.
@@ -35,7 +38,7 @@ func addressTool() Tool[NoInput, addressOut] {
 		Name: "test_address", Title: "Test address", Description: "Reports the caller's address.",
 		Hints: Annotate(ReadOnly(true), Destructive(false), Idempotent(true), OpenWorld(false)),
 		Handle: func(ctx context.Context, _ core.Principal, _ NoInput) (addressOut, error) {
-			creds, _ := credentialsFrom(ctx)
+			creds, _ := caller.Credentials(ctx)
 			return addressOut{Address: creds.RemoteIP}, nil
 		},
 	}
@@ -55,7 +58,7 @@ func TestHTTPTransportsHonourTrustProxy(t *testing.T) {
 		}
 		s, _, _ := newTestServer(t)
 		mustAdd(s, &toolEnv{log: testLoggerOnly(t)}, addressTool())
-		ts := serveHTTPWith(t, s, HTTPOptions{TrustProxy: trust})
+		ts := serveHTTPWith(t, s, mcpserve.HTTPOptions{TrustProxy: trust})
 		streamable, err := transport.NewStreamableHTTP(ts.URL+"/mcp", transport.WithHTTPHeaders(forwardedHeaders))
 		if err != nil {
 			t.Fatal(err)
@@ -95,7 +98,7 @@ func TestPerAddressLimitsFollowForwardedAddress(t *testing.T) {
 		Mailer: mail.NewDev(filepath.Join(t.TempDir(), "outbox"), logger),
 	})
 	ts := serveHTTPWith(t, NewServer(svc, Options{Logger: logger}),
-		HTTPOptions{Logger: logger, Service: svc, TrustProxy: true})
+		mcpserve.HTTPOptions{Logger: logger, Service: svc, TrustProxy: true})
 	register := func(forwardedFor, email string) *mcp.CallToolResult {
 		tr, err := transport.NewStreamableHTTP(ts.URL+"/mcp", transport.WithHTTPHeaders(map[string]string{"X-Forwarded-For": forwardedFor}))
 		if err != nil {
@@ -215,7 +218,7 @@ func signUp(t *testing.T, e *accountsEnv, ts *httptest.Server, email string) str
 // level and never answered into the stream; the opener's own is.
 func TestSSESessionBelongsToItsOpener(t *testing.T) {
 	e := newAccountsEnv(t)
-	ts := serveHTTPWith(t, e.server(), HTTPOptions{Logger: e.logger, Service: e.svc, SSEKeepAlive: -1})
+	ts := serveHTTPWith(t, e.server(), mcpserve.HTTPOptions{Logger: e.logger, Service: e.svc, SSEKeepAlive: -1})
 	ada := map[string]string{"Authorization": "Bearer " + signUp(t, e, ts, "ada@example.com")}
 	bob := map[string]string{"Authorization": "Bearer " + signUp(t, e, ts, "bob@example.com")}
 	_, st := openSSE(t, ts, ada)
@@ -227,7 +230,7 @@ func TestSSESessionBelongsToItsOpener(t *testing.T) {
 	if status, msg := st.post(t, ping(2), nil); status != http.StatusUnauthorized || msg != core.MsgUnauthenticated {
 		t.Errorf("a message without credentials: %d %q, want 401", status, msg)
 	}
-	if status, _ := st.post(t, ping(3), map[string]string{"Authorization": ada["Authorization"], UserIDHeader: "user_someone_else"}); status != http.StatusUnauthorized {
+	if status, _ := st.post(t, ping(3), map[string]string{"Authorization": ada["Authorization"], mcpserve.UserIDHeader: "user_someone_else"}); status != http.StatusUnauthorized {
 		t.Errorf("the opener's token naming another user: %d, want 401", status)
 	}
 	if status, _ := st.post(t, ping(4), ada); status != http.StatusAccepted {
@@ -256,7 +259,7 @@ func TestSSESessionBelongsToItsOpener(t *testing.T) {
 // closed stream gives its place back.
 func TestAnonymousSSEStreamsAreCapped(t *testing.T) {
 	s, _, _ := newTestServer(t)
-	ts := serveHTTPWith(t, s, HTTPOptions{TrustProxy: true, SSEAnonymousPerAddress: 2, SSEAnonymousTotal: 3, SSEKeepAlive: -1})
+	ts := serveHTTPWith(t, s, mcpserve.HTTPOptions{TrustProxy: true, SSEAnonymousPerAddress: 2, SSEAnonymousTotal: 3, SSEKeepAlive: -1})
 	from := func(addr string) map[string]string { return map[string]string{"X-Forwarded-For": addr} }
 	refused := func(addr string, want int) {
 		t.Helper()
@@ -293,13 +296,13 @@ func TestAnonymousSSEStreamsAreCapped(t *testing.T) {
 // a 413.
 func TestBodyLimitFollowsAttachmentPolicy(t *testing.T) {
 	p := core.DefaultPolicy()
-	limit := MaxBodyBytes(p)
+	limit := mcpserve.MaxBodyBytes(p)
 	if min := p.MaxTotalBytes / 3 * 4; limit < min {
 		t.Fatalf("limit %d is below the base64 of the attachments (%d)", limit, min)
 	}
 	s, _, _ := newTestServer(t)
 	ts := serveHTTP(t, s)
-	resp, msg := postJSON(t, ts.URL+"/mcp", strings.NewReader(string(paddedPing(int(limit)+1))))
+	resp, msg := mcpservetest.PostJSON(t, ts.URL+"/mcp", strings.NewReader(string(mcpservetest.PaddedPing(int(limit)+1))))
 	if resp.StatusCode != http.StatusRequestEntityTooLarge {
 		t.Errorf("body over the limit: %d %v", resp.StatusCode, msg)
 	}
@@ -322,7 +325,7 @@ func TestBodyLimitFollowsAttachmentPolicy(t *testing.T) {
 	args, _ := json.Marshal(map[string]any{"query": strings.Repeat("\u00e9", 50_000), "attachments": atts})
 	body := `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"test_echo_size","arguments":` + string(args) + `}}`
 	mustAdd(s, &toolEnv{log: testLoggerOnly(t)}, echoSizeTool())
-	resp, msg = postJSON(t, ts.URL+"/mcp", strings.NewReader(body))
+	resp, msg = mcpservetest.PostJSON(t, ts.URL+"/mcp", strings.NewReader(body))
 	result, _ := msg["result"].(map[string]any)
 	if resp.StatusCode != http.StatusOK || result == nil || result["isError"] == true {
 		t.Fatalf("analyze-sized call of %d bytes (limit %d): %d %v", len(body), limit, resp.StatusCode, msg["error"])

@@ -11,6 +11,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/clara-backend/clara/core"
+	"github.com/clara-backend/clara/mcpserve/mcpservetest"
 )
 
 // The tools each kind of caller sees, written out: anyone sees the
@@ -242,5 +243,5 @@ func stdioListChanged(t *testing.T, e *accountsEnv) {
 		t.Errorf("%d list_changed notifications more than changes", len(changed))
 	}
 	_ = c.Close()
-	waitDone(t, done)
+	mcpservetest.WaitDone(t, done)
 }

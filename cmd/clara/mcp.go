@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/clara-backend/clara/core"
+	"github.com/clara-backend/clara/mcpserve"
 	"github.com/clara-backend/clara/tools"
 )
 
@@ -24,5 +25,5 @@ func runMCP(ctx context.Context, env *environment, args []string) error {
 	}
 	s := tools.NewServer(a.svc, tools.Options{Logger: a.log, Version: version})
 	a.log.Debug("serving MCP over stdio", "store", a.db.Dialect())
-	return tools.ServeStdio(ctx, s, env.stdin, env.stdout, creds)
+	return mcpserve.ServeStdio(ctx, s, env.stdin, env.stdout, tools.StdioSession(creds))
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/clara-backend/clara/api"
+	"github.com/clara-backend/clara/mcpserve"
 	"github.com/clara-backend/clara/tools"
 )
 
@@ -29,7 +30,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	}
 	reg := a.metrics
 	mcpServer := tools.NewServer(a.svc, tools.Options{Logger: a.log, Version: version, Metrics: reg})
-	mcpHTTP := tools.NewHTTPHandlers(mcpServer, tools.HTTPOptions{
+	mcpHTTP := mcpserve.NewHTTPHandlers(mcpServer, mcpserve.HTTPOptions{
 		Logger:                 a.log,
 		Service:                a.svc,
 		AllowedHosts:           []string{a.cfg.PublicHost()},

@@ -1,4 +1,4 @@
-package tools
+package mcpserve
 
 import (
 	"context"
@@ -7,35 +7,28 @@ import (
 	"log/slog"
 
 	"github.com/mark3labs/mcp-go/server"
-
-	"github.com/clara-backend/clara/core"
 )
 
 // ServeStdio serves s over newline-delimited JSON-RPC: requests from in,
-// responses and notifications (nothing else) to out. Every call presents
-// creds, with Transport set to core.TransportMCPStdio when empty, and is
-// identified once from them (core.Identify); the command line passes
-// Authorization "Bearer " + CLARA_API_KEY when that variable is set.
-// Without an Authorization, the login, register and google_sign_in tools
-// bind the session to the user they sign in, until logout (binding.go).
+// responses and notifications (nothing else) to out. session is the context
+// func of the stdio session (tools.StdioSession): it carries the
+// credentials every call presents, and is identified once per call from
+// them (core.Identify); the command line passes Authorization
+// "Bearer " + CLARA_API_KEY when that variable is set. Without an
+// Authorization, the login, register and google_sign_in tools bind the
+// session to the user they sign in, until logout.
 //
 // ServeStdio returns nil when in reaches EOF, once the requests already read
 // are answered, and nil when ctx is cancelled; any other error is a failure
 // to read or write. mcp-go keeps one stdio session per process, so serve at
 // most one stdio stream at a time.
-func ServeStdio(ctx context.Context, s *server.MCPServer, in io.Reader, out io.Writer, creds core.Credentials) error {
-	if creds.Transport == "" {
-		creds.Transport = core.TransportMCPStdio
-	}
+func ServeStdio(ctx context.Context, s *server.MCPServer, in io.Reader, out io.Writer, session func(context.Context) context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	tracker := newPending(ctx)
 	ss := server.NewStdioServer(s)
 	ss.SetErrorLogger(slog.NewLogLogger(slog.Default().Handler(), slog.LevelError))
-	session := newBinding(creds)
-	ss.SetContextFunc(func(ctx context.Context) context.Context {
-		return withBinding(withCredentials(ctx, creds), session)
-	})
+	ss.SetContextFunc(session)
 	err := ss.Listen(ctx, tracker.reader(in), tracker.writer(out))
 	if err != nil && ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
 		return nil

@@ -1,4 +1,4 @@
-package tools
+package mcpserve
 
 import (
 	"context"
@@ -64,7 +64,7 @@ func newSSESessions(trustProxy bool, perAddress, most int) *sseSessions {
 type sseSessionKey struct{}
 
 // errNoSessionID is sessionID's error outside open: a programming error.
-var errNoSessionID = errors.New("tools: SSE stream opened outside sseSessions.open")
+var errNoSessionID = errors.New("mcpserve: SSE stream opened outside sseSessions.open")
 
 // sessionID is mcp-go's session id generator: it returns the id open chose
 // for the stream (and recorded the opener of).

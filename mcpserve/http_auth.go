@@ -1,4 +1,4 @@
-package tools
+package mcpserve
 
 import (
 	"log/slog"
@@ -7,6 +7,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/clara-backend/clara/core"
+	"github.com/clara-backend/clara/tools/caller"
 )
 
 // wwwAuthenticate is the challenge of a refused bearer token (RFC 6750).
@@ -37,6 +38,6 @@ func identifyAtEdge(next http.Handler, svc *core.Service, transport core.Transpo
 		default:
 			log.WarnContext(ctx, "mcp: credentials not checked", "err", err)
 		}
-		next.ServeHTTP(w, r.WithContext(withPrincipal(ctx, p)))
+		next.ServeHTTP(w, r.WithContext(caller.WithPrincipal(ctx, p)))
 	})
 }
