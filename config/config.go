@@ -50,6 +50,8 @@ type Config struct {
 	AnalysisCost int64 // credits one analysis costs
 	Jobs         Jobs  // the background workers
 	TrustProxy   bool  // take the client address from X-Forwarded-For
+	// MCPAnonymous serves MCP over HTTP to callers without credentials.
+	MCPAnonymous bool
 	// SSE streams opened without Authorization: per client address and in
 	// all, at once.
 	SSEAnonymousPerAddress int

@@ -68,3 +68,22 @@ func TestSSECaps(t *testing.T) {
 		}
 	}
 }
+
+func TestMCPAnonymous(t *testing.T) {
+	t.Chdir(t.TempDir())
+	c, err := load(t, nil, map[string]string{"HOME": "/h"})
+	if err != nil || c.MCPAnonymous {
+		t.Fatalf("default %v, err %v", c.MCPAnonymous, err)
+	}
+	c, err = load(t, nil, map[string]string{"HOME": "/h", "CLARA_MCP_ANONYMOUS": "true"})
+	if err != nil || !c.MCPAnonymous {
+		t.Fatalf("from the environment %v, err %v", c.MCPAnonymous, err)
+	}
+	c, err = load(t, []string{"--mcp-anonymous=false"}, map[string]string{"HOME": "/h", "CLARA_MCP_ANONYMOUS": "true"})
+	if err != nil || c.MCPAnonymous {
+		t.Fatalf("flag over the environment %v, err %v", c.MCPAnonymous, err)
+	}
+	if _, err := load(t, nil, map[string]string{"HOME": "/h", "CLARA_MCP_ANONYMOUS": "sometimes"}); err == nil || !strings.Contains(err.Error(), "CLARA_MCP_ANONYMOUS") {
+		t.Fatalf("a value that is not true or false: %v", err)
+	}
+}

@@ -327,6 +327,10 @@ var settings = []setting{
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			return boolean(v, &c.TrustProxy)
 		}},
+	{env: "CLARA_MCP_ANONYMOUS", flag: "mcp-anonymous", def: "false", usage: "serve MCP over HTTP (/mcp, /sse) to callers without credentials, for the public tools (register, login, health, …); false: they get 401 with the OAuth challenge",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			return boolean(v, &c.MCPAnonymous)
+		}},
 	{env: "CLARA_SSE_ANONYMOUS_PER_ADDRESS", flag: "sse-anonymous-per-address", def: "8", usage: "MCP SSE streams opened without Authorization that one client address may hold at once (429 beyond)",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			return wholeNumber(v, 1, 1_000_000, &c.SSEAnonymousPerAddress)

@@ -158,7 +158,8 @@ func Capabilities() []Capability {
 // ("" for the caller, and for capabilities that act on no user), in the
 // contract's order: refused or unaccepted credentials are a 401, then the
 // per-caller rate limit is taken (429), then an inactive account is a 403,
-// another user's id a 403, and a scope the credentials do not grant a 403.
+// another user's id a 403, and a scope the credentials do not grant a 403
+// naming the scope (ErrInsufficientScope).
 func (s *Service) authorize(p Principal, c Capability, userID string) error {
 	a, ok := accessTable[c]
 	if !ok {
@@ -182,7 +183,7 @@ func (s *Service) authorize(p Principal, c Capability, userID string) error {
 		return ErrForbidden()
 	}
 	if p.user.ID != "" && !p.scopes.Has(a.Scope) {
-		return ErrForbidden()
+		return ErrInsufficientScope(a.Scope)
 	}
 	return nil
 }

@@ -8,7 +8,9 @@
 // Stripe API served by this test, with a signed webhook crediting the
 // purchase through `clara serve`; and an analysis over both, the agent
 // talking to a fake OpenAI-compatible model served by this test, with
-// progress notifications while analyze waits.
+// progress notifications while analyze waits; and, with `clara serve`'s
+// default settings, the 401 challenge of a request without credentials and
+// the protected resource metadata the SDK's OAuth client discovers from it.
 //
 //   go build -o bin/clara ./cmd/clara && cd e2e && npm ci && npm test
 //
@@ -26,6 +28,10 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
+import {
+  discoverOAuthProtectedResourceMetadata,
+  extractWWWAuthenticateParams,
+} from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -140,6 +146,56 @@ function freePort() {
       srv.close(() => resolvePort(port));
     });
   });
+}
+
+/**
+ * Starts `clara serve` on a free port of 127.0.0.1 with the extra
+ * environment and waits until it answers GET /api/v1/health. Returns
+ * { base, server, dataDir, stderr }, stderr() being what it logged so far.
+ */
+async function startServe(extra = {}) {
+  const dataDir = await tempDir();
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const server = spawn(BIN, ['serve', '--addr', `127.0.0.1:${port}`], {
+    env: claraEnv(dataDir.dir, extra),
+    cwd: dataDir.dir,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  server.stderr.on('data', (b) => (stderr += b));
+  try {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      if (server.exitCode !== null || server.signalCode !== null) {
+        assert.fail(`clara serve exited (${server.exitCode ?? server.signalCode}) before answering:\n${stderr}`);
+      }
+      try {
+        const res = await fetch(`${base}/api/v1/health`, { signal: AbortSignal.timeout(1000) });
+        await res.arrayBuffer();
+        if (res.status === 200) break;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) {
+        assert.fail(`clara serve did not answer GET /api/v1/health within 15 s:\n${stderr}`);
+      }
+      await sleep(100);
+    }
+  } catch (err) {
+    await stopServe(server, dataDir);
+    throw err;
+  }
+  return { base, server, dataDir, stderr: () => stderr };
+}
+
+/** Kills a clara serve still running and removes its data directory. */
+async function stopServe(server, dataDir) {
+  try {
+    if (server && server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
+  } finally {
+    await dataDir?.cleanup();
+  }
 }
 
 /**
@@ -423,6 +479,28 @@ function stdioDriver(dataDir, logs) {
   };
 }
 
+/** The OAuth scopes of Clara, as its challenges and metadata name them. */
+const SCOPES = ['clara:account', 'clara:analysis', 'clara:billing'];
+
+/**
+ * The WWW-Authenticate challenge of a 401 from the MCP endpoint at url:
+ * its protected resource metadata and the scopes, and error="invalid_token"
+ * when credentials were presented but refused.
+ */
+function challenge(url, { invalid = false } = {}) {
+  const metadata = `${url.origin}/.well-known/oauth-protected-resource${url.pathname}`;
+  return `Bearer ${invalid ? 'error="invalid_token", ' : ''}resource_metadata="${metadata}", scope="${SCOPES.join(' ')}"`;
+}
+
+/** Posts a JSON-RPC ping to url as an MCP client would, with the extra headers. */
+function postPing(url, headers = {}) {
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', ...headers },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }),
+  });
+}
+
 /** A Streamable HTTP driver: each client sends its token as Authorization. */
 function httpDriver(base) {
   const url = new URL(`${base}/mcp`);
@@ -446,18 +524,10 @@ function httpDriver(base) {
     open,
     refused: async (apiKey) => {
       await assert.rejects(open(apiKey), (err) => err.code === 401, 'connect with the old key: HTTP 401');
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: {
-          Authorization: `Bearer ${apiKey}`,
-          'Content-Type': 'application/json',
-          Accept: 'application/json, text/event-stream',
-        },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }),
-      });
+      const res = await postPing(url, { Authorization: `Bearer ${apiKey}` });
       const body = await res.json();
       assert.equal(res.status, 401);
-      assert.match(res.headers.get('www-authenticate') ?? '', /^Bearer realm="clara"/);
+      assert.equal(res.headers.get('www-authenticate'), challenge(url, { invalid: true }));
       assert.equal(body.error?.message, MSG.unauthenticated);
     },
   };
@@ -845,101 +915,148 @@ stdioTest('stdio: an analysis over clara mcp, with progress', (dir, driver, outb
 
 stdioTest('stdio: account flow over clara mcp', (_dir, driver, outbox) => accountFlow('stdio', driver, outbox));
 
-describe('clara serve', () => {
-  let base;
-  let server;
-  let stderr = '';
-  let dataDir;
-
-  before(async () => {
-    dataDir = await tempDir();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    server = spawn(BIN, ['serve', '--addr', `127.0.0.1:${port}`], {
-      env: claraEnv(dataDir.dir),
-      cwd: dataDir.dir,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    server.stderr.on('data', (b) => (stderr += b));
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      if (server.exitCode !== null || server.signalCode !== null) {
-        assert.fail(`clara serve exited (${server.exitCode ?? server.signalCode}) before answering:\n${stderr}`);
-      }
+/**
+ * Declares a suite of tests against one `clara serve` started with the
+ * extra environment. body(serve, withStderr) declares the tests: serve is
+ * filled in by startServe ({ base, server, dataDir, stderr }) before they
+ * run, and withStderr(fn) wraps a test to show clara's stderr when it fails.
+ */
+function describeServe(name, extra, body) {
+  describe(name, () => {
+    const serve = {};
+    before(async () => Object.assign(serve, await startServe(extra)));
+    after(() => stopServe(serve.server, serve.dataDir));
+    const withStderr = (fn) => async () => {
       try {
-        const res = await fetch(`${base}/api/v1/health`, { signal: AbortSignal.timeout(1000) });
-        await res.arrayBuffer();
-        if (res.status === 200) break;
-      } catch {
-        // not listening yet
+        await fn();
+      } catch (err) {
+        err.message += `\n--- clara serve stderr ---\n${serve.stderr?.() ?? ''}`;
+        throw err;
       }
-      if (Date.now() > deadline) {
-        assert.fail(`clara serve did not answer GET /api/v1/health within 15 s:\n${stderr}`);
-      }
-      await sleep(100);
-    }
+    };
+    body(serve, withStderr);
   });
+}
 
-  after(async () => {
-    try {
-      if (server && server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
-    } finally {
-      await dataDir?.cleanup();
-    }
-  });
-
-  const withStderr = (fn) => async () => {
-    try {
-      await fn();
-    } catch (err) {
-      err.message += `\n--- clara serve stderr ---\n${stderr}`;
-      throw err;
-    }
-  };
-
-  test('http: Streamable HTTP at /mcp', withStderr(() => probe('http', new StreamableHTTPClientTransport(new URL(`${base}/mcp`)))));
+// Anonymous access on: the account flows register and sign in through tools.
+describeServe('clara serve', { CLARA_MCP_ANONYMOUS: 'true' }, (serve, withStderr) => {
+  test('http: Streamable HTTP at /mcp', withStderr(() => probe('http', new StreamableHTTPClientTransport(new URL(`${serve.base}/mcp`)))));
 
   test(
     'http: account flow over Streamable HTTP',
-    withStderr(() => accountFlow('http', httpDriver(base), join(dataDir.dir, 'outbox'))),
+    withStderr(() => accountFlow('http', httpDriver(serve.base), join(serve.dataDir.dir, 'outbox'))),
   );
 
   test(
     'http: buying credits over Streamable HTTP, credited by a signed webhook',
-    withStderr(() => billingFlow('http', httpDriver(base), join(dataDir.dir, 'outbox'), base)),
+    withStderr(() => billingFlow('http', httpDriver(serve.base), join(serve.dataDir.dir, 'outbox'), serve.base)),
   );
 
   test(
     'http: an analysis over Streamable HTTP, with progress',
     withStderr(() =>
-      analysisFlow('http', httpDriver(base), join(dataDir.dir, 'outbox'), async (me) => {
+      analysisFlow('http', httpDriver(serve.base), join(serve.dataDir.dir, 'outbox'), async (me) => {
         // Credits come as a purchase, which Stripe's signed webhook reports.
         const session = CHECKOUT_URL.exec(ok(await me.call('buy_credits', { amount: 5 }), 'buy_credits').url)?.[1];
-        assert.equal((await deliver(base, signedEvent('checkout.session.completed', session)))[0], 200);
+        assert.equal((await deliver(serve.base, signedEvent('checkout.session.completed', session)))[0], 200);
         return 500;
       }),
     ),
   );
 
-  test('sse: HTTP+SSE at /sse', withStderr(() => probe('sse', new SSEClientTransport(new URL(`${base}/sse`)))));
+  test('sse: HTTP+SSE at /sse', withStderr(() => probe('sse', new SSEClientTransport(new URL(`${serve.base}/sse`)))));
 
   test(
     'SIGTERM stops clara serve, an SSE stream open',
     withStderr(async () => {
       const client = new Client({ name: 'clara-e2e-idle', version: '1.0.0' });
-      await client.connect(new SSEClientTransport(new URL(`${base}/sse`)));
+      await client.connect(new SSEClientTransport(new URL(`${serve.base}/sse`)));
       try {
         const t0 = Date.now();
-        server.kill('SIGTERM');
+        serve.server.kill('SIGTERM');
         // Go's http.Server.Shutdown waits up to 5 s for connections that
         // have sent nothing yet, and undici may hold such a spare one.
-        const status = await exited(server, 8000);
+        const status = await exited(serve.server, 8000);
         assert.ok(status, 'clara serve still running 8 s after SIGTERM');
         assert.deepEqual(status, [0, null], 'clara serve exit status [code, signal]');
         console.log(`serve: exited 0 on SIGTERM with an SSE stream open (${Date.now() - t0} ms)`);
       } finally {
         await client.close().catch(() => {});
       }
+    }),
+  );
+});
+
+// By default `clara serve` serves MCP over HTTP only to identified callers:
+// a host's first, credential-less request gets 401 with a challenge naming
+// Clara's protected resource metadata, which the SDK's OAuth client reads.
+describeServe('clara serve, default settings', {}, (serve, withStderr) => {
+
+  /** The metadata document of the MCP endpoint at url. */
+  const metadataOf = (url) => ({
+    resource: url.href,
+    authorization_servers: [serve.base],
+    scopes_supported: SCOPES,
+    bearer_methods_supported: ['header'],
+    resource_name: 'Clara',
+  });
+
+  test(
+    'oauth: requests without credentials get the challenge',
+    withStderr(async () => {
+      const mcp = new URL(`${serve.base}/mcp`);
+      const res = await postPing(mcp);
+      assert.equal(res.status, 401);
+      assert.equal(res.headers.get('www-authenticate'), challenge(mcp));
+      assert.equal((await res.json()).error?.message, MSG.unauthenticated);
+
+      const sse = new URL(`${serve.base}/sse`);
+      const stream = await fetch(sse, { headers: { Accept: 'text/event-stream' } });
+      await stream.arrayBuffer();
+      assert.equal(stream.status, 401);
+      assert.equal(stream.headers.get('www-authenticate'), challenge(sse));
+
+      const client = new Client({ name: 'clara-e2e-anonymous', version: '1.0.0' });
+      await assert.rejects(client.connect(new StreamableHTTPClientTransport(mcp)), (err) => err.code === 401,
+        'connect without credentials: HTTP 401');
+    }),
+  );
+
+  test(
+    'oauth: the SDK discovers the protected resource metadata from the 401',
+    withStderr(async () => {
+      for (const path of ['/mcp', '/sse']) {
+        const url = new URL(`${serve.base}${path}`);
+        const res = path === '/mcp' ? await postPing(url) : await fetch(url, { headers: { Accept: 'text/event-stream' } });
+        await res.arrayBuffer();
+        const { resourceMetadataUrl, scope, error } = extractWWWAuthenticateParams(res);
+        assert.equal(resourceMetadataUrl?.href, `${serve.base}/.well-known/oauth-protected-resource${path}`, `${path}: resource_metadata`);
+        assert.equal(scope, SCOPES.join(' '), `${path}: scope`);
+        assert.equal(error, undefined, `${path}: no error without credentials`);
+
+        // From the challenge's URL, and by the SDK's own path-aware discovery.
+        assert.deepEqual(await discoverOAuthProtectedResourceMetadata(url, { resourceMetadataUrl }), metadataOf(url));
+        assert.deepEqual(await discoverOAuthProtectedResourceMetadata(url), metadataOf(url));
+      }
+      // The bare well-known path describes /mcp, for any origin, cacheable.
+      const doc = await fetch(`${serve.base}/.well-known/oauth-protected-resource`, { headers: { Origin: 'https://host.example' } });
+      assert.equal(doc.status, 200);
+      assert.deepEqual(await doc.json(), metadataOf(new URL(`${serve.base}/mcp`)));
+      assert.equal(doc.headers.get('access-control-allow-origin'), '*');
+      assert.match(doc.headers.get('cache-control') ?? '', /max-age=\d+/);
+      console.log(`oauth: the SDK read the protected resource metadata of /mcp and /sse from their 401 challenges`);
+    }),
+  );
+
+  test(
+    'oauth: a refused token gets error="invalid_token"',
+    withStderr(async () => {
+      const mcp = new URL(`${serve.base}/mcp`);
+      const res = await postPing(mcp, { Authorization: 'Bearer clara_user_forged' });
+      await res.arrayBuffer();
+      assert.equal(res.status, 401);
+      assert.equal(res.headers.get('www-authenticate'), challenge(mcp, { invalid: true }));
+      assert.equal(extractWWWAuthenticateParams(res).error, 'invalid_token');
     }),
   );
 });

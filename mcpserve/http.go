@@ -53,6 +53,17 @@ type HTTPOptions struct {
 	// is refused with 401 and WWW-Authenticate before it reaches mcp-go.
 	// Nil: no check at the transport (tools still refuse bad credentials).
 	Service *core.Service
+	// PublicURL is the URL clients reach Clara at (CLARA_PUBLIC_URL), the
+	// issuer of its tokens: it names the protected resources /mcp and /sse
+	// in their metadata documents (ResourceMetadata) and in the
+	// resource_metadata of 401 challenges. Empty: no documents, and
+	// challenges that name only the scopes.
+	PublicURL string
+	// Anonymous serves requests without Authorization, as callers of the
+	// public tools (register, login, health, …). When false, such a
+	// request is refused with 401 and the WWW-Authenticate challenge, from
+	// which an MCP host starts OAuth (CLARA_MCP_ANONYMOUS).
+	Anonymous bool
 	// TrustProxy takes the client's address from X-Forwarded-For, as the
 	// REST API does with the same setting (CLARA_TRUST_PROXY): for the
 	// core's per-address limits and the caps of anonymous SSE streams.
@@ -72,7 +83,8 @@ type HTTPOptions struct {
 }
 
 // HTTPHandlers are the MCP endpoints of `clara serve`, to mount on the
-// router: Streamable at /mcp, SSE at /sse and Message at /message.
+// router: Streamable at /mcp, SSE at /sse and Message at /message, and
+// their OAuth protected resource metadata (ResourceMetadata).
 type HTTPHandlers struct {
 	// Streamable serves the Streamable HTTP transport (POST and DELETE
 	// /mcp), stateless: any replica can answer any request. GET, the
@@ -88,6 +100,12 @@ type HTTPHandlers struct {
 	// must reach the same process. A message must carry the credentials
 	// (Authorization and User-Id) its stream was opened with.
 	Message http.Handler
+	// ResourceMetadata serves the OAuth protected resource metadata
+	// (RFC 9728) of /mcp and /sse, keyed by the path to mount each at:
+	// /.well-known/oauth-protected-resource (for /mcp) and its
+	// path-suffixed forms …/mcp and …/sse. GET only. Empty without
+	// HTTPOptions.PublicURL.
+	ResourceMetadata map[string]http.Handler
 
 	sse        *server.SSEServer
 	streamable *server.StreamableHTTPServer
@@ -96,10 +114,13 @@ type HTTPHandlers struct {
 // NewHTTPHandlers returns the HTTP transports of s. Request bodies over the
 // limit are refused with 413 and a JSON-RPC error, as are, with 400,
 // Authorization and User-Id headers holding NUL characters or invalid
-// UTF-8. With opts.Service set, every request's caller is identified once
-// at the edge (core.Identify) and handlers get that principal; a request
-// whose Authorization is invalid, revoked or expired is refused with 401
-// and WWW-Authenticate: Bearer. A message posted to an SSE stream with
+// UTF-8. Unless opts.Anonymous is set, a request without Authorization is
+// refused with 401 and WWW-Authenticate: Bearer naming the endpoint's
+// resource metadata and the scopes. With opts.Service set, every request's
+// caller is identified once at the edge (core.Identify) and handlers get
+// that principal; a request whose Authorization is invalid, revoked or
+// expired is refused with 401 and the same challenge with
+// error="invalid_token". A message posted to an SSE stream with
 // other credentials than the stream's is refused (see sseSessions.ownOnly),
 // and anonymous SSE streams are capped per address and in total. Requests
 // that reach a loopback listener with a Host header that is neither
@@ -141,16 +162,22 @@ func NewHTTPHandlers(s *server.MCPServer, opts HTTPOptions) *HTTPHandlers {
 		sseOpts = append(sseOpts, server.WithKeepAliveInterval(keepAlive))
 	}
 	sse := server.NewSSEServer(s, sseOpts...)
-	edge := func(h http.Handler, transport core.Transport) http.Handler {
-		h = identifyAtEdge(h, opts.Service, transport, opts.TrustProxy, logger)
+	streamableChallenge := newChallenge(opts.PublicURL, streamablePath)
+	sseChallenge := newChallenge(opts.PublicURL, ssePath)
+	edge := func(h http.Handler, transport core.Transport, c challenge) http.Handler {
+		h = identifyAtEdge(h, opts.Service, transport, opts.TrustProxy, logger, c)
+		if !opts.Anonymous {
+			h = requireCredentials(h, c)
+		}
 		return guardHost(refuseBadHeaders(h), opts.AllowedHosts)
 	}
 	return &HTTPHandlers{
-		Streamable: edge(refuseStandaloneStream(limitBody(streamable, limit)), core.TransportMCPHTTP),
-		SSE:        edge(sessions.open(sse.SSEHandler()), core.TransportMCPSSE),
-		Message:    edge(sessions.ownOnly(limitBody(sse.MessageHandler(), limit)), core.TransportMCPSSE),
-		sse:        sse,
-		streamable: streamable,
+		Streamable:       edge(refuseStandaloneStream(limitBody(streamable, limit)), core.TransportMCPHTTP, streamableChallenge),
+		SSE:              edge(sessions.open(sse.SSEHandler()), core.TransportMCPSSE, sseChallenge),
+		Message:          edge(sessions.ownOnly(limitBody(sse.MessageHandler(), limit), sseChallenge), core.TransportMCPSSE, sseChallenge),
+		ResourceMetadata: resourceMetadataHandlers(opts.PublicURL),
+		sse:              sse,
+		streamable:       streamable,
 	}
 }
 

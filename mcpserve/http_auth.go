@@ -4,25 +4,21 @@ import (
 	"log/slog"
 	"net/http"
 
-	"github.com/mark3labs/mcp-go/mcp"
-
 	"github.com/clara-backend/clara/core"
 	"github.com/clara-backend/clara/tools/caller"
 )
 
-// wwwAuthenticate is the challenge of a refused bearer token (RFC 6750).
-const wwwAuthenticate = `Bearer realm="clara", error="invalid_token"`
-
 // identifyAtEdge identifies the caller of every request once, with
 // core.Identify, and hands the principal to the handlers of the request.
-// It refuses, with 401 and a WWW-Authenticate challenge, a request whose
-// Authorization header is present but invalid, revoked or expired, or whose
-// User-Id names another user. A request without Authorization passes:
-// tools that need a caller then answer with an isError result saying how to
+// It refuses, with 401 and the endpoint's invalid_token challenge, a request
+// whose Authorization header is present but invalid, revoked or expired, or
+// whose User-Id names another user. A request without Authorization passes
+// (requireCredentials refuses it unless anonymous access is on): tools that
+// need a caller then answer with an isError result saying how to
 // authenticate. When the credentials cannot be checked (the database does
 // not answer), the request passes too, and its tools fail on their own
 // with the refusal the principal carries.
-func identifyAtEdge(next http.Handler, svc *core.Service, transport core.Transport, trustProxy bool, log *slog.Logger) http.Handler {
+func identifyAtEdge(next http.Handler, svc *core.Service, transport core.Transport, trustProxy bool, log *slog.Logger, c challenge) http.Handler {
 	if svc == nil {
 		return next
 	}
@@ -32,8 +28,7 @@ func identifyAtEdge(next http.Handler, svc *core.Service, transport core.Transpo
 		switch core.ErrorCode(err) {
 		case "":
 		case core.CodeUnauthenticated:
-			w.Header().Set("WWW-Authenticate", wwwAuthenticate)
-			writeRPCError(w, http.StatusUnauthorized, mcp.INVALID_REQUEST, core.MsgUnauthenticated)
+			c.refuse(w, r)
 			return
 		default:
 			log.WarnContext(ctx, "mcp: credentials not checked", "err", err)

@@ -18,7 +18,7 @@ import (
 
 // The endpoint event is a path on the host the client connected to.
 func TestSSEEndpointEvent(t *testing.T) {
-	ts := mcpservetest.ServeHTTP(t, bareServer(), mcpserve.HTTPOptions{})
+	ts := mcpservetest.ServeHTTP(t, bareServer(), mcpserve.HTTPOptions{Anonymous: true})
 	resp, err := http.Get(ts.URL + "/sse")
 	if err != nil {
 		t.Fatal(err)
@@ -33,7 +33,7 @@ func TestSSEEndpointEvent(t *testing.T) {
 }
 
 func TestBodyLimit(t *testing.T) {
-	ts := mcpservetest.ServeHTTP(t, bareServer(), mcpserve.HTTPOptions{})
+	ts := mcpservetest.ServeHTTP(t, bareServer(), mcpserve.HTTPOptions{Anonymous: true})
 	for _, path := range []string{"/mcp", "/message?sessionId=none"} {
 		over := mcpservetest.PaddedPing(int(mcpserve.MaxBodyBytes(core.DefaultPolicy())) + 1)
 		for name, body := range map[string]io.Reader{
@@ -59,7 +59,7 @@ func TestBodyLimit(t *testing.T) {
 
 // A loopback listener refuses a foreign Host header (DNS rebinding).
 func TestDNSRebindingProtection(t *testing.T) {
-	ts := mcpservetest.ServeHTTP(t, bareServer(), mcpserve.HTTPOptions{})
+	ts := mcpservetest.ServeHTTP(t, bareServer(), mcpserve.HTTPOptions{Anonymous: true})
 	for _, path := range []string{"/mcp", "/sse", "/message"} {
 		req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, ts.URL+path, strings.NewReader(`{}`))
 		req.Host = "evil.example"
@@ -77,7 +77,7 @@ func TestDNSRebindingProtection(t *testing.T) {
 // The public URL's host, forwarded by a reverse proxy on the same machine,
 // passes the loopback guard; other hosts still do not.
 func TestAllowedHostPassesLoopbackGuard(t *testing.T) {
-	h := mcpserve.NewHTTPHandlers(bareServer(), mcpserve.HTTPOptions{AllowedHosts: []string{"clara.example.com"}})
+	h := mcpserve.NewHTTPHandlers(bareServer(), mcpserve.HTTPOptions{AllowedHosts: []string{"clara.example.com"}, Anonymous: true})
 	ts := httptest.NewServer(h.Streamable)
 	t.Cleanup(ts.Close)
 	for host, want := range map[string]int{"clara.example.com": http.StatusOK, "CLARA.example.com:443": http.StatusOK, "evil.example": http.StatusForbidden} {

@@ -148,11 +148,11 @@ func (s *sseSessions) release(addr string) {
 // ownOnly guards POST /message?sessionId=…: a message for a stream of this
 // process must carry the credentials the stream was opened with (compared
 // in constant time), else it is refused before mcp-go sees it, so nothing
-// is run and nothing is pushed into the stream: 401 with WWW-Authenticate
+// is run and nothing is pushed into the stream: 401 with the challenge c
 // when the message has no Authorization, 403 when it has other
 // credentials. Messages for unknown sessions go on to mcp-go, which
 // refuses them.
-func (s *sseSessions) ownOnly(next http.Handler) http.Handler {
+func (s *sseSessions) ownOnly(next http.Handler, c challenge) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		owner, known := s.owners[r.URL.Query().Get("sessionId")]
@@ -161,8 +161,7 @@ func (s *sseSessions) ownOnly(next http.Handler) http.Handler {
 			caller := opener(r)
 			if subtle.ConstantTimeCompare(owner[:], caller[:]) != 1 {
 				if r.Header.Get("Authorization") == "" {
-					w.Header().Set("WWW-Authenticate", wwwAuthenticate)
-					writeRPCError(w, http.StatusUnauthorized, mcp.INVALID_REQUEST, core.MsgUnauthenticated)
+					c.refuse(w, r)
 					return
 				}
 				writeRPCError(w, http.StatusForbidden, mcp.INVALID_REQUEST, core.MsgForbidden)

@@ -179,8 +179,9 @@ func TestAccountFlowStreamableHTTP(t *testing.T) {
 	}
 }
 
-// A bad token is refused at the HTTP transport with 401, a Bearer
-// challenge and a JSON-RPC error, on every MCP endpoint; no token passes.
+// A bad token is refused at the HTTP transport with 401, the endpoint's
+// invalid_token challenge and a JSON-RPC error, on every MCP endpoint; no
+// token passes when anonymous access is on.
 func TestHTTPRefusesBadCredentials(t *testing.T) {
 	e := newAccountsEnv(t)
 	ts := serveAccountsHTTP(t, e)
@@ -203,12 +204,14 @@ func TestHTTPRefusesBadCredentials(t *testing.T) {
 		t.Cleanup(func() { resp.Body.Close() })
 		return resp
 	}
-	for _, tc := range []struct{ method, path string }{
-		{http.MethodPost, "/mcp"}, {http.MethodGet, "/sse"}, {http.MethodPost, "/message?sessionId=x"},
+	const scopes = `scope="clara:account clara:analysis clara:billing"`
+	for _, tc := range []struct{ method, path, resource string }{
+		{http.MethodPost, "/mcp", "mcp"}, {http.MethodGet, "/sse", "sse"}, {http.MethodPost, "/message?sessionId=x", "sse"},
 	} {
+		want := `Bearer error="invalid_token", resource_metadata="` + testClaraURL + `/.well-known/oauth-protected-resource/` + tc.resource + `", ` + scopes
 		for _, authorization := range []string{"Bearer clara_user_forged", "Bearer clara_api_forged", "Bearer nonsense", "Basic Zm9vOmJhcg==", "wrong-public-key"} {
 			resp := do(tc.method, tc.path, authorization, "")
-			if resp.StatusCode != http.StatusUnauthorized || !strings.HasPrefix(resp.Header.Get("WWW-Authenticate"), `Bearer realm="clara"`) {
+			if resp.StatusCode != http.StatusUnauthorized || resp.Header.Get("WWW-Authenticate") != want {
 				t.Errorf("%s %s with %q: status %d, WWW-Authenticate %q", tc.method, tc.path, authorization,
 					resp.StatusCode, resp.Header.Get("WWW-Authenticate"))
 			}

@@ -34,6 +34,9 @@ const (
 	testPublicKey = "clara_pub_test_0123456789abcdef"
 	testSecret    = "test-secret-0123456789abcdef-0123456789"
 	testAppURL    = "https://app.example.com"
+	// testClaraURL is the public URL the HTTP transports are told Clara
+	// has: the one their challenges and metadata name.
+	testClaraURL = "https://clara.example.com"
 )
 
 // accountsEnv is a real core with a development mailer, and what the
@@ -273,10 +276,12 @@ func httpDriver(ts *httptest.Server, era protocolEra) driver {
 }
 
 // serveAccountsHTTP mounts the HTTP transports of a server over e as
-// `clara serve` does, checking credentials at the transport.
+// `clara serve` does with anonymous access on (CLARA_MCP_ANONYMOUS), so
+// that callers may register and sign in through tools, checking
+// credentials at the transport.
 func serveAccountsHTTP(t *testing.T, e *accountsEnv) *httptest.Server {
 	t.Helper()
-	return serveHTTPWith(t, e.server(), mcpserve.HTTPOptions{Logger: e.logger, Service: e.svc})
+	return serveHTTPWith(t, e.server(), mcpserve.HTTPOptions{Logger: e.logger, Service: e.svc, PublicURL: testClaraURL, Anonymous: true})
 }
 
 // wantError checks that res is an isError result of exactly these lines.

@@ -57,7 +57,8 @@ func guidance(ctx context.Context, p core.Principal, n need, e *core.Error, err 
 	switch {
 	case e.Code == core.CodeInactive:
 		lines = append(lines, guideInactive)
-	case e.Code == core.CodeForbidden && n != needNone:
+	case e.Code == core.CodeForbidden && e.Message == core.MsgForbidden && n != needNone:
+		// Another user's id; a scope the credentials lack names itself.
 		lines = append(lines, guideForbidden)
 	case e.Code == core.CodeRateLimited && e.RetryAfter > 0:
 		n := int(math.Ceil(e.RetryAfter.Seconds()))

@@ -18,11 +18,12 @@ import (
 var testHeaders = map[string]string{"Authorization": "Bearer tok_123", "User-Id": "user_abc"}
 
 // serveHTTP mounts the HTTP transports of s as `clara serve` does, but
-// without checking credentials, so that handlers see the raw headers.
+// without checking credentials, so that handlers see the raw headers, and
+// serving callers without any (anonymous access on).
 func serveHTTP(t *testing.T, s *server.MCPServer) *httptest.Server {
 	t.Helper()
 	logger, _ := testLogger(t)
-	return serveHTTPWith(t, s, mcpserve.HTTPOptions{Logger: logger})
+	return serveHTTPWith(t, s, mcpserve.HTTPOptions{Logger: logger, Anonymous: true})
 }
 
 // serveHTTPWith mounts the HTTP transports of s, built with opts, on the

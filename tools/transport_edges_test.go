@@ -58,7 +58,7 @@ func TestHTTPTransportsHonourTrustProxy(t *testing.T) {
 		}
 		s, _, _ := newTestServer(t)
 		mustAdd(s, &toolEnv{log: testLoggerOnly(t)}, addressTool())
-		ts := serveHTTPWith(t, s, mcpserve.HTTPOptions{TrustProxy: trust})
+		ts := serveHTTPWith(t, s, mcpserve.HTTPOptions{TrustProxy: trust, Anonymous: true})
 		streamable, err := transport.NewStreamableHTTP(ts.URL+"/mcp", transport.WithHTTPHeaders(forwardedHeaders))
 		if err != nil {
 			t.Fatal(err)
@@ -98,7 +98,7 @@ func TestPerAddressLimitsFollowForwardedAddress(t *testing.T) {
 		Mailer: mail.NewDev(filepath.Join(t.TempDir(), "outbox"), logger),
 	})
 	ts := serveHTTPWith(t, NewServer(svc, Options{Logger: logger}),
-		mcpserve.HTTPOptions{Logger: logger, Service: svc, TrustProxy: true})
+		mcpserve.HTTPOptions{Logger: logger, Service: svc, TrustProxy: true, Anonymous: true})
 	register := func(forwardedFor, email string) *mcp.CallToolResult {
 		tr, err := transport.NewStreamableHTTP(ts.URL+"/mcp", transport.WithHTTPHeaders(map[string]string{"X-Forwarded-For": forwardedFor}))
 		if err != nil {
@@ -218,7 +218,7 @@ func signUp(t *testing.T, e *accountsEnv, ts *httptest.Server, email string) str
 // level and never answered into the stream; the opener's own is.
 func TestSSESessionBelongsToItsOpener(t *testing.T) {
 	e := newAccountsEnv(t)
-	ts := serveHTTPWith(t, e.server(), mcpserve.HTTPOptions{Logger: e.logger, Service: e.svc, SSEKeepAlive: -1})
+	ts := serveHTTPWith(t, e.server(), mcpserve.HTTPOptions{Logger: e.logger, Service: e.svc, SSEKeepAlive: -1, Anonymous: true})
 	ada := map[string]string{"Authorization": "Bearer " + signUp(t, e, ts, "ada@example.com")}
 	bob := map[string]string{"Authorization": "Bearer " + signUp(t, e, ts, "bob@example.com")}
 	_, st := openSSE(t, ts, ada)
@@ -259,7 +259,7 @@ func TestSSESessionBelongsToItsOpener(t *testing.T) {
 // closed stream gives its place back.
 func TestAnonymousSSEStreamsAreCapped(t *testing.T) {
 	s, _, _ := newTestServer(t)
-	ts := serveHTTPWith(t, s, mcpserve.HTTPOptions{TrustProxy: true, SSEAnonymousPerAddress: 2, SSEAnonymousTotal: 3, SSEKeepAlive: -1})
+	ts := serveHTTPWith(t, s, mcpserve.HTTPOptions{TrustProxy: true, SSEAnonymousPerAddress: 2, SSEAnonymousTotal: 3, SSEKeepAlive: -1, Anonymous: true})
 	from := func(addr string) map[string]string { return map[string]string{"X-Forwarded-For": addr} }
 	refused := func(addr string, want int) {
 		t.Helper()
@@ -348,5 +348,33 @@ func echoSizeTool() Tool[echoSizeIn, echoSizeOut] {
 		Handle: func(_ context.Context, _ core.Principal, in echoSizeIn) (echoSizeOut, error) {
 			return echoSizeOut{Files: len(in.Attachments)}, nil
 		},
+	}
+}
+
+// By default (anonymous access off) the HTTP transports serve only
+// identified callers: none gets 401 with the challenge, a refused token
+// 401 with error="invalid_token", and a valid user token is served.
+func TestHTTPChallengesCallersByDefault(t *testing.T) {
+	e := newAccountsEnv(t)
+	token := "Bearer " + signUp(t, e, serveAccountsHTTP(t, e), "ada@example.com")
+	ts := serveHTTPWith(t, e.server(), mcpserve.HTTPOptions{Logger: e.logger, Service: e.svc, PublicURL: testClaraURL, SSEKeepAlive: -1})
+	params := `resource_metadata="` + testClaraURL + `/.well-known/oauth-protected-resource/mcp", scope="clara:account clara:analysis clara:billing"`
+	for authorization, want := range map[string]string{
+		"":                         "Bearer " + params,
+		"Bearer clara_user_forged": `Bearer error="invalid_token", ` + params,
+	} {
+		header := map[string]string{}
+		if authorization != "" {
+			header["Authorization"] = authorization
+		}
+		resp, msg := mcpservetest.PostJSONWith(t, ts.URL+"/mcp", header, strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"ping"}`))
+		if e, _ := msg["error"].(map[string]any); resp.StatusCode != http.StatusUnauthorized ||
+			resp.Header.Get("WWW-Authenticate") != want || e["message"] != core.MsgUnauthenticated {
+			t.Errorf("Authorization %q: %d, WWW-Authenticate %q, body %v", authorization, resp.StatusCode, resp.Header.Get("WWW-Authenticate"), msg)
+		}
+	}
+	signedIn := httpDriver(ts, eras[0]).mustOpen(t, token)
+	if u := ok(t, signedIn.call(t, "view_user", nil)); u["email"] != "ada@example.com" {
+		t.Errorf("view_user with a user token: %v", u)
 	}
 }

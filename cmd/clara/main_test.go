@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/clara-backend/clara/internal/logbuf"
+	"github.com/clara-backend/clara/mcpserve/mcpservetest"
 	"github.com/clara-backend/clara/store/pgtest"
 )
 
@@ -157,7 +158,8 @@ func TestServeAndShutDownGracefully(t *testing.T) {
 	for _, tc := range []struct{ name, url string }{{"sqlite", ""}, {"postgres", pgtest.NewURL(t)}} {
 		t.Run(tc.name, func(t *testing.T) {
 			env, _, errOut := testEnv(t, nil, "CLARA_DATABASE_URL", tc.url, "CLARA_HTTP_ADDR", "127.0.0.1:0",
-				"CLARA_TOKEN_SECRET", strings.Repeat("x", 32), "CLARA_PUBLIC_API_KEY", "test-public-key-1234")
+				"CLARA_TOKEN_SECRET", strings.Repeat("x", 32), "CLARA_PUBLIC_API_KEY", "test-public-key-1234",
+				"CLARA_PUBLIC_URL", "https://clara.example.com")
 			ctx, cancel := context.WithCancel(t.Context())
 			done := make(chan int, 1)
 			go func() { done <- run(ctx, []string{"serve"}, env) }()
@@ -174,6 +176,10 @@ func TestServeAndShutDownGracefully(t *testing.T) {
 				{"GET", "/api/v1/version", 200, `{"data":{"version":"` + version + `"},"message":"Version check successful.","status":"success"}`},
 				{"GET", "/api/v1/nowhere", 404, `{"data":null,"message":"The requested route does not exist.","status":"error"}`},
 				{"DELETE", "/api/v1/health", 405, `{"data":null,"message":"The requested method is not allowed for this route.","status":"error"}`},
+				{"GET", "/.well-known/oauth-protected-resource", 200, resourceMetadata("mcp")},
+				{"GET", "/.well-known/oauth-protected-resource/mcp", 200, resourceMetadata("mcp")},
+				{"GET", "/.well-known/oauth-protected-resource/sse", 200, resourceMetadata("sse")},
+				{"POST", "/.well-known/oauth-protected-resource/mcp", 405, `{"data":null,"message":"The requested method is not allowed for this route.","status":"error"}`},
 			}
 			for _, c := range checks {
 				req, _ := http.NewRequest(c.method, base+c.path, nil)
@@ -181,6 +187,12 @@ func TestServeAndShutDownGracefully(t *testing.T) {
 				if status != c.status || strings.TrimSpace(body) != c.body {
 					t.Errorf("%s %s: %d %s, want %d %s", c.method, c.path, status, body, c.status, c.body)
 				}
+			}
+			// MCP over HTTP challenges callers without credentials by default.
+			resp, _ := mcpservetest.Do(t, "POST", base+"/mcp", nil, strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"ping"}`))
+			const challenge = `Bearer resource_metadata="https://clara.example.com/.well-known/oauth-protected-resource/mcp", scope="clara:account clara:analysis clara:billing"`
+			if resp.StatusCode != 401 || resp.Header.Get("WWW-Authenticate") != challenge {
+				t.Errorf("POST /mcp without credentials: %d, WWW-Authenticate %q", resp.StatusCode, resp.Header.Get("WWW-Authenticate"))
 			}
 			req, _ := http.NewRequest("POST", base+"/api/v1/health", bytes.NewReader(make([]byte, 1<<20+1)))
 			if status, body := do(t, req); status != 413 || !strings.Contains(body, "Request body is too large.") {
@@ -217,6 +229,13 @@ func TestEmbeddedDefaultPrintsGeneratedPublicKey(t *testing.T) {
 	if !regexp.MustCompile(`"public_api_key":"clara_pub_[0-9a-f]{48}"`).MatchString(errOut.String()) {
 		t.Fatalf("public key not printed: %s", errOut)
 	}
+}
+
+// resourceMetadata is the protected resource metadata of the MCP endpoint
+// at /path of Clara at https://clara.example.com.
+func resourceMetadata(path string) string {
+	return `{"resource":"https://clara.example.com/` + path + `","authorization_servers":["https://clara.example.com"],` +
+		`"scopes_supported":["clara:account","clara:analysis","clara:billing"],"bearer_methods_supported":["header"],"resource_name":"Clara"}`
 }
 
 func do(t *testing.T, req *http.Request) (int, string) {

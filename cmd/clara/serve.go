@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -34,21 +36,27 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		Logger:                 a.log,
 		Service:                a.svc,
 		AllowedHosts:           []string{a.cfg.PublicHost()},
+		PublicURL:              a.cfg.PublicURL,
+		Anonymous:              a.cfg.MCPAnonymous,
 		TrustProxy:             a.cfg.TrustProxy,
 		SSEAnonymousPerAddress: a.cfg.SSEAnonymousPerAddress,
 		SSEAnonymousTotal:      a.cfg.SSEAnonymousTotal,
 	})
+	mounts := []api.Mount{
+		{Pattern: "/mcp", Handler: mcpHTTP.Streamable},
+		{Pattern: "/sse", Handler: mcpHTTP.SSE},
+		{Pattern: "/message", Handler: mcpHTTP.Message},
+		{Pattern: "GET /metrics", Handler: promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})},
+	}
+	for _, path := range slices.Sorted(maps.Keys(mcpHTTP.ResourceMetadata)) {
+		mounts = append(mounts, api.Mount{Pattern: "GET " + path, Handler: mcpHTTP.ResourceMetadata[path]})
+	}
 	handler := api.New(a.svc, api.Options{
 		Logger:            a.log,
 		Metrics:           reg,
 		TrustProxyHeaders: a.cfg.TrustProxy,
 		CORSOrigins:       a.cfg.CORSOrigins,
-		Mounts: []api.Mount{
-			{Pattern: "/mcp", Handler: mcpHTTP.Streamable},
-			{Pattern: "/sse", Handler: mcpHTTP.SSE},
-			{Pattern: "/message", Handler: mcpHTTP.Message},
-			{Pattern: "GET /metrics", Handler: promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})},
-		},
+		Mounts:            mounts,
 	})
 
 	ln, err := net.Listen("tcp", a.cfg.HTTPAddr)

@@ -21,8 +21,8 @@ import (
 )
 
 // ServeHTTP mounts the HTTP transports of s, built with opts, at /mcp,
-// /sse and /message of a test server, closed (streams first) when the test
-// ends.
+// /sse and /message of a test server, and their resource metadata (GET
+// only) at its well-known paths, closed (streams first) when the test ends.
 func ServeHTTP(t testing.TB, s *server.MCPServer, opts mcpserve.HTTPOptions) *httptest.Server {
 	t.Helper()
 	h := mcpserve.NewHTTPHandlers(s, opts)
@@ -30,6 +30,9 @@ func ServeHTTP(t testing.TB, s *server.MCPServer, opts mcpserve.HTTPOptions) *ht
 	mux.Handle("/mcp", h.Streamable)
 	mux.Handle("/sse", h.SSE)
 	mux.Handle("/message", h.Message)
+	for path, doc := range h.ResourceMetadata {
+		mux.Handle("GET "+path, doc)
+	}
 	ts := httptest.NewUnstartedServer(mux)
 	ts.Config.RegisterOnShutdown(h.CloseStreams)
 	ts.Start()
@@ -76,21 +79,43 @@ func WaitDone(t testing.TB, done <-chan error) {
 // length is sent with Content-Length, any other chunked.
 func PostJSON(t testing.TB, url string, body io.Reader) (*http.Response, map[string]any) {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, url, body)
+	return PostJSONWith(t, url, nil, body)
+}
+
+// PostJSONWith is PostJSON sending the headers of header too (Authorization,
+// User-Id, …).
+func PostJSONWith(t testing.TB, url string, header map[string]string, body io.Reader) (*http.Response, map[string]any) {
+	t.Helper()
+	resp, b := Do(t, http.MethodPost, url, header, body)
+	var msg map[string]any
+	_ = json.Unmarshal(b, &msg)
+	return resp, msg
+}
+
+// Do sends a request of method to url with body (nil for none), the
+// headers of a JSON-RPC client and those of header, and returns the
+// response and its whole body, read and closed. Not for open event streams.
+func Do(t testing.TB, method, url string, header map[string]string, body io.Reader) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), method, url, body)
 	if err != nil {
 		t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json, text/event-stream")
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var msg map[string]any
-	b, _ := io.ReadAll(resp.Body)
-	_ = json.Unmarshal(b, &msg)
-	return resp, msg
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("%s %s: read the answer: %v", method, url, err)
+	}
+	return resp, b
 }
 
 // PaddedPing is a JSON-RPC ping padded with spaces to n bytes.
