@@ -57,6 +57,10 @@ func (s *server) routes(mounts []Mount, testRoutes func(chi.Router)) {
 		r.Get(basePath+"/users/{user_id}/api_key", s.viewAPIKey)
 		r.Post(basePath+"/users/{user_id}/api_key", s.resetAPIKey)
 
+		// OAuth grants of MCP hosts (extensions).
+		r.Get(basePath+"/users/{user_id}/oauth/grants", s.listOAuthGrants)
+		r.Delete(basePath+"/users/{user_id}/oauth/grants/{grant_id}", s.revokeOAuthGrant)
+
 		// Transactions (rows 14–15).
 		r.Get(basePath+"/users/{user_id}/transactions", s.listTransactions)
 		r.Get(basePath+"/users/{user_id}/transactions/{transaction_id}", s.viewTransaction)

@@ -19,6 +19,7 @@ const (
 	SchemeUserToken               // "Bearer clara_user_…"
 	SchemeAPIKey                  // "Bearer clara_api_…"
 	SchemePublicKey               // a raw value without a scheme word: the public API key
+	SchemeOAuth                   // "Bearer clara_oat_…": an OAuth access token
 )
 
 // String names the scheme, for logs.
@@ -36,6 +37,8 @@ func (s Scheme) String() string {
 		return "api_key"
 	case SchemePublicKey:
 		return "public_key"
+	case SchemeOAuth:
+		return "oauth"
 	}
 	return "unknown"
 }
@@ -46,7 +49,7 @@ type Credential struct {
 	Scheme   Scheme
 	Email    string // SchemeBasic: the text before the first colon, as sent
 	Password string // SchemeBasic: the text after the first colon (may hold colons)
-	Token    string // SchemeUserToken, SchemeAPIKey: the bearer token, prefix included
+	Token    string // SchemeUserToken, SchemeAPIKey, SchemeOAuth: the bearer token, prefix included
 	Raw      string // SchemePublicKey: the header value
 }
 
@@ -77,6 +80,8 @@ func ParseAuthorization(header string) Credential {
 			return Credential{Scheme: SchemeUserToken, Token: rest}
 		case strings.HasPrefix(rest, APIKeyPrefix):
 			return Credential{Scheme: SchemeAPIKey, Token: rest}
+		case strings.HasPrefix(rest, OAuthTokenPrefix):
+			return Credential{Scheme: SchemeOAuth, Token: rest}
 		}
 	}
 	return Credential{Scheme: SchemeInvalid}

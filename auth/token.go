@@ -3,6 +3,7 @@ package auth
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,14 +14,16 @@ import (
 // the token's role: a user token's payload says "user", an API key's
 // "api_key".
 const (
-	UserTokenPrefix = "clara_user_"
-	APIKeyPrefix    = "clara_api_"
+	UserTokenPrefix  = "clara_user_"
+	APIKeyPrefix     = "clara_api_"
+	OAuthTokenPrefix = "clara_oat_"
 )
 
 // The "role" claim of each kind of token.
 const (
 	roleUser   = "user"
 	roleAPIKey = "api_key"
+	roleOAuth  = "oauth"
 )
 
 // maxTokenLen bounds the length of a token accepted for parsing; Clara's own
@@ -39,6 +42,7 @@ type Kind int
 const (
 	KindUser   Kind = iota + 1 // a user token (clara_user_…), bound to a session
 	KindAPIKey                 // an API key (clara_api_…), bound to a key id
+	KindOAuth                  // an OAuth access token (clara_oat_…), bound to a grant
 )
 
 // String returns the kind's role claim: "user" or "api_key".
@@ -48,6 +52,8 @@ func (k Kind) String() string {
 		return roleUser
 	case KindAPIKey:
 		return roleAPIKey
+	case KindOAuth:
+		return roleOAuth
 	}
 	return fmt.Sprintf("Kind(%d)", int(k))
 }
@@ -57,6 +63,7 @@ type TokenOptions struct {
 	Issuer   string           // the "iss" claim, set and checked; default "clara"
 	Audience string           // the "aud" claim, set and checked; default "clara"
 	UserTTL  time.Duration    // a user token's lifetime; default 7 days
+	OAuthTTL time.Duration    // an OAuth access token's lifetime; default 1 hour
 	Now      func() time.Time // the clock for "iat" and "exp"; default time.Now
 }
 
@@ -66,18 +73,22 @@ type Claims struct {
 	UserID    string    // "sub"
 	SessionID string    // "sid", user tokens only
 	KeyID     string    // "jti", API keys only
-	IssuedAt  time.Time // "iat", user tokens only
-	ExpiresAt time.Time // "exp", user tokens only
+	GrantID   string    // "gid", OAuth access tokens only
+	Audience  string    // "aud", OAuth access tokens only: the resource the token is for
+	Scope     string    // "scope", OAuth access tokens only: OAuth scope names, space-separated
+	IssuedAt  time.Time // "iat", user and OAuth access tokens only
+	ExpiresAt time.Time // "exp", user and OAuth access tokens only
 }
 
-// Tokens issues and parses user tokens and API keys: HS256 JWTs signed with
-// the JWT key of Keys behind the prefixes of the contract. It is safe for
-// concurrent use.
+// Tokens issues and parses user tokens, API keys and OAuth access tokens:
+// HS256 JWTs signed with the JWT key of Keys behind the prefixes of the
+// contract (and clara_oat_ for OAuth). It is safe for concurrent use.
 type Tokens struct {
 	key     []byte
 	opts    TokenOptions
 	user    *jwt.Parser
 	apiKeys *jwt.Parser
+	oauth   *jwt.Parser
 }
 
 // NewTokens returns Tokens signing with k's JWT key under o.
@@ -91,21 +102,27 @@ func NewTokens(k Keys, o TokenOptions) *Tokens {
 	if o.UserTTL <= 0 {
 		o.UserTTL = 7 * 24 * time.Hour
 	}
+	if o.OAuthTTL <= 0 {
+		o.OAuthTTL = time.Hour
+	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	common := []jwt.ParserOption{
+	base := []jwt.ParserOption{
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
 		jwt.WithIssuer(o.Issuer),
-		jwt.WithAudience(o.Audience),
 		jwt.WithTimeFunc(o.Now),
 		jwt.WithStrictDecoding(),
 	}
+	common := append(slices.Clip(base), jwt.WithAudience(o.Audience))
 	return &Tokens{
 		key:     k.jwt,
 		opts:    o,
-		user:    jwt.NewParser(append(common, jwt.WithExpirationRequired())...),
+		user:    jwt.NewParser(append(slices.Clip(common), jwt.WithExpirationRequired())...),
 		apiKeys: jwt.NewParser(common...),
+		// An OAuth token's audience is a resource, checked by its caller
+		// against the resource the request reached (see parse).
+		oauth: jwt.NewParser(append(slices.Clip(base), jwt.WithExpirationRequired(), jwt.WithIssuedAt())...),
 	}
 }
 
@@ -116,15 +133,10 @@ func (t *Tokens) IssueUser(userID, sessionID string) (token string, expiresAt ti
 	if userID == "" || sessionID == "" {
 		return "", time.Time{}, errors.New("issue user token: empty user or session id")
 	}
-	now := t.opts.Now().Truncate(time.Second)
-	expiresAt = now.Add(t.opts.UserTTL)
-	token, err = t.sign(UserTokenPrefix, jwt.MapClaims{
+	token, expiresAt, err = t.signExpiring(UserTokenPrefix, t.opts.UserTTL, jwt.MapClaims{
 		"sub":  userID,
 		"role": roleUser,
 		"sid":  sessionID,
-		"iat":  now.Unix(),
-		"exp":  expiresAt.Unix(),
-		"iss":  t.opts.Issuer,
 		"aud":  t.opts.Audience,
 	})
 	if err != nil {
@@ -154,6 +166,38 @@ func (t *Tokens) IssueAPIKey(userID, keyID string) (string, error) {
 	return token, nil
 }
 
+// IssueOAuth returns an OAuth access token for the grant grantID of
+// userID, for the resource (its audience, e.g. https://host/mcp) and the
+// OAuth scope names scopes: "clara_oat_" + a JWT with sub, role "oauth",
+// gid, scope, iat, exp, iss and aud = resource, and the moment it expires
+// (whole seconds, TokenOptions.OAuthTTL after now).
+func (t *Tokens) IssueOAuth(userID, grantID, resource string, scopes []string) (token string, expiresAt time.Time, err error) {
+	if userID == "" || grantID == "" || resource == "" {
+		return "", time.Time{}, errors.New("issue OAuth token: empty user, grant or resource")
+	}
+	token, expiresAt, err = t.signExpiring(OAuthTokenPrefix, t.opts.OAuthTTL, jwt.MapClaims{
+		"sub":   userID,
+		"role":  roleOAuth,
+		"gid":   grantID,
+		"scope": strings.Join(scopes, " "),
+		"aud":   resource,
+	})
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("issue OAuth token: %w", err)
+	}
+	return token, expiresAt, nil
+}
+
+// signExpiring signs claims behind prefix with iss, iat = now and exp =
+// now + ttl (whole seconds), and returns the token and its expiry.
+func (t *Tokens) signExpiring(prefix string, ttl time.Duration, claims jwt.MapClaims) (string, time.Time, error) {
+	now := t.opts.Now().Truncate(time.Second)
+	expiresAt := now.Add(ttl)
+	claims["iat"], claims["exp"], claims["iss"] = now.Unix(), expiresAt.Unix(), t.opts.Issuer
+	token, err := t.sign(prefix, claims)
+	return token, expiresAt, err
+}
+
 // sign returns prefix followed by the HS256 JWT of claims.
 func (t *Tokens) sign(prefix string, claims jwt.MapClaims) (string, error) {
 	if len(t.key) == 0 {
@@ -171,14 +215,18 @@ type tokenClaims struct {
 	jwt.RegisteredClaims
 	Role      string `json:"role"`
 	SessionID string `json:"sid"`
+	GrantID   string `json:"gid"`
+	Scope     string `json:"scope"`
 }
 
 // Parse checks a bearer token (the text after "Bearer ", prefix included)
 // and returns its claims. The prefix must match the role; only HS256 with
 // Clara's key is accepted; iss and aud must match; a user token needs an
-// unexpired exp and a sid, an API key a jti. Every failure wraps
-// ErrInvalidToken. Whether the session or key is still current is for the
-// caller to check.
+// unexpired exp and a sid, an API key a jti. An OAuth access token needs
+// an unexpired exp, an iat, a gid and exactly one audience, which Parse
+// returns rather than checks: the caller compares it with the resource the
+// request reached. Every failure wraps ErrInvalidToken. Whether the
+// session, key or grant is still current is for the caller to check.
 func (t *Tokens) Parse(token string) (Claims, error) {
 	c, err := t.parse(token)
 	if err != nil {
@@ -206,6 +254,8 @@ func (t *Tokens) parse(token string) (Claims, error) {
 		c.Kind, parser, role = KindUser, t.user, roleUser
 	} else if raw, ok = strings.CutPrefix(token, APIKeyPrefix); ok {
 		c.Kind, parser, role = KindAPIKey, t.apiKeys, roleAPIKey
+	} else if raw, ok = strings.CutPrefix(token, OAuthTokenPrefix); ok {
+		c.Kind, parser, role = KindOAuth, t.oauth, roleOAuth
 	} else {
 		return Claims{}, errors.New("unknown token prefix")
 	}
@@ -244,6 +294,26 @@ func (t *Tokens) parse(token string) (Claims, error) {
 			return Claims{}, errors.New("API key without jti claim")
 		}
 		c.KeyID = tc.ID
+	case KindOAuth:
+		if err := oauthClaims(&c, tc); err != nil {
+			return Claims{}, err
+		}
 	}
 	return c, nil
+}
+
+// oauthClaims copies the claims of an OAuth access token into c: a gid,
+// exactly one non-empty audience, an exp and an iat are required.
+func oauthClaims(c *Claims, tc tokenClaims) error {
+	switch {
+	case tc.GrantID == "":
+		return errors.New("OAuth token without gid claim")
+	case len(tc.Audience) != 1 || tc.Audience[0] == "":
+		return fmt.Errorf("OAuth token with %d audiences", len(tc.Audience))
+	case tc.ExpiresAt == nil || tc.IssuedAt == nil: // already required by the parser
+		return errors.New("OAuth token without exp or iat claim")
+	}
+	c.GrantID, c.Audience, c.Scope = tc.GrantID, tc.Audience[0], tc.Scope
+	c.IssuedAt, c.ExpiresAt = tc.IssuedAt.Time, tc.ExpiresAt.Time
+	return nil
 }

@@ -224,6 +224,13 @@ func TestParseRefuses(t *testing.T) {
 		"bearer word included":  "Bearer " + good,
 		"trailing space":        good + " ",
 	}
+	requireRefused(t, tk, cases)
+}
+
+// requireRefused checks that tk refuses every token of cases (name →
+// token) with ErrInvalidToken and no claims.
+func requireRefused(t *testing.T, tk *Tokens, cases map[string]string) {
+	t.Helper()
 	for name, tok := range cases {
 		t.Run(name, func(t *testing.T) {
 			c, err := tk.Parse(tok)

@@ -35,11 +35,13 @@ const (
 	CapBillingPortal        Capability = "billing_portal"
 	CapHealth               Capability = "health"
 	CapVersion              Capability = "version"
+	CapListOAuthGrants      Capability = "list_oauth_grants"
+	CapRevokeOAuthGrant     Capability = "revoke_oauth_grant"
 )
 
-// Scope is a part of Clara that credentials may be limited to. Today's
-// user tokens and API keys grant every scope; delegated credentials (OAuth)
-// will grant fewer.
+// Scope is a part of Clara that credentials may be limited to. User
+// tokens and API keys grant every scope; OAuth access tokens grant the
+// scopes of their grant.
 type Scope string
 
 // The scopes of Clara.
@@ -86,13 +88,15 @@ func (a Access) Accepts(k AuthKind) bool {
 }
 
 // The kinds of credentials of the access table: what the contract calls
-// "general auth", a user's own token, and any valid credentials or none.
+// "general auth" (with OAuth access tokens, which reach only the MCP
+// endpoint their audience names), a user's own token, and any valid
+// credentials or none.
 // Which credentials a transport itself demands (REST's public key of
 // client apps) is the adapter's business, not the table's.
 var (
-	general   = []AuthKind{AuthUserToken, AuthAPIKey}
+	general   = []AuthKind{AuthUserToken, AuthAPIKey, AuthOAuth}
 	userToken = []AuthKind{AuthUserToken}
-	anyone    = []AuthKind{AuthNone, AuthPublicKey, AuthUserToken, AuthAPIKey}
+	anyone    = []AuthKind{AuthNone, AuthPublicKey, AuthUserToken, AuthAPIKey, AuthOAuth}
 )
 
 // accessTable is the one access table of Clara: REST routes and MCP tools
@@ -120,9 +124,12 @@ var accessTable = map[Capability]Access{
 	CapViewAPIKey:  {Kinds: userToken, Active: true, Scope: ScopeAccount},
 	CapResetAPIKey: {Kinds: userToken, Active: true, Scope: ScopeAccount},
 
+	CapListOAuthGrants:  {Kinds: userToken, Active: true, Scope: ScopeAccount},
+	CapRevokeOAuthGrant: {Kinds: userToken, Active: true, Scope: ScopeAccount},
+
 	CapListTransactions: {Kinds: general, Active: true, Scope: ScopeCredits},
 	CapViewTransaction:  {Kinds: general, Active: true, Scope: ScopeCredits},
-	CapCreditRate:       {Kinds: general, Active: true, Scope: ScopeCredits},
+	CapCreditRate:       {Kinds: general, Active: true}, // prices are public: no scope
 	CapBuyCredits:       {Kinds: general, Active: true, Scope: ScopeCredits},
 	CapBillingPortal:    {Kinds: general, Active: true, Scope: ScopeCredits},
 

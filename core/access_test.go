@@ -14,6 +14,7 @@ func TestAuthorizeFollowsTheAccessTable(t *testing.T) {
 	key := Principal{kind: AuthAPIKey, user: active, apiKeyID: "api_key_1", scopes: AllScopes()}
 	inactive := Principal{kind: AuthUserToken, user: User{ID: "user_b"}, sessionID: "session_2", scopes: AllScopes()}
 	narrow := Principal{kind: AuthAPIKey, user: active, apiKeyID: "api_key_2", scopes: ScopesOf(ScopeAnalyses)}
+	oauth := Principal{kind: AuthOAuth, user: active, grantID: "oauth_grant_1", scopes: ScopesOf(ScopeAccount)}
 	app := Principal{kind: AuthPublicKey}
 	refused := Principal{kind: AuthUserToken, refused: ErrUnauthenticated()}
 	for _, c := range []struct {
@@ -42,6 +43,15 @@ func TestAuthorizeFollowsTheAccessTable(t *testing.T) {
 		{"scope granted", narrow, CapAnalyze, "", ""},
 		{"scope not granted", narrow, CapViewUser, "", CodeForbidden},
 		{"not in the table", token, Capability("nothing"), "", CodeInternal},
+		{"oauth, general auth in scope", oauth, CapViewUser, "", ""},
+		{"oauth, out of scope", oauth, CapAnalyze, "", CodeForbidden},
+		{"oauth, billing out of scope", oauth, CapBuyCredits, "", CodeForbidden},
+		{"oauth, prices need no scope", oauth, CapCreditRate, "", ""},
+		{"oauth, user token only", oauth, CapViewAPIKey, "", CodeUnauthenticated},
+		{"oauth, grants need a user token", oauth, CapListOAuthGrants, "", CodeUnauthenticated},
+		{"user token, grants", token, CapListOAuthGrants, "", ""},
+		{"api key, grants", key, CapRevokeOAuthGrant, "", CodeUnauthenticated},
+		{"inactive, grants", inactive, CapListOAuthGrants, "", CodeInactive},
 	} {
 		if got := ErrorCode(s.authorize(c.p, c.cap, c.userID)); got != c.want {
 			t.Errorf("%s: code %q, want %q", c.name, got, c.want)
@@ -52,8 +62,8 @@ func TestAuthorizeFollowsTheAccessTable(t *testing.T) {
 // Every capability a caller can ask for has an entry, and AccessOf gives
 // copies: a caller cannot change the table.
 func TestAccessTable(t *testing.T) {
-	if n := len(Capabilities()); n != 27 {
-		t.Errorf("%d capabilities, want 27", n)
+	if n := len(Capabilities()); n != 29 {
+		t.Errorf("%d capabilities, want 29", n)
 	}
 	a, ok := AccessOf(CapViewUser)
 	if !ok || !a.Accepts(AuthAPIKey) || !a.Accepts(AuthUserToken) || a.Accepts(AuthPublicKey) || a.Active {

@@ -17,7 +17,7 @@ type ChangePasswordInput struct {
 
 // ChangePassword sets a new password for the user with that email (with a
 // user token, "" means the caller), given its CHANGE_PASSWORD code, and
-// revokes every session of the user. Anyone may, by email, with the code;
+// revokes every session and OAuth grant of the user. Anyone may, by email, with the code;
 // a user token changes only its own user's password (refused credentials
 // are a 401). The code is checked before the new password is hashed, so
 // wrong codes cost no hashing.
@@ -59,6 +59,9 @@ func (s *Service) ChangePassword(ctx context.Context, p Principal, email string,
 		}
 		if _, err := q.RevokeUserSessions(ctx, u.ID, "", now); err != nil {
 			return fmt.Errorf("revoke sessions: %w", err)
+		}
+		if _, err := q.RevokeUserOAuthGrants(ctx, u.ID, now); err != nil {
+			return fmt.Errorf("revoke oauth grants: %w", err)
 		}
 		return nil
 	})

@@ -14,7 +14,8 @@ const (
 
 // Credentials are what a request presented to identify its caller, before
 // anything is checked: the raw Authorization value and the optional User-Id
-// header, with the transport and the client's address. Over stdio the
+// header, with the transport, the client's address and the resource
+// reached. Over stdio the
 // Authorization is "Bearer " + CLARA_API_KEY. Identify turns them into a
 // Principal.
 type Credentials struct {
@@ -22,4 +23,9 @@ type Credentials struct {
 	UserID        string
 	Transport     Transport
 	RemoteIP      string
+	// Resource is the URL of the protected resource the request reached
+	// (the public URL + "/mcp" for Streamable HTTP): an OAuth access token
+	// is accepted only when its audience is this resource. Empty (REST,
+	// stdio, or no public URL): OAuth access tokens are refused.
+	Resource string `json:",omitempty"`
 }

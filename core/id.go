@@ -14,6 +14,7 @@ const (
 	PrefixOTP         = "otp_"
 	PrefixSession     = "session_"
 	PrefixPurchase    = "purchase_"
+	PrefixOAuthGrant  = "oauth_grant_"
 )
 
 // NewID returns prefix followed by 32 lowercase hex characters of a random

@@ -9,9 +9,9 @@ func errUnknownCapability(c Capability) error {
 }
 
 // limit takes the per-caller rate limit of the contract, once per request,
-// on the principal: per user token (session), per API key, and per client
-// address for everyone else (client apps, anonymous callers, refused
-// credentials).
+// on the principal: per user token (session), per API key, per OAuth grant,
+// and per client address for everyone else (client apps, anonymous
+// callers, refused credentials).
 func (s *Service) limit(p Principal) error {
 	key := "ip:" + p.Addr()
 	if p.refused == nil {
@@ -20,6 +20,8 @@ func (s *Service) limit(p Principal) error {
 			key = "session:" + p.sessionID
 		case AuthAPIKey:
 			key = "api_key:" + p.apiKeyID
+		case AuthOAuth:
+			key = "oauth_grant:" + p.grantID
 		}
 	}
 	return s.allow(key, s.policy.PerCaller)

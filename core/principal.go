@@ -16,14 +16,15 @@ const (
 	AuthUserToken AuthKind = "user_token" // a logged-in user's token
 	AuthAPIKey    AuthKind = "api_key"    // a user's long-lived key
 	AuthPublicKey AuthKind = "public_key" // a client app, no user
+	AuthOAuth     AuthKind = "oauth"      // an OAuth access token of an MCP host, limited to its grant's scopes
 	AuthOther     AuthKind = "other"      // anything else (Basic credentials, garbage): never accepted
 )
 
 // Principal is the caller of one request, as Identify resolved it from the
 // request's credentials: the kind of credentials, the user they belong to,
-// the session or API key, the scopes they grant, and where the request came
-// from. Adapters pass it to every core method that acts for a caller; the
-// core authorizes it against the access table (access.go).
+// the session, API key or OAuth grant, the scopes they grant, and where the
+// request came from. Adapters pass it to every core method that acts for a
+// caller; the core authorizes it against the access table (access.go).
 //
 // Only Identify makes principals with credentials; the zero Principal is an
 // anonymous caller. A principal whose credentials were refused keeps the
@@ -34,6 +35,7 @@ type Principal struct {
 	user      User
 	sessionID string
 	apiKeyID  string
+	grantID   string
 	scopes    Scopes
 	transport Transport
 	addr      string
@@ -52,6 +54,9 @@ func (p Principal) SessionID() string { return p.sessionID }
 
 // APIKeyID returns the id of an API key, "" otherwise.
 func (p Principal) APIKeyID() string { return p.apiKeyID }
+
+// GrantID returns the OAuth grant of an OAuth access token, "" otherwise.
+func (p Principal) GrantID() string { return p.grantID }
 
 // Scopes returns what the credentials may be used for.
 func (p Principal) Scopes() Scopes { return p.scopes }
@@ -79,11 +84,13 @@ func Anonymous(t Transport, addr string) Principal {
 }
 
 // Identify resolves the credentials of one request into its principal: a
-// user token or an API key, with its user, in one store statement (the
-// session or key joined with the user, so that a revoked session or a
-// replaced key is refused at once); the public key of client apps without
-// any; no credentials as an anonymous caller. A User-Id that names another
-// user than the credentials' is refused.
+// user token, an API key or an OAuth access token, with its user, in one
+// store statement (the session, key or grant joined with the user, so that
+// a revoked session or grant or a replaced key is refused at once); the
+// public key of client apps without any; no credentials as an anonymous
+// caller. A User-Id that names another user than the credentials' is
+// refused. An OAuth access token is accepted only for the resource the
+// request reached (Credentials.Resource), never where there is none.
 //
 // On refusal err is a 401 (or the store's failure), and the principal
 // still carries the transport and address, and the refusal (see
@@ -114,6 +121,8 @@ func (s *Service) resolve(ctx context.Context, c Credentials) (Principal, error)
 		return s.userTokenPrincipal(ctx, cred.Token)
 	case auth.SchemeAPIKey:
 		return s.apiKeyPrincipal(ctx, cred.Token)
+	case auth.SchemeOAuth:
+		return s.oauthPrincipal(ctx, cred.Token, c.Resource)
 	case auth.SchemePublicKey:
 		p := Principal{kind: AuthPublicKey}
 		if s.publicKey == "" || !auth.EqualSecret(cred.Raw, s.publicKey) {
@@ -159,5 +168,26 @@ func (s *Service) apiKeyPrincipal(ctx context.Context, token string) (Principal,
 		return p, fmt.Errorf("load api key with its user: %w", err)
 	}
 	p.user, p.apiKeyID, p.scopes = u, key.ID, AllScopes()
+	return p, nil
+}
+
+// oauthPrincipal checks an OAuth access token: its audience must be
+// resource, the resource the request reached, and its grant, read with the
+// user in one statement, must be live, the user's, and for that resource.
+// The principal has the scopes both the grant and the token hold.
+func (s *Service) oauthPrincipal(ctx context.Context, token, resource string) (Principal, error) {
+	p := Principal{kind: AuthOAuth}
+	claims, err := s.tokens.Parse(token)
+	if err != nil || claims.Kind != auth.KindOAuth || resource == "" || claims.Audience != resource {
+		return p, ErrUnauthenticated()
+	}
+	g, u, err := s.store.OAuthGrantWithUser(ctx, claims.GrantID)
+	if ErrorCode(err) == CodeNotFound || (err == nil && (g.UserID != claims.UserID || !g.Live() || g.Resource != resource)) {
+		return p, ErrUnauthenticated()
+	}
+	if err != nil {
+		return p, fmt.Errorf("load oauth grant with its user: %w", err)
+	}
+	p.user, p.grantID, p.scopes = u, g.ID, g.scopesOf(claims.Scope)
 	return p, nil
 }

@@ -38,9 +38,9 @@ func TestNarrowedScopesAreRefusedByName(t *testing.T) {
 	analyses := Principal{kind: AuthUserToken, user: active, sessionID: "session_1", scopes: ScopesOf(ScopeAnalyses)}
 	account := Principal{kind: AuthUserToken, user: active, sessionID: "session_2", scopes: ScopesOf(ScopeAccount)}
 
-	_, err := s.CreditRates(t.Context(), analyses)
+	err := s.authorize(analyses, CapListTransactions, "")
 	if e := ErrorOf(err); e == nil || e.Code != CodeForbidden || e.Message != "This needs the clara:billing scope." {
-		t.Errorf("credit rates without clara:billing: %v", err)
+		t.Errorf("transactions without clara:billing: %v", err)
 	}
 	_, err = s.ViewUser(t.Context(), analyses, "")
 	if e := ErrorOf(err); e == nil || e.Code != CodeForbidden || e.Message != "This needs the clara:account scope." {
@@ -53,13 +53,29 @@ func TestNarrowedScopesAreRefusedByName(t *testing.T) {
 	if u, err := s.ViewUser(t.Context(), account, ""); err != nil || u.ID != "user_a" {
 		t.Errorf("view user with clara:account: %v, %v", u, err)
 	}
-	// Capabilities that need no scope serve every principal.
-	if err := s.authorize(account, CapHealth, ""); err != nil {
-		t.Errorf("health with clara:account only: %v", err)
+	// Capabilities that need no scope serve every principal: health,
+	// version and the public prices.
+	for _, c := range []Capability{CapHealth, CapVersion, CapCreditRate} {
+		if err := s.authorize(account, c, ""); err != nil {
+			t.Errorf("%s with clara:account only: %v", c, err)
+		}
 	}
 	// Another user's id is still a plain 403, before the scope.
 	_, err = s.ViewUser(t.Context(), analyses, "user_x")
 	if e := ErrorOf(err); e == nil || e.Message != MsgForbidden {
 		t.Errorf("another user's id: %v", err)
+	}
+}
+
+// An OAuth principal's scopes are those both its grant and its token hold;
+// names Clara does not have are dropped.
+func TestGrantScopes(t *testing.T) {
+	g := OAuthGrant{Scopes: []string{"clara:account", "clara:billing", "clara:unknown"}}
+	got := g.scopesOf("clara:account clara:analysis clara:unknown")
+	if !got.Has(ScopeAccount) || got.Has(ScopeCredits) || got.Has(ScopeAnalyses) {
+		t.Errorf("scopes %+v, want clara:account only", got)
+	}
+	if none := g.scopesOf(""); none.Has(ScopeAccount) || !none.Has("") {
+		t.Errorf("empty token scope gave %+v", none)
 	}
 }

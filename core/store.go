@@ -76,6 +76,26 @@ type Queries interface {
 	// key"). Identify resolves API keys with it.
 	APIKeyWithUser(ctx context.Context, userID string) (APIKey, User, error)
 
+	// CreateOAuthGrant stores a new OAuth grant (an unknown user: not
+	// found, "User").
+	CreateOAuthGrant(ctx context.Context, g OAuthGrant) error
+	// OAuthGrants lists the user's live (unrevoked) grants, newest first
+	// (ties by id).
+	OAuthGrants(ctx context.Context, userID string) ([]OAuthGrant, error)
+	// RevokeOAuthGrant revokes the user's live grant with that id (another
+	// user's grant, or one revoked already: not found, "OAuth grant").
+	RevokeOAuthGrant(ctx context.Context, userID, id string, now time.Time) error
+	// RevokeUserOAuthGrants revokes every live grant of the user and
+	// returns how many it revoked.
+	RevokeUserOAuthGrants(ctx context.Context, userID string, now time.Time) (int, error)
+	// TouchOAuthGrant records now as the moment the grant was last used
+	// (not found: "OAuth grant").
+	TouchOAuthGrant(ctx context.Context, id string, now time.Time) error
+	// OAuthGrantWithUser returns the grant and its user, read together in
+	// one statement, revoked grants included (not found: "OAuth grant").
+	// Identify resolves OAuth access tokens with it.
+	OAuthGrantWithUser(ctx context.Context, id string) (OAuthGrant, User, error)
+
 	// APIKeyOf returns the user's current API key, without its token (not
 	// found: "API key").
 	APIKeyOf(ctx context.Context, userID string) (APIKey, error)

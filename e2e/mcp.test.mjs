@@ -61,6 +61,8 @@ const TOOLS = {
   update_user: [false, false, true, false],
   view_api_key: [true, false, true, false],
   reset_api_key: [false, true, false, false],
+  list_oauth_grants: [true, false, true, false],
+  revoke_oauth_grant: [false, true, false, false],
   list_transactions: [true, false, true, false],
   view_transaction: [true, false, true, false],
   credit_rate: [true, false, true, false],

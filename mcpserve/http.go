@@ -56,8 +56,10 @@ type HTTPOptions struct {
 	// PublicURL is the URL clients reach Clara at (CLARA_PUBLIC_URL), the
 	// issuer of its tokens: it names the protected resources /mcp and /sse
 	// in their metadata documents (ResourceMetadata) and in the
-	// resource_metadata of 401 challenges. Empty: no documents, and
-	// challenges that name only the scopes.
+	// resource_metadata of 401 challenges, and it makes the audience an
+	// OAuth access token must name (PublicURL + "/mcp" or + "/sse").
+	// Empty: no documents, challenges that name only the scopes, and no
+	// OAuth access tokens accepted.
 	PublicURL string
 	// Anonymous serves requests without Authorization, as callers of the
 	// public tools (register, login, health, …). When false, such a
@@ -139,10 +141,11 @@ func NewHTTPHandlers(s *server.MCPServer, opts HTTPOptions) *HTTPHandlers {
 		}
 		limit = MaxBodyBytes(policy)
 	}
+	mcpResource, sseResource := resourceURL(opts.PublicURL, streamablePath), resourceURL(opts.PublicURL, ssePath)
 	sessions := newSSESessions(opts.TrustProxy, opts.SSEAnonymousPerAddress, opts.SSEAnonymousTotal)
 	streamable := server.NewStreamableHTTPServer(s,
 		server.WithStateLess(true),
-		server.WithHTTPContextFunc(httpCredentials(core.TransportMCPHTTP, opts.TrustProxy)),
+		server.WithHTTPContextFunc(httpCredentials(core.TransportMCPHTTP, opts.TrustProxy, mcpResource)),
 		server.WithStreamableHTTPLogger(logger),
 		server.WithDisableLocalhostProtection(true), // guardHost does it
 	)
@@ -151,7 +154,7 @@ func NewHTTPHandlers(s *server.MCPServer, opts HTTPOptions) *HTTPHandlers {
 		server.WithSSEEndpoint("/sse"),
 		server.WithMessageEndpoint("/message"),
 		server.WithUseFullURLForMessageEndpoint(false),
-		server.WithSSEContextFunc(httpCredentials(core.TransportMCPSSE, opts.TrustProxy)),
+		server.WithSSEContextFunc(httpCredentials(core.TransportMCPSSE, opts.TrustProxy, sseResource)),
 		server.WithSSEDisableLocalhostProtection(true), // guardHost does it
 		server.WithSessionIDGenerator(sessions.sessionID),
 	}
@@ -164,17 +167,17 @@ func NewHTTPHandlers(s *server.MCPServer, opts HTTPOptions) *HTTPHandlers {
 	sse := server.NewSSEServer(s, sseOpts...)
 	streamableChallenge := newChallenge(opts.PublicURL, streamablePath)
 	sseChallenge := newChallenge(opts.PublicURL, ssePath)
-	edge := func(h http.Handler, transport core.Transport, c challenge) http.Handler {
-		h = identifyAtEdge(h, opts.Service, transport, opts.TrustProxy, logger, c)
+	edge := func(h http.Handler, transport core.Transport, resource string, c challenge) http.Handler {
+		h = identifyAtEdge(h, opts.Service, transport, opts.TrustProxy, resource, logger, c)
 		if !opts.Anonymous {
 			h = requireCredentials(h, c)
 		}
 		return guardHost(refuseBadHeaders(h), opts.AllowedHosts)
 	}
 	return &HTTPHandlers{
-		Streamable:       edge(refuseStandaloneStream(limitBody(streamable, limit)), core.TransportMCPHTTP, streamableChallenge),
-		SSE:              edge(sessions.open(sse.SSEHandler()), core.TransportMCPSSE, sseChallenge),
-		Message:          edge(sessions.ownOnly(limitBody(sse.MessageHandler(), limit), sseChallenge), core.TransportMCPSSE, sseChallenge),
+		Streamable:       edge(refuseStandaloneStream(limitBody(streamable, limit)), core.TransportMCPHTTP, mcpResource, streamableChallenge),
+		SSE:              edge(sessions.open(sse.SSEHandler()), core.TransportMCPSSE, sseResource, sseChallenge),
+		Message:          edge(sessions.ownOnly(limitBody(sse.MessageHandler(), limit), sseChallenge), core.TransportMCPSSE, sseResource, sseChallenge),
 		ResourceMetadata: resourceMetadataHandlers(opts.PublicURL),
 		sse:              sse,
 		streamable:       streamable,

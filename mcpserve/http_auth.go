@@ -11,20 +11,21 @@ import (
 // identifyAtEdge identifies the caller of every request once, with
 // core.Identify, and hands the principal to the handlers of the request.
 // It refuses, with 401 and the endpoint's invalid_token challenge, a request
-// whose Authorization header is present but invalid, revoked or expired, or
-// whose User-Id names another user. A request without Authorization passes
+// whose Authorization header is present but invalid, revoked or expired (an
+// OAuth access token also when its audience is not resource), or whose
+// User-Id names another user. A request without Authorization passes
 // (requireCredentials refuses it unless anonymous access is on): tools that
 // need a caller then answer with an isError result saying how to
 // authenticate. When the credentials cannot be checked (the database does
 // not answer), the request passes too, and its tools fail on their own
 // with the refusal the principal carries.
-func identifyAtEdge(next http.Handler, svc *core.Service, transport core.Transport, trustProxy bool, log *slog.Logger, c challenge) http.Handler {
+func identifyAtEdge(next http.Handler, svc *core.Service, transport core.Transport, trustProxy bool, resource string, log *slog.Logger, c challenge) http.Handler {
 	if svc == nil {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		p, err := svc.Identify(ctx, requestCredentials(r, transport, trustProxy))
+		p, err := svc.Identify(ctx, requestCredentials(r, transport, trustProxy, resource))
 		switch core.ErrorCode(err) {
 		case "":
 		case core.CodeUnauthenticated:

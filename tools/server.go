@@ -133,6 +133,8 @@ func Catalogue(svc *core.Service) []Definition {
 		a.updateUserTool(),
 		a.viewAPIKeyTool(),
 		a.resetAPIKeyTool(),
+		a.listOAuthGrantsTool(),
+		a.revokeOAuthGrantTool(),
 		l.listTransactionsTool(),
 		l.viewTransactionTool(),
 		g.listTasksTool(),

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/clara-backend/clara/core"
 	"github.com/clara-backend/clara/store/pgtest"
@@ -13,10 +14,10 @@ import (
 )
 
 // An MCP request over Streamable HTTP is identified once, at the edge,
-// with the session or API key and its user in one statement, and the tool
-// reuses that caller: on PostgreSQL, tools/call view_user runs exactly one
-// statement, with an API key and with a user token, and so it does over
-// stdio.
+// with the session, API key or OAuth grant and its user in one statement,
+// and the tool reuses that caller: on PostgreSQL, tools/call view_user runs
+// exactly one statement, with an API key, a user token and an OAuth access
+// token, and so it does over stdio.
 func TestViewUserToolRunsOneStatement(t *testing.T) {
 	var count pgtest.Statements
 	db, err := postgres.Open(t.Context(), pgtest.NewURL(t), postgres.WithTracer(&count))
@@ -24,8 +25,9 @@ func TestViewUserToolRunsOneStatement(t *testing.T) {
 		t.Fatalf("open postgres: %v", err)
 	}
 	t.Cleanup(func() { _ = db.Close() })
-	e := newEnvTweaked(t, false, nil, func(d *core.Deps) { d.Store = db })
+	e := newOAuthEnv(t, func(d *core.Deps) { d.Store = db })
 	m := e.newMember(t, "ada@example.com", 0)
+	g := e.grant(t, m.ID, mcpResource, "clara:account")
 	caller, err := e.svc.Identify(t.Context(), core.Credentials{Authorization: "Bearer " + m.Token})
 	if err != nil {
 		t.Fatal(err)
@@ -34,11 +36,12 @@ func TestViewUserToolRunsOneStatement(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := serveAccountsHTTP(t, e)
+	ts := serveAccountsHTTP(t, e.accountsEnv)
 	call := `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"view_user","arguments":{}}}`
 	for _, c := range []struct{ name, authorization string }{
 		{"api key", "Bearer " + key.Token},
 		{"user token", "Bearer " + m.Token},
+		{"oauth token", oauthToken(t, g, mcpResource, time.Now())},
 	} {
 		count.Reset()
 		body := postMCP(t.Context(), t, ts.URL+"/mcp", c.authorization, call)
@@ -52,7 +55,7 @@ func TestViewUserToolRunsOneStatement(t *testing.T) {
 
 	// Over stdio, each call is identified once too, from the process's
 	// CLARA_API_KEY.
-	fc := stdioDriver(e, eras[0]).mustOpen(t, "Bearer "+key.Token)
+	fc := stdioDriver(e.accountsEnv, eras[0]).mustOpen(t, "Bearer "+key.Token)
 	count.Reset()
 	if u := ok(t, fc.call(t, "view_user", nil)); u["id"] != m.ID {
 		t.Fatalf("stdio: view_user answered %v", u)
@@ -67,6 +70,17 @@ func TestViewUserToolRunsOneStatement(t *testing.T) {
 // authorization and returns the answer's body.
 func postMCP(ctx context.Context, t *testing.T, url, authorization, message string) string {
 	t.Helper()
+	resp, b := sendMCP(ctx, t, url, authorization, message)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("POST %s: %d %s", url, resp.StatusCode, b)
+	}
+	return string(b)
+}
+
+// sendMCP posts one JSON-RPC message to a Streamable HTTP endpoint with
+// authorization and returns the answer, its body read and closed.
+func sendMCP(ctx context.Context, t *testing.T, url, authorization, message string) (*http.Response, []byte) {
+	t.Helper()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, strings.NewReader(message))
 	if err != nil {
 		t.Fatal(err)
@@ -80,8 +94,8 @@ func postMCP(ctx context.Context, t *testing.T, url, authorization, message stri
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
-	if err != nil || resp.StatusCode != http.StatusOK {
-		t.Fatalf("POST %s: %d %s %v", url, resp.StatusCode, b, err)
+	if err != nil {
+		t.Fatalf("POST %s: read the answer: %v", url, err)
 	}
-	return string(b)
+	return resp, b
 }

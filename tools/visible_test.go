@@ -24,8 +24,8 @@ var (
 	apiKeyTools = sorted(publicTools, "analyze", "billing_portal", "buy_credits", "credit_rate", "list_tasks",
 		"list_transactions", "supported_attachments", "view_task", "view_transaction", "view_user")
 	inactiveUserTools = sorted(publicTools, "logout", "view_user")
-	userTools         = sorted(apiKeyTools, "disable_2fa", "enable_2fa", "logout", "reset_api_key", "update_user",
-		"view_api_key")
+	userTools         = sorted(apiKeyTools, "disable_2fa", "enable_2fa", "list_oauth_grants", "logout", "reset_api_key",
+		"revoke_oauth_grant", "update_user", "view_api_key")
 )
 
 // sorted returns base and more, sorted.

@@ -37,6 +37,7 @@ func testMigrationsUpDownUp(t *testing.T, db store.DB) {
 		}
 		u := createUser(t, db)
 		createSession(t, db, u.ID, t0)
+		createGrant(t, db, u.ID, t0, "clara:account")
 		putOTP(t, db, u.ID, core.OTPActivation, t0)
 		// Billing rows left for the next round's MigrateDownAll to drop.
 		postApplied(t, db, entry(u.ID, core.LedgerGrant, 10, 0, "grant"))
