@@ -76,7 +76,7 @@ func serveOAuthHTTP(t *testing.T, e oauthEnv) *httptest.Server {
 // status and WWW-Authenticate of the answer.
 func challengeOf(t *testing.T, url, authorization string) (int, string) {
 	t.Helper()
-	resp, _ := sendMCP(t.Context(), t, url, authorization, `{"jsonrpc":"2.0","id":1,"method":"ping"}`)
+	resp, _ := sendMCP(t, url, authorization, `{"jsonrpc":"2.0","id":1,"method":"ping"}`)
 	return resp.StatusCode, resp.Header.Get("WWW-Authenticate")
 }
 

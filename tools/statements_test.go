@@ -1,14 +1,13 @@
 package tools
 
 import (
-	"context"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/clara-backend/clara/core"
+	"github.com/clara-backend/clara/mcpserve/mcpservetest"
 	"github.com/clara-backend/clara/store/pgtest"
 	"github.com/clara-backend/clara/store/postgres"
 )
@@ -44,7 +43,7 @@ func TestViewUserToolRunsOneStatement(t *testing.T) {
 		{"oauth token", oauthToken(t, g, mcpResource, time.Now())},
 	} {
 		count.Reset()
-		body := postMCP(t.Context(), t, ts.URL+"/mcp", c.authorization, call)
+		body := postMCP(t, ts.URL+"/mcp", c.authorization, call)
 		if !strings.Contains(body, `"id":"`+m.ID+`"`) || strings.Contains(body, `"isError":true`) {
 			t.Fatalf("%s: view_user answered %s", c.name, body)
 		}
@@ -68,9 +67,9 @@ func TestViewUserToolRunsOneStatement(t *testing.T) {
 
 // postMCP posts one JSON-RPC message to a Streamable HTTP endpoint with
 // authorization and returns the answer's body.
-func postMCP(ctx context.Context, t *testing.T, url, authorization, message string) string {
+func postMCP(t *testing.T, url, authorization, message string) string {
 	t.Helper()
-	resp, b := sendMCP(ctx, t, url, authorization, message)
+	resp, b := sendMCP(t, url, authorization, message)
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("POST %s: %d %s", url, resp.StatusCode, b)
 	}
@@ -79,23 +78,7 @@ func postMCP(ctx context.Context, t *testing.T, url, authorization, message stri
 
 // sendMCP posts one JSON-RPC message to a Streamable HTTP endpoint with
 // authorization and returns the answer, its body read and closed.
-func sendMCP(ctx context.Context, t *testing.T, url, authorization, message string) (*http.Response, []byte) {
+func sendMCP(t *testing.T, url, authorization, message string) (*http.Response, []byte) {
 	t.Helper()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, strings.NewReader(message))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json, text/event-stream")
-	req.Header.Set("Authorization", authorization)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatalf("POST %s: read the answer: %v", url, err)
-	}
-	return resp, b
+	return mcpservetest.Do(t, http.MethodPost, url, map[string]string{"Authorization": authorization}, strings.NewReader(message))
 }

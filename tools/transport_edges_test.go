@@ -181,25 +181,13 @@ func (st *sseStream) next(t *testing.T) (event, data string) {
 // and returns the status and the JSON-RPC error message, if any.
 func (st *sseStream) post(t *testing.T, msg string, header map[string]string) (int, string) {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, st.endpoint, strings.NewReader(msg))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
+	resp, b := mcpservetest.Do(t, http.MethodPost, st.endpoint, header, strings.NewReader(msg))
 	var body struct {
 		Error struct {
 			Message string `json:"message"`
 		} `json:"error"`
 	}
-	_ = json.NewDecoder(resp.Body).Decode(&body)
+	_ = json.Unmarshal(b, &body)
 	return resp.StatusCode, body.Error.Message
 }
 
