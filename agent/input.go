@@ -51,7 +51,7 @@ func (s *session) attachment(ctx context.Context, att core.AttachmentData) ([]Pa
 		return []Part{{Text: fmt.Sprintf("%s, the page at %s (title %q; cite it as %s or %s):\n%s",
 			label, page.URL, page.Title, page.URL, cite, text)}}, nil
 	}
-	c, err := s.a.files.Extract(att.Name, att.Data)
+	c, err := s.a.files.Extract(ctx, att.Name, att.Data)
 	switch {
 	case errors.Is(err, isolate.ErrRefused):
 		return nil, refusedFile(att.Name, err)

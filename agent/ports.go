@@ -31,5 +31,7 @@ type Content struct {
 type Attacher interface {
 	Supported(vision bool) map[string][]string
 	Check(name string, data []byte, vision bool) error
-	Extract(name string, data []byte) (Content, error)
+	// Extract reads the file; ctx bounds the reading (an analysis that is
+	// cancelled stops reading its files).
+	Extract(ctx context.Context, name string, data []byte) (Content, error)
 }

@@ -21,8 +21,8 @@ func (attachFiles) Check(name string, data []byte, vision bool) error {
 
 // Extract implements Attacher. A file whose reading faults or overruns
 // gives an error that matches isolate.ErrRefused.
-func (attachFiles) Extract(name string, data []byte) (Content, error) {
-	c, err := isolate.Extract(context.Background(), name, data)
+func (attachFiles) Extract(ctx context.Context, name string, data []byte) (Content, error) {
+	c, err := isolate.Extract(ctx, name, data)
 	if err != nil {
 		return Content{}, err
 	}

@@ -20,6 +20,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"sync"
 	"time"
 
 	"github.com/clara-backend/clara/agent/attach"
@@ -130,7 +131,7 @@ func (x *Extractor) run(ctx context.Context, name string, req request) (answer, 
 	case <-ctx.Done():
 		return answer{}, fmt.Errorf("read %s: %w", name, ctx.Err())
 	}
-	exe, err := os.Executable()
+	exe, err := executable()
 	if err != nil {
 		return answer{}, fmt.Errorf("read %s: find the executable: %w", name, err)
 	}
@@ -170,6 +171,10 @@ func (x *Extractor) run(ctx context.Context, name string, req request) (answer, 
 	}
 	return a, nil
 }
+
+// executable is the path of the running binary, which serves as the child;
+// it is looked up once.
+var executable = sync.OnceValues(os.Executable)
 
 // cappedBuffer keeps the first max bytes written to it and discards the
 // rest, noting that it did.
