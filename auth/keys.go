@@ -22,6 +22,8 @@ const (
 	infoJWT  = "clara/auth/jwt-hs256/v1"
 	infoOTP  = "clara/auth/otp-hmac-sha256/v1"
 	infoTOTP = "clara/auth/totp-aes256gcm/v1"
+	infoCode = "clara/auth/oauth-hmac-sha512/v1"
+	infoCSRF = "clara/auth/form-csrf-hmac-sha256/v1"
 )
 
 // Keys are the keys of each use of the server secret, derived with
@@ -32,6 +34,8 @@ type Keys struct {
 	jwt  []byte // HS256 signing of user tokens and API keys
 	otp  []byte // HMAC-SHA256 of email one-time codes
 	totp []byte // AES-256-GCM of stored authenticator secrets
+	code []byte // HMAC signatures of OAuth codes and refresh tokens
+	csrf []byte // HMAC of the CSRF tokens of Clara's own forms
 }
 
 // DeriveKeys derives Keys from the server secret. The secret is validated
@@ -42,6 +46,8 @@ func DeriveKeys(secret string) Keys {
 		jwt:  derive(secret, infoJWT),
 		otp:  derive(secret, infoOTP),
 		totp: derive(secret, infoTOTP),
+		code: derive(secret, infoCode),
+		csrf: derive(secret, infoCSRF),
 	}
 }
 
@@ -55,3 +61,10 @@ func derive(secret, info string) []byte {
 	}
 	return k
 }
+
+// OAuthCodes returns the key that signs OAuth authorization codes and
+// refresh tokens (they are stored under their signatures).
+func (k Keys) OAuthCodes() []byte { return k.code }
+
+// FormCSRF returns the key of the CSRF tokens of Clara's own HTML forms.
+func (k Keys) FormCSRF() []byte { return k.csrf }

@@ -89,6 +89,7 @@ type Tokens struct {
 	user    *jwt.Parser
 	apiKeys *jwt.Parser
 	oauth   *jwt.Parser
+	pending *jwt.Parser
 }
 
 // NewTokens returns Tokens signing with k's JWT key under o.
@@ -122,7 +123,8 @@ func NewTokens(k Keys, o TokenOptions) *Tokens {
 		apiKeys: jwt.NewParser(common...),
 		// An OAuth token's audience is a resource, checked by its caller
 		// against the resource the request reached (see parse).
-		oauth: jwt.NewParser(append(slices.Clip(base), jwt.WithExpirationRequired(), jwt.WithIssuedAt())...),
+		oauth:   jwt.NewParser(append(slices.Clip(base), jwt.WithExpirationRequired(), jwt.WithIssuedAt())...),
+		pending: jwt.NewParser(append(slices.Clip(common), jwt.WithExpirationRequired())...),
 	}
 }
 

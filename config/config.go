@@ -52,6 +52,12 @@ type Config struct {
 	TrustProxy   bool  // take the client address from X-Forwarded-For
 	// MCPAnonymous serves MCP over HTTP to callers without credentials.
 	MCPAnonymous bool
+	// OAuthLoopbackClients lets OAuth client metadata documents be fetched
+	// over http from loopback addresses (development and tests).
+	OAuthLoopbackClients bool
+	// OAuthRegistrationsPerHour bounds dynamic client registrations per
+	// client address.
+	OAuthRegistrationsPerHour int
 	// SSE streams opened without Authorization: per client address and in
 	// all, at once.
 	SSEAnonymousPerAddress int

@@ -331,6 +331,14 @@ var settings = []setting{
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			return boolean(v, &c.MCPAnonymous)
 		}},
+	{env: "CLARA_OAUTH_LOOPBACK_CLIENTS", flag: "oauth-loopback-clients", def: "false", usage: "let OAuth client metadata documents be fetched over http from loopback addresses (development and tests only; never in production)",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			return boolean(v, &c.OAuthLoopbackClients)
+		}},
+	{env: "CLARA_OAUTH_REGISTRATIONS_PER_HOUR", flag: "oauth-registrations-per-hour", def: "20", usage: "OAuth dynamic client registrations one client address may make an hour (429 beyond)",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			return wholeNumber(v, 1, 1_000_000, &c.OAuthRegistrationsPerHour)
+		}},
 	{env: "CLARA_SSE_ANONYMOUS_PER_ADDRESS", flag: "sse-anonymous-per-address", def: "8", usage: "MCP SSE streams opened without Authorization that one client address may hold at once (429 beyond)",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			return wholeNumber(v, 1, 1_000_000, &c.SSEAnonymousPerAddress)

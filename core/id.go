@@ -15,6 +15,7 @@ const (
 	PrefixSession     = "session_"
 	PrefixPurchase    = "purchase_"
 	PrefixOAuthGrant  = "oauth_grant_"
+	PrefixOAuthClient = "oauth_client_"
 )
 
 // NewID returns prefix followed by 32 lowercase hex characters of a random

@@ -162,3 +162,14 @@ func (s *Service) Policy() Policy { return s.policy }
 
 // Now returns the service clock's current time.
 func (s *Service) Now() time.Time { return s.now() }
+
+// Tokens returns the issuer of Clara's bearer tokens, for the OAuth
+// authorization server, which mints access tokens for the grants it makes.
+func (s *Service) Tokens() *auth.Tokens { return s.tokens }
+
+// Keys returns the keys derived from the server secret.
+func (s *Service) Keys() auth.Keys { return s.keys }
+
+// Limit takes one event for key under rate r: a 429 with the wait when
+// the budget is spent.
+func (s *Service) Limit(key string, r Rate) error { return s.allow(key, r) }

@@ -28,6 +28,7 @@ type Store interface {
 type Queries interface {
 	Billing
 	Tasks
+	OAuthServerQueries
 
 	// Setting returns the value stored under key (not found: "Setting").
 	Setting(ctx context.Context, key string) (string, error)

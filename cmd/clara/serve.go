@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/clara-backend/clara/api"
+	"github.com/clara-backend/clara/authserver"
 	"github.com/clara-backend/clara/mcpserve"
 	"github.com/clara-backend/clara/tools"
 )
@@ -47,6 +48,13 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		{Pattern: "/sse", Handler: mcpHTTP.SSE},
 		{Pattern: "/message", Handler: mcpHTTP.Message},
 		{Pattern: "GET /metrics", Handler: promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})},
+	}
+	oauth := authserver.New(authserver.Options{
+		Service: a.svc, Store: a.db, PublicURL: a.cfg.PublicURL, Logger: a.log, TrustProxy: a.cfg.TrustProxy,
+		LoopbackClientMetadata: a.cfg.OAuthLoopbackClients, RegistrationsPerHour: a.cfg.OAuthRegistrationsPerHour,
+	})
+	for _, r := range oauth.Routes() {
+		mounts = append(mounts, api.Mount{Pattern: r.Pattern, Handler: r.Handler})
 	}
 	for _, path := range slices.Sorted(maps.Keys(mcpHTTP.ResourceMetadata)) {
 		mounts = append(mounts, api.Mount{Pattern: "GET " + path, Handler: mcpHTTP.ResourceMetadata[path]})

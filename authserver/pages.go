@@ -1,0 +1,211 @@
+package authserver
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strings"
+
+	"github.com/clara-backend/clara/core"
+)
+
+//go:embed web
+var webFS embed.FS
+
+// The cookies of the authorization pages, both limited to /oauth/ and
+// HttpOnly.
+const (
+	signInCookie = "clara_oauth_signin" // the browser's user token (a revocable session)
+	csrfCookie   = "clara_oauth_csrf"   // the random value the forms' CSRF tokens are keyed on
+)
+
+// pages renders the authorization pages and keeps their cookies.
+type pages struct {
+	tmpl   *template.Template
+	csrf   []byte // the key of CSRF tokens
+	secure bool   // cookies only over https
+}
+
+// newPages parses the embedded templates.
+func newPages(csrfKey []byte, secure bool) *pages {
+	tmpl := template.Must(template.New("").ParseFS(webFS, "web/*.html"))
+	return &pages{tmpl: tmpl, csrf: csrfKey, secure: secure}
+}
+
+// assets serves the pages' embedded stylesheet and images.
+func (p *pages) assets() http.Handler {
+	sub, _ := fs.Sub(webFS, "web/assets") // a constant path into the embedded tree
+	files := http.StripPrefix(assetsPath, http.FileServerFS(sub))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		files.ServeHTTP(w, r)
+	})
+}
+
+// setPageHeaders sets the headers of every page: never framed, never
+// cached, no scripts, nothing leaked in Referer.
+func setPageHeaders(w http.ResponseWriter) {
+	h := w.Header()
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Cache-Control", "no-store")
+}
+
+// pageData is what the templates show.
+type pageData struct {
+	Title    string
+	Action   string // the form action
+	CSRF     string
+	Error    string
+	Email    string      // the sign-in form's email, kept after a failure
+	Pending  string      // the pending-login token of the second-factor form
+	TOTP     bool        // the second factor is an authenticator code
+	User     string      // the signed-in user's email
+	Client   clientView  // the client asking
+	Scopes   []scopeView // what it asks for
+	Resource string
+}
+
+// clientView is a client as the consent page names it.
+type clientView struct {
+	Name         string
+	RedirectHost string
+	ID           string
+	Document     bool
+}
+
+// scopeView is a scope in plain words.
+type scopeView struct {
+	Name  string
+	Words string
+}
+
+// scopeWords says what each scope lets a client do.
+var scopeWords = map[string]string{
+	"clara:account":  "See your profile and change it, your settings and your connected apps.",
+	"clara:analysis": "Run analyses of claims and content for you (each costs credits) and read their results.",
+	"clara:billing":  "See your credits, transactions and prices, and start a purchase of credits.",
+}
+
+// render writes the template name with data and status.
+func (p *pages) render(w http.ResponseWriter, status int, name string, data pageData) {
+	var buf bytes.Buffer
+	if err := p.tmpl.ExecuteTemplate(&buf, name, data); err != nil {
+		http.Error(w, "The page could not be shown.", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// renderError shows an error page.
+func (p *pages) renderError(w http.ResponseWriter, status int, msg string) {
+	p.render(w, status, "error.html", pageData{Title: "Something is wrong", Error: msg})
+}
+
+// signIn shows the sign-in page.
+func (f *flow) signIn(status int, email, msg string) {
+	f.s.pages.render(f.w, status, "signin.html", f.data("Sign in to Clara", msg, func(d *pageData) { d.Email = email }))
+}
+
+// secondFactor shows the second-factor page of a pending sign-in.
+func (f *flow) secondFactor(status int, pending *core.PendingLogin, msg string) {
+	f.s.pages.render(f.w, status, "second_factor.html", f.data("Confirm it is you", msg, func(d *pageData) {
+		d.Pending, d.TOTP = pending.Token, pending.TOTP
+	}))
+}
+
+// consent shows the consent page to user.
+func (f *flow) consent(user core.User, status int, msg string) {
+	f.s.pages.render(f.w, status, "consent.html", f.data("Allow access to Clara?", msg, func(d *pageData) {
+		d.User = user.Email
+		d.Resource = f.ar.GetRequestForm().Get("resource")
+		d.Client = clientView{Name: f.clientName(), RedirectHost: redirectHost(f.ar.GetRedirectURI()), ID: f.ar.GetClient().GetID()}
+		if f.client != nil {
+			d.Client.Document = f.client.document
+		}
+		for _, sc := range f.scopes() {
+			d.Scopes = append(d.Scopes, scopeView{Name: sc, Words: scopeWords[sc]})
+		}
+	}))
+}
+
+// data returns the page data common to the flow's pages.
+func (f *flow) data(title, msg string, more func(d *pageData)) pageData {
+	d := pageData{Title: title, Action: f.action, CSRF: f.csrf, Error: msg}
+	more(&d)
+	return d
+}
+
+// csrfToken returns the CSRF token of the browser's forms, setting the
+// browser's CSRF cookie first when it has none.
+func (p *pages) csrfToken(w http.ResponseWriter, r *http.Request) string {
+	value := ""
+	if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) == 64 {
+		value = c.Value
+	} else {
+		b := make([]byte, 32)
+		_, _ = rand.Read(b) // never fails (crypto/rand)
+		value = hex.EncodeToString(b)
+		http.SetCookie(w, p.cookie(csrfCookie, value, http.SameSiteStrictMode))
+	}
+	return p.csrfFor(value)
+}
+
+// csrfFor returns the CSRF token of a cookie value: its HMAC under the
+// server's key, so that a value planted in the cookie is of no use
+// without the key.
+func (p *pages) csrfFor(value string) string {
+	m := hmac.New(sha256.New, p.csrf)
+	m.Write([]byte(value))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// csrfValid reports whether a posted form carries the CSRF token of the
+// browser's cookie.
+func (p *pages) csrfValid(r *http.Request) bool {
+	c, err := r.Cookie(csrfCookie)
+	if err != nil || c.Value == "" {
+		return false
+	}
+	return hmac.Equal([]byte(r.PostForm.Get("csrf")), []byte(p.csrfFor(c.Value)))
+}
+
+// setSignIn keeps a user token in the browser for the pages: until the
+// browser closes, and only as long as its session lives.
+func (p *pages) setSignIn(w http.ResponseWriter, token string) {
+	http.SetCookie(w, p.cookie(signInCookie, token, http.SameSiteLaxMode))
+}
+
+// clearSignIn forgets the browser's sign-in.
+func (p *pages) clearSignIn(w http.ResponseWriter) {
+	c := p.cookie(signInCookie, "", http.SameSiteLaxMode)
+	c.MaxAge = -1
+	http.SetCookie(w, c)
+}
+
+// signInToken returns the user token of the browser's sign-in, "" when
+// none.
+func (p *pages) signInToken(r *http.Request) string {
+	c, err := r.Cookie(signInCookie)
+	if err != nil || !strings.HasPrefix(c.Value, "clara_user_") {
+		return ""
+	}
+	return c.Value
+}
+
+// cookie returns a cookie of the pages: path /oauth/, HttpOnly, Secure
+// over https.
+func (p *pages) cookie(name, value string, site http.SameSite) *http.Cookie {
+	return &http.Cookie{Name: name, Value: value, Path: "/oauth/", HttpOnly: true, Secure: p.secure, SameSite: site}
+}
