@@ -2,6 +2,7 @@ package authserver
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"slices"
@@ -86,11 +87,25 @@ func (s *Server) writeAuthorizeError(w http.ResponseWriter, r *http.Request, ar 
 		s.provider.WriteAuthorizeError(r.Context(), w, ar, err)
 		return
 	}
-	status := rfc.CodeField
-	if status < 400 || status >= 500 {
-		status = http.StatusBadRequest
+	status := http.StatusBadRequest
+	if rfc.CodeField >= 500 {
+		status = rfc.CodeField
 	}
-	s.pages.renderError(w, status, "This sign-in link is not valid: "+rfc.GetDescription())
+	s.pages.renderError(w, status, "This sign-in link is not valid: "+reason(err))
+}
+
+// reason returns the most precise wording of an OAuth error: the hint of
+// the innermost fosite error that has one (fosite wraps Clara's reasons,
+// such as why a client was refused, in its own generic ones), else the
+// error's description.
+func reason(err error) string {
+	out := fosite.ErrorToRFC6749Error(err).GetDescription()
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		if rfc, ok := e.(*fosite.RFC6749Error); ok && rfc.HintField != "" {
+			out = rfc.HintField
+		}
+	}
+	return out
 }
 
 // flow is one request of the authorization pages.

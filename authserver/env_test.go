@@ -21,6 +21,7 @@ import (
 	"github.com/clara-backend/clara/internal/testclock"
 	"github.com/clara-backend/clara/mail"
 	"github.com/clara-backend/clara/mcpserve"
+	"github.com/clara-backend/clara/ratelimit"
 	"github.com/clara-backend/clara/store/pgtest"
 	"github.com/clara-backend/clara/store/postgres"
 	"github.com/clara-backend/clara/store/sqlite"
@@ -83,6 +84,7 @@ func newEnv(t *testing.T, o envOptions) *env {
 	e.svc = core.New(core.Deps{
 		Store: st, Version: "test", Secret: testSecret, PublicAPIKey: testPublicKey,
 		Passwords: auth.NewPasswords(auth.FastPasswordParams), Mailer: mail.NewDev(e.outbox, logger), Now: e.clock.Now,
+		Limiter: ratelimit.New(e.clock.Now),
 	})
 	e.srv = httptest.NewUnstartedServer(nil)
 	e.url = "http://" + e.srv.Listener.Addr().String()
