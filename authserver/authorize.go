@@ -11,6 +11,7 @@ import (
 	"github.com/ory/fosite"
 
 	"github.com/clara-backend/clara/core"
+	"github.com/clara-backend/clara/internal/cleantext"
 )
 
 // The steps of the authorization page's forms.
@@ -35,8 +36,8 @@ func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-	if err := r.ParseForm(); err != nil {
-		s.pages.renderError(w, http.StatusBadRequest, "The request could not be read.")
+	if err := r.ParseForm(); err != nil || !validForm(r.Form) {
+		s.pages.renderError(w, http.StatusBadRequest, "The request could not be read: it is too long or holds text that is not valid.")
 		return
 	}
 	ctx := r.Context()
@@ -242,6 +243,7 @@ func (f *flow) postConsent(ctx context.Context, user core.User) {
 		return
 	}
 	f.s.provider.WriteAuthorizeResponse(ctx, f.w, f.ar, resp)
+	f.s.sweep(ctx)
 }
 
 // scopes returns the OAuth scopes the client asked for, or every scope of
@@ -278,4 +280,20 @@ func redirectHost(u *url.URL) string {
 		return u.Host
 	}
 	return u.Scheme + ":"
+}
+
+// validForm reports whether every name and value of form is valid text
+// (UTF-8 without NUL), as Clara's store and pages need.
+func validForm(form url.Values) bool {
+	for k, vs := range form {
+		if !cleantext.Valid(k) {
+			return false
+		}
+		for _, v := range vs {
+			if !cleantext.Valid(v) {
+				return false
+			}
+		}
+	}
+	return true
 }

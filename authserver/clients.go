@@ -16,6 +16,7 @@ import (
 
 	"github.com/clara-backend/clara/agent/fetch"
 	"github.com/clara-backend/clara/core"
+	"github.com/clara-backend/clara/internal/cleantext"
 )
 
 // The limits of fetching a client's metadata document.
@@ -229,7 +230,7 @@ func redirectURIsProblem(uris []string) string {
 	}
 	for _, raw := range uris {
 		u, err := url.Parse(raw)
-		if err != nil || !u.IsAbs() || u.Fragment != "" || len(raw) > 2000 {
+		if err != nil || !u.IsAbs() || u.Fragment != "" || len(raw) > 2000 || !cleantext.Valid(raw) {
 			return fmt.Sprintf("The redirect URI %q is not an absolute URI without a fragment.", clip(raw))
 		}
 		switch {

@@ -1,7 +1,6 @@
 package authserver_test
 
 import (
-	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -238,6 +237,3 @@ func formOf(t *testing.T, body, step string) (string, url.Values) {
 func htmlUnescape(s string) string {
 	return strings.NewReplacer("&amp;", "&", "&#43;", "+", "&#34;", `"`, "&#39;", "'", "&lt;", "<", "&gt;", ">").Replace(s)
 }
-
-// background is a context for calls outside a test's own.
-func background() context.Context { return context.Background() }

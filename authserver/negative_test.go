@@ -315,3 +315,36 @@ func TestRegistrationIsCheckedAndLimited(t *testing.T) {
 		t.Fatalf("sixth registration of the hour (budget 5): %d", status)
 	}
 }
+
+// TestHostileInput: bad text and oversized bodies get clear refusals,
+// never a fault.
+func TestHostileInput(t *testing.T) {
+	e := newEnv(t, envOptions{postgres: true})
+	e.user(t, "ada@example.com", false)
+	c := e.client(t)
+	b := e.browser(t)
+	p := b.get(c.authURL("state-123456"))
+	for name, fields := range map[string]map[string]string{
+		"NUL in email":         {"email": "ada\x00@example.com", "password": testPassword},
+		"invalid UTF-8 in pwd": {"email": "ada@example.com", "password": "\xff\xfe"},
+	} {
+		if got := b.submit(p, "signin", fields); got.status != http.StatusBadRequest {
+			t.Errorf("%s: %d\n%s", name, got.status, got.body)
+		}
+	}
+	if got := b.get(c.authURL("state-\x00")); got.status != http.StatusBadRequest {
+		t.Errorf("NUL in state: %d", got.status)
+	}
+	if got := b.submit(p, "signin", map[string]string{"email": strings.Repeat("a", 70<<10)}); got.status != http.StatusBadRequest {
+		t.Errorf("oversized form: %d", got.status)
+	}
+	for name, meta := range map[string]map[string]any{
+		"NUL in name":     {"client_name": "Host\x00"},
+		"NUL in redirect": {"redirect_uris": []string{"https://ok.example/cb\x00"}},
+		"huge name":       {"client_name": strings.Repeat("x", 20<<10)},
+	} {
+		if status, out := e.register(t, meta); status != http.StatusBadRequest {
+			t.Errorf("%s: %d %v", name, status, out)
+		}
+	}
+}

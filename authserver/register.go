@@ -68,8 +68,8 @@ func (s *Server) serveRegister(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in registration
-	if err := decodeJSON(w, r, maxRegistrationBytes, &in); err != nil {
-		writeJSON(w, http.StatusBadRequest, oauthError{"invalid_client_metadata", err.Error()})
+	if problem := decodeJSON(w, r, maxRegistrationBytes, &in); problem != "" {
+		writeJSON(w, http.StatusBadRequest, oauthError{"invalid_client_metadata", problem})
 		return
 	}
 	c, secret, problem := s.newRegistration(in)

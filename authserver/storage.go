@@ -2,7 +2,6 @@ package authserver
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -306,9 +305,4 @@ func (s *storage) revoke(ctx context.Context, requestID string) error {
 		return fmt.Errorf("revoke oauth request: %w", err)
 	}
 	return nil
-}
-
-// isNotFound reports whether err is fosite's or the store's not found.
-func isNotFound(err error) bool {
-	return errors.Is(err, fosite.ErrNotFound) || core.ErrorCode(err) == core.CodeNotFound
 }

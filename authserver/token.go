@@ -65,19 +65,20 @@ func (s *Server) serveRevoke(w http.ResponseWriter, r *http.Request) {
 	s.provider.WriteRevocationResponse(r.Context(), w, err)
 }
 
-// decodeJSON reads a JSON object of at most max bytes from r's body into v.
-func decodeJSON(w http.ResponseWriter, r *http.Request, max int64, v any) error {
+// decodeJSON reads a JSON object of at most max bytes from r's body into
+// v, and returns what is wrong with it ("" when nothing is).
+func decodeJSON(w http.ResponseWriter, r *http.Request, max int64, v any) string {
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
-		return errors.New("The request must be JSON (Content-Type: application/json).")
+		return "The request must be JSON (Content-Type: application/json)."
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
 	if err != nil {
-		return fmt.Errorf("The request body must be at most %d KiB of JSON.", max>>10)
+		return fmt.Sprintf("The request body must be at most %d KiB of JSON.", max>>10)
 	}
 	if err := json.Unmarshal(body, v); err != nil {
-		return errors.New("The request body is not a valid JSON object of client metadata.")
+		return "The request body is not a valid JSON object of client metadata."
 	}
-	return nil
+	return ""
 }
 
 // setRetryAfter sets Retry-After from a 429 of the core.
