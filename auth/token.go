@@ -1,6 +1,8 @@
 package auth
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
@@ -171,8 +173,8 @@ func (t *Tokens) IssueAPIKey(userID, keyID string) (string, error) {
 // IssueOAuth returns an OAuth access token for the grant grantID of
 // userID, for the resource (its audience, e.g. https://host/mcp) and the
 // OAuth scope names scopes: "clara_oat_" + a JWT with sub, role "oauth",
-// gid, scope, iat, exp, iss and aud = resource, and the moment it expires
-// (whole seconds, TokenOptions.OAuthTTL after now).
+// gid, scope, a random jti, iat, exp, iss and aud = resource, and the
+// moment it expires (whole seconds, TokenOptions.OAuthTTL after now).
 func (t *Tokens) IssueOAuth(userID, grantID, resource string, scopes []string) (token string, expiresAt time.Time, err error) {
 	if userID == "" || grantID == "" || resource == "" {
 		return "", time.Time{}, errors.New("issue OAuth token: empty user, grant or resource")
@@ -183,6 +185,7 @@ func (t *Tokens) IssueOAuth(userID, grantID, resource string, scopes []string) (
 		"gid":   grantID,
 		"scope": strings.Join(scopes, " "),
 		"aud":   resource,
+		"jti":   randomID(),
 	})
 	if err != nil {
 		return "", time.Time{}, fmt.Errorf("issue OAuth token: %w", err)
@@ -318,4 +321,12 @@ func oauthClaims(c *Claims, tc tokenClaims) error {
 	c.GrantID, c.Audience, c.Scope = tc.GrantID, tc.Audience[0], tc.Scope
 	c.IssuedAt, c.ExpiresAt = tc.IssuedAt.Time, tc.ExpiresAt.Time
 	return nil
+}
+
+// randomID returns 128 random bits in hex: the jti that keeps two tokens
+// issued in the same second apart.
+func randomID() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b) // never fails (crypto/rand)
+	return hex.EncodeToString(b)
 }

@@ -125,27 +125,38 @@ type flow struct {
 func (f *flow) run(ctx context.Context) {
 	user, signedIn := f.signedInUser(ctx)
 	if f.r.Method == http.MethodGet {
-		if signedIn {
+		switch {
+		case signedIn && !user.IsActive:
+			f.activate(http.StatusOK, user, "")
+		case signedIn:
 			f.consent(user, http.StatusOK, "")
-		} else {
+		case f.r.URL.Query().Get(signUpParam) != "":
+			f.register(http.StatusOK, core.RegisterInput{}, "")
+		default:
 			f.signIn(http.StatusOK, "", "")
 		}
 		return
 	}
-	switch f.r.PostForm.Get("step") {
+	step := f.r.PostForm.Get("step")
+	switch step {
 	case stepSignIn:
 		f.postSignIn(ctx)
 	case stepSecondFactor:
 		f.postSecondFactor(ctx)
+	case stepRegister:
+		f.postRegister(ctx)
 	case stepSwitch:
 		f.s.pages.clearSignIn(f.w)
 		f.signIn(http.StatusOK, "", "")
-	case stepConsent:
-		if !signedIn {
+	case stepConsent, stepActivate, stepResend:
+		switch {
+		case !signedIn:
 			f.signIn(http.StatusUnauthorized, "", "Your sign-in has ended. Sign in again to continue.")
-			return
+		case step == stepConsent:
+			f.postConsent(ctx, user)
+		default:
+			f.postActivate(ctx, user, step == stepResend)
 		}
-		f.postConsent(ctx, user)
 	default:
 		f.s.pages.renderError(f.w, http.StatusBadRequest, "This form is not one of Clara's.")
 	}
@@ -228,7 +239,7 @@ func (f *flow) postConsent(ctx context.Context, user core.User) {
 		return
 	}
 	if !user.IsActive {
-		f.consent(user, http.StatusForbidden, "Activate your account first: use the code Clara emailed you when you registered.")
+		f.activate(http.StatusForbidden, user, "Activate your account first, with the code Clara emailed you.")
 		return
 	}
 	grantID := core.NewID(core.PrefixOAuthGrant)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -90,6 +91,9 @@ func (c *oauthClient) refresh(t *testing.T, refreshToken string) (*oauth2.Token,
 	src := c.cfg.TokenSource(t.Context(), &oauth2.Token{RefreshToken: refreshToken})
 	return src.Token()
 }
+
+// signUpLink finds the sign-in page's link to the sign-up form.
+var signUpLink = regexp.MustCompile(`<a href="([^"]*signup=1)">`)
 
 // codeFrom returns the code and state of a redirect to the client, failing
 // on an error redirect.

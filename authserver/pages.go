@@ -62,17 +62,19 @@ func setPageHeaders(w http.ResponseWriter) {
 
 // pageData is what the templates show.
 type pageData struct {
-	Title    string
-	Action   string // the form action
-	CSRF     string
-	Error    string
-	Email    string      // the sign-in form's email, kept after a failure
-	Pending  string      // the pending-login token of the second-factor form
-	TOTP     bool        // the second factor is an authenticator code
-	User     string      // the signed-in user's email
-	Client   clientView  // the client asking
-	Scopes   []scopeView // what it asks for
-	Resource string
+	Title               string
+	Action              string // the form action
+	CSRF                string
+	Error               string
+	Email               string      // the sign-in or sign-up form's email, kept after a failure
+	FirstName, LastName string      // the sign-up form's names, kept after a failure
+	SignUp              string      // the URL of the sign-up form
+	Pending             string      // the pending-login token of the second-factor form
+	TOTP                bool        // the second factor is an authenticator code
+	User                string      // the signed-in user's email
+	Client              clientView  // the client asking
+	Scopes              []scopeView // what it asks for
+	Resource            string
 }
 
 // clientView is a client as the consent page names it.
@@ -89,11 +91,13 @@ type scopeView struct {
 	Words string
 }
 
-// scopeWords says what each scope lets a client do.
+// scopeWords says what each scope lets a client do: what the access
+// table of the core allows an OAuth token of that scope (core/access.go),
+// in plain words.
 var scopeWords = map[string]string{
-	"clara:account":  "See your profile and change it, your settings and your connected apps.",
-	"clara:analysis": "Run analyses of claims and content for you (each costs credits) and read their results.",
-	"clara:billing":  "See your credits, transactions and prices, and start a purchase of credits.",
+	"clara:account":  "See your profile: your name, email address and settings.",
+	"clara:analysis": "Run analyses of claims and content for you, spending your credits, and see, list and cancel them.",
+	"clara:billing":  "See your credit transactions, start purchases of credits and open your billing portal.",
 }
 
 // render writes the template name with data and status.
@@ -142,7 +146,7 @@ func (f *flow) consent(user core.User, status int, msg string) {
 
 // data returns the page data common to the flow's pages.
 func (f *flow) data(title, msg string, more func(d *pageData)) pageData {
-	d := pageData{Title: title, Action: f.action, CSRF: f.csrf, Error: msg}
+	d := pageData{Title: title, Action: f.action, CSRF: f.csrf, Error: msg, SignUp: f.signUpURL()}
 	more(&d)
 	return d
 }
