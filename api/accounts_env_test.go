@@ -439,38 +439,26 @@ func (e *accEnv) mailsTo(t testing.TB, email string) int {
 // lastSubject returns the subject of the latest message mailed to email.
 func (e *accEnv) lastSubject(t testing.TB, email string) string {
 	t.Helper()
-	msgs, err := mail.ReadOutbox(e.outbox)
+	m, _, err := mail.LatestTo(e.outbox, email)
 	if err != nil {
 		t.Fatalf("read outbox: %v", err)
 	}
-	for i := len(msgs) - 1; i >= 0; i-- {
-		if msgs[i].To == email {
-			return msgs[i].Subject
-		}
-	}
-	return ""
+	return m.Subject
 }
 
 // lastCode returns the code of the latest message mailed to email; its text
 // must carry the same code.
 func (e *accEnv) lastCode(t testing.TB, email string) string {
 	t.Helper()
-	msgs, err := mail.ReadOutbox(e.outbox)
-	if err != nil {
-		t.Fatalf("read outbox: %v", err)
+	m, ok, err := mail.LatestTo(e.outbox, email)
+	if err != nil || !ok {
+		t.Fatalf("no message to %s in the outbox: %v", email, err)
 	}
-	for i := len(msgs) - 1; i >= 0; i-- {
-		if msgs[i].To != email {
-			continue
-		}
-		m := codeSubject.FindStringSubmatch(msgs[i].Subject)
-		if m == nil || !strings.Contains(msgs[i].Text, m[1]) {
-			t.Fatalf("message to %s has no code: %q %q", email, msgs[i].Subject, msgs[i].Text)
-		}
-		return m[1]
+	c := codeSubject.FindStringSubmatch(m.Subject)
+	if c == nil || !strings.Contains(m.Text, c[1]) {
+		t.Fatalf("message to %s has no code: %q %q", email, m.Subject, m.Text)
 	}
-	t.Fatalf("no message to %s in the outbox", email)
-	return ""
+	return c[1]
 }
 
 // wrongCode returns a six-digit code that is not code.

@@ -40,7 +40,7 @@ func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 		s.pages.renderError(w, http.StatusBadRequest, "The request could not be read: it is too long or holds text that is not valid.")
 		return
 	}
-	ctx := r.Context()
+	ctx := s.withFetchBudget(r)
 	ar, err := s.provider.NewAuthorizeRequest(ctx, r)
 	if err == nil {
 		err = s.checkAuthorizeRequest(ar)

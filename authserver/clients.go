@@ -132,6 +132,11 @@ func (cs *clients) document(ctx context.Context, id string) (*client, error) {
 	if ok && cs.now().Before(hit.expires) {
 		return hit.c, nil
 	}
+	if limit, _ := ctx.Value(fetchLimitKey{}).(func() error); limit != nil {
+		if err := limit(); err != nil {
+			return nil, fosite.ErrInvalidClient.WithHint("Too many client metadata documents fetched for this address; try again in a minute.")
+		}
+	}
 	c, err := cs.fetchDocument(ctx, id)
 	if err != nil {
 		return nil, err
@@ -160,6 +165,11 @@ func (cs *clients) remember(id string, c *client) {
 	}
 	cs.cache[id] = cachedClient{c: c, expires: now.Add(documentCacheFor)}
 }
+
+// fetchLimitKey is the context key of the budget a request's fetches of
+// metadata documents are charged to: a func that takes one and returns an
+// error when the budget is spent.
+type fetchLimitKey struct{}
 
 // clientDocument is the part of a client metadata document Clara reads.
 type clientDocument struct {

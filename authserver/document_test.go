@@ -158,3 +158,22 @@ func TestPageHeaders(t *testing.T) {
 		}
 	}
 }
+
+// TestDocumentFetchesAreLimited: one address may have Clara fetch at most
+// 30 metadata documents a minute.
+func TestDocumentFetchesAreLimited(t *testing.T) {
+	e := newEnv(t, envOptions{loopback: true})
+	id, fetches := serveDocument(t, map[string]any{"redirect_uris": []string{redirectURI}})
+	for i := range 31 {
+		p := e.browser(t).get(e.clientWithID(id + "?n=" + string(rune('a'+i%26)) + string(rune('a'+i/26))).authURL("state-123456"))
+		if i < 30 && p.status == http.StatusBadRequest && strings.Contains(p.body, "Too many") {
+			t.Fatalf("fetch %d refused: %s", i+1, p.body)
+		}
+		if i == 30 && !strings.Contains(p.body, "Too many client metadata documents") {
+			t.Fatalf("fetch 31: %d\n%s", p.status, p.body)
+		}
+	}
+	if n := fetches.Load(); n != 30 {
+		t.Fatalf("%d fetches, want 30", n)
+	}
+}

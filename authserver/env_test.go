@@ -113,17 +113,11 @@ var codePattern = regexp.MustCompile(`\b\d{6}\b`)
 // code returns the latest one-time code mailed to email.
 func (e *env) code(t *testing.T, email string) string {
 	t.Helper()
-	msgs, err := mail.ReadOutbox(e.outbox)
-	if err != nil {
-		t.Fatal(err)
+	m, ok, err := mail.LatestTo(e.outbox, email)
+	if err != nil || !ok {
+		t.Fatalf("no mail to %s: %v", email, err)
 	}
-	for i := len(msgs) - 1; i >= 0; i-- {
-		if msgs[i].To == email {
-			return codePattern.FindString(msgs[i].Text)
-		}
-	}
-	t.Fatalf("no mail to %s", email)
-	return ""
+	return codePattern.FindString(m.Text)
 }
 
 // user registers and activates an account; with twoFactor, it has

@@ -147,6 +147,19 @@ func (s *Server) Routes() []Route {
 	return routes
 }
 
+// documentFetches is how many client metadata documents one client
+// address may have Clara fetch a minute (cached documents are free).
+var documentFetches = core.Rate{Events: 30, Per: time.Minute}
+
+// withFetchBudget returns r's context charging its fetches of client
+// metadata documents to the client's address.
+func (s *Server) withFetchBudget(r *http.Request) context.Context {
+	addr := s.addr(r)
+	return context.WithValue(r.Context(), fetchLimitKey{}, func() error {
+		return s.svc.Limit("oauth-client-document:"+addr, documentFetches)
+	})
+}
+
 // principal returns the anonymous principal of a request to the server.
 func (s *Server) principal(r *http.Request) core.Principal {
 	return core.Anonymous(core.TransportREST, s.addr(r))

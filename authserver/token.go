@@ -29,7 +29,7 @@ var errInvalidTarget = &fosite.RFC6749Error{
 // verifier) or a refresh token for an access token and a new refresh
 // token. A resource parameter, when sent, must be the grant's resource.
 func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
+	ctx := s.withFetchBudget(r)
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	sess := &session{}
 	ar, err := s.provider.NewAccessRequest(ctx, r, sess)
@@ -61,7 +61,7 @@ func (s *Server) writeAccessError(w http.ResponseWriter, r *http.Request, ar fos
 // token ends its grant and every token of it. Unknown tokens are no error.
 func (s *Server) serveRevoke(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-	err := s.provider.NewRevocationRequest(r.Context(), r)
+	err := s.provider.NewRevocationRequest(s.withFetchBudget(r), r)
 	s.provider.WriteRevocationResponse(r.Context(), w, err)
 }
 

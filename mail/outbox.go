@@ -58,6 +58,21 @@ func ReadOutbox(dir string) ([]OutboxMessage, error) {
 	return msgs, nil
 }
 
+// LatestTo returns the latest message of a Dev outbox folder mailed to to;
+// ok is false when there is none.
+func LatestTo(dir, to string) (m OutboxMessage, ok bool, err error) {
+	msgs, err := ReadOutbox(dir)
+	if err != nil {
+		return OutboxMessage{}, false, err
+	}
+	for i := len(msgs) - 1; i >= 0; i-- {
+		if msgs[i].To == to {
+			return msgs[i], true, nil
+		}
+	}
+	return OutboxMessage{}, false, nil
+}
+
 // readOutboxFile parses one .eml file.
 func readOutboxFile(path string) (OutboxMessage, error) {
 	out := OutboxMessage{Path: path}

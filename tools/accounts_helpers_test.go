@@ -133,20 +133,15 @@ var codePattern = regexp.MustCompile(`\b\d{6}\b`)
 // code returns the code of the latest message mailed to email.
 func (e *accountsEnv) code(t *testing.T, email string) string {
 	t.Helper()
-	msgs, err := mail.ReadOutbox(e.outbox)
-	if err != nil {
-		t.Fatal(err)
+	m, ok, err := mail.LatestTo(e.outbox, email)
+	if err != nil || !ok {
+		t.Fatalf("no message to %s in the outbox: %v", email, err)
 	}
-	for i := len(msgs) - 1; i >= 0; i-- {
-		if msgs[i].To == email {
-			if c := codePattern.FindString(msgs[i].Text); c != "" {
-				return c
-			}
-			t.Fatalf("no code in the latest message to %s:\n%s", email, msgs[i].Text)
-		}
+	c := codePattern.FindString(m.Text)
+	if c == "" {
+		t.Fatalf("no code in the latest message to %s:\n%s", email, m.Text)
 	}
-	t.Fatalf("no message to %s in the outbox", email)
-	return ""
+	return c
 }
 
 // flowClient is an MCP client presenting one set of credentials.
