@@ -20,6 +20,7 @@ const (
 	stepSecondFactor = "second_factor"
 	stepConsent      = "consent"
 	stepSwitch       = "switch"
+	stepGoogle       = "google"
 )
 
 // serveAuthorize is the authorization endpoint. It checks the request
@@ -145,6 +146,8 @@ func (f *flow) run(ctx context.Context) {
 		f.postSecondFactor(ctx)
 	case stepRegister:
 		f.postRegister(ctx)
+	case stepGoogle:
+		f.startGoogle()
 	case stepSwitch:
 		f.s.pages.clearSignIn(f.w)
 		f.signIn(http.StatusOK, "", "")

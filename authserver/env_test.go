@@ -53,6 +53,8 @@ type envOptions struct {
 	postgres bool // PostgreSQL instead of SQLite
 	loopback bool // client metadata documents from loopback
 	regs     int  // registrations per hour
+	google   *authserver.GoogleOptions
+	verifier core.GoogleVerifier
 }
 
 // newEnv starts a Clara on a fresh store.
@@ -83,17 +85,21 @@ func newEnv(t *testing.T, o envOptions) *env {
 	e.svc = core.New(core.Deps{
 		Store: st, Version: "test", Secret: testSecret, PublicAPIKey: testPublicKey,
 		Passwords: auth.NewPasswords(auth.FastPasswordParams), Mailer: mail.NewDev(e.outbox, logger), Now: e.clock.Now,
-		Limiter: ratelimit.New(e.clock.Now),
+		Limiter: ratelimit.New(e.clock.Now), Google: o.verifier,
 	})
 	e.srv = httptest.NewUnstartedServer(nil)
 	e.url = "http://" + e.srv.Listener.Addr().String()
 	mcpHTTP := mcpserve.NewHTTPHandlers(tools.NewServer(e.svc, tools.Options{Logger: logger, Version: "test"}), mcpserve.HTTPOptions{
 		Logger: logger, Service: e.svc, AllowedHosts: []string{e.srv.Listener.Addr().String()}, PublicURL: e.url,
 	})
-	oauth := authserver.New(authserver.Options{
+	opts := authserver.Options{
 		Service: e.svc, Store: st, PublicURL: e.url, Logger: logger, LoopbackClientMetadata: o.loopback,
 		RegistrationsPerHour: o.regs, Now: e.clock.Now,
-	})
+	}
+	if o.google != nil {
+		opts.Google = *o.google
+	}
+	oauth := authserver.New(opts)
 	mounts := []api.Mount{{Pattern: "/mcp", Handler: mcpHTTP.Streamable}, {Pattern: "/sse", Handler: mcpHTTP.SSE}, {Pattern: "/message", Handler: mcpHTTP.Message}}
 	for path, h := range mcpHTTP.ResourceMetadata {
 		mounts = append(mounts, api.Mount{Pattern: "GET " + path, Handler: h})

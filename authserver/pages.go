@@ -3,10 +3,7 @@ package authserver
 import (
 	"bytes"
 	"crypto/hmac"
-	"crypto/rand"
-	"crypto/sha256"
 	"embed"
-	"encoding/hex"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -69,6 +66,7 @@ type pageData struct {
 	Email               string      // the sign-in or sign-up form's email, kept after a failure
 	FirstName, LastName string      // the sign-up form's names, kept after a failure
 	SignUp              string      // the URL of the sign-up form
+	Google              bool        // offer "Continue with Google"
 	Pending             string      // the pending-login token of the second-factor form
 	TOTP                bool        // the second factor is an authenticator code
 	User                string      // the signed-in user's email
@@ -146,7 +144,7 @@ func (f *flow) consent(user core.User, status int, msg string) {
 
 // data returns the page data common to the flow's pages.
 func (f *flow) data(title, msg string, more func(d *pageData)) pageData {
-	d := pageData{Title: title, Action: f.action, CSRF: f.csrf, Error: msg, SignUp: f.signUpURL()}
+	d := pageData{Title: title, Action: f.action, CSRF: f.csrf, Error: msg, SignUp: f.signUpURL(), Google: f.s.googleConfig() != nil}
 	more(&d)
 	return d
 }
@@ -155,12 +153,10 @@ func (f *flow) data(title, msg string, more func(d *pageData)) pageData {
 // browser's CSRF cookie first when it has none.
 func (p *pages) csrfToken(w http.ResponseWriter, r *http.Request) string {
 	value := ""
-	if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) == 64 {
+	if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) == 43 {
 		value = c.Value
 	} else {
-		b := make([]byte, 32)
-		_, _ = rand.Read(b) // never fails (crypto/rand)
-		value = hex.EncodeToString(b)
+		value = randomToken()
 		http.SetCookie(w, p.cookie(csrfCookie, value, http.SameSiteStrictMode))
 	}
 	return p.csrfFor(value)
@@ -169,11 +165,7 @@ func (p *pages) csrfToken(w http.ResponseWriter, r *http.Request) string {
 // csrfFor returns the CSRF token of a cookie value: its HMAC under the
 // server's key, so that a value planted in the cookie is of no use
 // without the key.
-func (p *pages) csrfFor(value string) string {
-	m := hmac.New(sha256.New, p.csrf)
-	m.Write([]byte(value))
-	return hex.EncodeToString(m.Sum(nil))
-}
+func (p *pages) csrfFor(value string) string { return p.mac("csrf", value) }
 
 // csrfValid reports whether a posted form carries the CSRF token of the
 // browser's cookie.

@@ -58,7 +58,10 @@ type Options struct {
 	// RegistrationsPerHour bounds dynamic client registrations per client
 	// address (default 20).
 	RegistrationsPerHour int
-	Now                  func() time.Time // the clock; time.Now when nil
+	// Google offers Google sign-in on the pages when its client id and
+	// secret are set.
+	Google GoogleOptions
+	Now    func() time.Time // the clock; time.Now when nil
 }
 
 // Server is the authorization server. Its Routes go on Clara's router.
@@ -138,6 +141,7 @@ func (s *Server) Routes() []Route {
 		{revokePath, crossOrigin(s.serveRevoke)},
 		{registerPath, crossOrigin(s.serveRegister)},
 		{"GET " + assetsPath + "*", s.pages.assets()},
+		{"GET " + googleCallbackPath, http.HandlerFunc(s.serveGoogleCallback)},
 	}
 	if path := strings.TrimPrefix(s.issuerPath(), "/"); path != "" {
 		// RFC 8414 §3: an issuer with a path has its metadata at the

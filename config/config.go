@@ -39,6 +39,11 @@ type Config struct {
 
 	GoogleClientIDs []string // OAuth client ids whose Google ID tokens are accepted
 	GoogleJWKSURL   string   // where Google's signing keys are fetched
+	// GoogleClientSecret, with the first GoogleClientIDs, lets the OAuth
+	// sign-in page sign users in at Google; GoogleAuthURL and
+	// GoogleTokenURL are Google's endpoints for it.
+	GoogleClientSecret            string
+	GoogleAuthURL, GoogleTokenURL string
 
 	AppURL              string      // the client app checkout and portal pages return to
 	StripeSecretKey     string      // sk_… or rk_…; "" = billing off

@@ -191,13 +191,22 @@ var settings = []setting{
 			}
 			return nil
 		}},
+	{env: "CLARA_GOOGLE_CLIENT_SECRET", secret: true, usage: "client secret of the first of CLARA_GOOGLE_CLIENT_IDS (a web client whose redirect URI is <public URL>/oauth/google/callback): offers Google sign-in on the OAuth sign-in page",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			c.GoogleClientSecret = v
+			return nil
+		}},
+	{env: "CLARA_GOOGLE_AUTH_URL", flag: "google-auth-url", def: "https://accounts.google.com/o/oauth2/v2/auth", usage: "Google's authorization endpoint, for the sign-in page's Google sign-in",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			return absoluteURL(v, &c.GoogleAuthURL)
+		}},
+	{env: "CLARA_GOOGLE_TOKEN_URL", flag: "google-token-url", def: "https://oauth2.googleapis.com/token", usage: "Google's token endpoint, for the sign-in page's Google sign-in",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			return absoluteURL(v, &c.GoogleTokenURL)
+		}},
 	{env: "CLARA_GOOGLE_JWKS_URL", flag: "google-jwks-url", def: "https://www.googleapis.com/oauth2/v3/certs", usage: "where Google's token signing keys are fetched",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
-			if !absoluteHTTP(v) {
-				return fmt.Errorf("%q is not an absolute http(s) URL", v)
-			}
-			c.GoogleJWKSURL = v
-			return nil
+			return absoluteURL(v, &c.GoogleJWKSURL)
 		}},
 	{env: "CLARA_APP_URL", flag: "app-url", usage: "the client app that Stripe's checkout and portal pages return to (default the public URL)",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
@@ -347,6 +356,16 @@ var settings = []setting{
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			return wholeNumber(v, 1, 1_000_000, &c.SSEAnonymousTotal)
 		}},
+}
+
+// absoluteURL checks that v is an absolute http(s) URL and stores it in
+// dst.
+func absoluteURL(v string, dst *string) error {
+	if !absoluteHTTP(v) {
+		return fmt.Errorf("%q is not an absolute http(s) URL", v)
+	}
+	*dst = v
+	return nil
 }
 
 // boolean parses v as true or false into dst.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/clara-backend/clara/api"
 	"github.com/clara-backend/clara/authserver"
+	"github.com/clara-backend/clara/config"
 	"github.com/clara-backend/clara/mcpserve"
 	"github.com/clara-backend/clara/tools"
 )
@@ -52,6 +53,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	oauth := authserver.New(authserver.Options{
 		Service: a.svc, Store: a.db, PublicURL: a.cfg.PublicURL, Logger: a.log, TrustProxy: a.cfg.TrustProxy,
 		LoopbackClientMetadata: a.cfg.OAuthLoopbackClients, RegistrationsPerHour: a.cfg.OAuthRegistrationsPerHour,
+		Google: googleSignIn(a.cfg),
 	})
 	for _, r := range oauth.Routes() {
 		mounts = append(mounts, api.Mount{Pattern: r.Pattern, Handler: r.Handler})
@@ -102,4 +104,16 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	}
 	a.log.Info("stopped")
 	return nil
+}
+
+// googleSignIn returns the Google sign-in of the OAuth pages: the first
+// Google client id with its secret, when both are set.
+func googleSignIn(cfg config.Config) authserver.GoogleOptions {
+	if len(cfg.GoogleClientIDs) == 0 || cfg.GoogleClientSecret == "" {
+		return authserver.GoogleOptions{}
+	}
+	return authserver.GoogleOptions{
+		ClientID: cfg.GoogleClientIDs[0], ClientSecret: cfg.GoogleClientSecret,
+		AuthURL: cfg.GoogleAuthURL, TokenURL: cfg.GoogleTokenURL,
+	}
 }
