@@ -15,18 +15,13 @@
 //   go build -o bin/clara ./cmd/clara && cd e2e && npm ci && npm test
 //
 // CLARA_BIN names the binary (default ../bin/clara, relative to this folder).
+// The helpers shared with oauth.test.mjs are in harness.mjs.
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { createServer as createHTTPServer } from 'node:http';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 
 import {
   discoverOAuthProtectedResourceMetadata,
@@ -38,9 +33,9 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 
-const BIN = process.env.CLARA_BIN
-  ? resolve(process.env.CLARA_BIN)
-  : fileURLToPath(new URL('../bin/clara', import.meta.url));
+import {
+  BIN, PASSWORD, SCOPES, baseEnv, checkBinary, latestCode, listenLocal, replyJSON, startServe, tempDir, withStderrOf,
+} from './harness.mjs';
 
 // The protocol revision the SDK negotiates with mcp-go.
 const PROTOCOL = '2025-11-25';
@@ -104,28 +99,16 @@ function checkTools(tools, names, what) {
 const SEMVER =
   /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** A fresh data directory, removed by the returned cleanup. */
-async function tempDir() {
-  const dir = await mkdtemp(join(tmpdir(), 'clara-e2e-'));
-  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
-}
-
 /**
- * The environment of a spawned clara: nothing from this process but PATH
- * and HOME. The per-caller rate limit is raised for the test's bursts,
- * billing talks to the fake Stripe API and analyses to the fake model
- * (both started before every test).
+ * The environment of a spawned clara: that of baseEnv (nothing from this
+ * process but PATH and HOME, the per-caller rate limit raised for the
+ * test's bursts), billing talking to the fake Stripe API and analyses to
+ * the fake model (both started before every test).
  */
 function claraEnv(dataDir, extra = {}) {
   assert.ok(stripe, 'the fake Stripe API is running');
   assert.ok(model, 'the fake model is running');
-  return {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? dataDir,
-    CLARA_DATA_DIR: dataDir,
-    CLARA_RATE_LIMIT: '1000',
+  return baseEnv(dataDir, {
     CLARA_STRIPE_SECRET_KEY: STRIPE_KEY,
     CLARA_STRIPE_WEBHOOK_SECRET: STRIPE_WEBHOOK_SECRET,
     CLARA_STRIPE_API_URL: stripe.url,
@@ -134,70 +117,7 @@ function claraEnv(dataDir, extra = {}) {
     CLARA_MODEL_BASE_URL: `${model.url}/v1`,
     CLARA_MODEL_API_KEY: MODEL_KEY,
     ...extra,
-  };
-}
-
-/** A TCP port free right now on 127.0.0.1. */
-function freePort() {
-  return new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolvePort(port));
-    });
   });
-}
-
-/**
- * Starts `clara serve` on a free port of 127.0.0.1 with the extra
- * environment and waits until it answers GET /api/v1/health. Returns
- * { base, server, dataDir, stderr }, stderr() being what it logged so far.
- */
-async function startServe(extra = {}) {
-  const dataDir = await tempDir();
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const server = spawn(BIN, ['serve', '--addr', `127.0.0.1:${port}`], {
-    env: claraEnv(dataDir.dir, extra),
-    cwd: dataDir.dir,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  server.stderr.on('data', (b) => (stderr += b));
-  try {
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      if (server.exitCode !== null || server.signalCode !== null) {
-        assert.fail(`clara serve exited (${server.exitCode ?? server.signalCode}) before answering:\n${stderr}`);
-      }
-      try {
-        const res = await fetch(`${base}/api/v1/health`, { signal: AbortSignal.timeout(1000) });
-        await res.arrayBuffer();
-        if (res.status === 200) break;
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() > deadline) {
-        assert.fail(`clara serve did not answer GET /api/v1/health within 15 s:\n${stderr}`);
-      }
-      await sleep(100);
-    }
-  } catch (err) {
-    await stopServe(server, dataDir);
-    throw err;
-  }
-  return { base, server, dataDir, stderr: () => stderr };
-}
-
-/** Kills a clara serve still running and removes its data directory. */
-async function stopServe(server, dataDir) {
-  try {
-    if (server && server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
-  } finally {
-    await dataDir?.cleanup();
-  }
 }
 
 /**
@@ -271,47 +191,6 @@ const MSG = {
   inactive: 'Please activate your account to access the requested resource.',
   forbidden: 'You do not have access to the requested resource.',
 };
-
-const PASSWORD = 'Analytical-Engine-1843';
-
-/** Decodes a quoted-printable body. */
-function decodeQuotedPrintable(s) {
-  const bytes = Buffer.from(s.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, h) => String.fromCharCode(parseInt(h, 16))), 'latin1');
-  return bytes.toString('utf8');
-}
-
-/** The text/plain body of a MIME message (multipart or not), decoded. */
-function plainText(eml) {
-  const boundary = /boundary="?([^";\r\n]+)"?/i.exec(eml)?.[1];
-  const parts = boundary ? eml.split(`--${boundary}`) : [eml];
-  for (const part of parts) {
-    const split = part.search(/\r?\n\r?\n/);
-    if (split < 0) continue;
-    const head = part.slice(0, split);
-    if (boundary && !/content-type:\s*text\/plain/i.test(head)) continue;
-    const body = part.slice(split).replace(/^\r?\n\r?\n/, '');
-    return /content-transfer-encoding:\s*quoted-printable/i.test(head) ? decodeQuotedPrintable(body) : body;
-  }
-  return '';
-}
-
-/**
- * The one-time code of the newest message to email in a dev outbox:
- * files are named <UTC timestamp>-<recipient>-<random>.eml, so names sort
- * by time.
- */
-async function latestCode(outbox, email) {
-  const names = (await readdir(outbox)).filter((n) => n.endsWith('.eml') && !n.startsWith('.')).sort().reverse();
-  for (const name of names) {
-    const eml = await readFile(join(outbox, name), 'utf8');
-    const headers = eml.slice(0, eml.search(/\r?\n\r?\n/));
-    if (!/^To:.*$/im.exec(headers)?.[0].toLowerCase().includes(email)) continue;
-    const code = /\b\d{6}\b/.exec(plainText(eml))?.[0];
-    assert.ok(code, `no code in ${name}`);
-    return code;
-  }
-  assert.fail(`no message to ${email} in ${outbox}`);
-}
 
 /** The structuredContent of a successful result, checked against its text. */
 function ok(res, what) {
@@ -481,9 +360,6 @@ function stdioDriver(dataDir, logs) {
   };
 }
 
-/** The OAuth scopes of Clara, as its challenges and metadata name them. */
-const SCOPES = ['clara:account', 'clara:analysis', 'clara:billing'];
-
 /**
  * The WWW-Authenticate challenge of a 401 from the MCP endpoint at url:
  * its protected resource metadata and the scopes, and error="invalid_token"
@@ -557,11 +433,8 @@ function stripeID(n) {
  */
 async function startFakeStripe() {
   const requests = [];
-  const reply = (res, status, body) => {
-    res.writeHead(status, { 'Content-Type': 'application/json', 'Request-Id': `req_${stripeID(14)}` });
-    res.end(JSON.stringify(body));
-  };
-  const srv = createHTTPServer(async (req, res) => {
+  const reply = (res, status, body) => replyJSON(res, status, body, { 'Request-Id': `req_${stripeID(14)}` });
+  const srv = await listenLocal(async (req, res) => {
     let raw = '';
     for await (const chunk of req) raw += chunk;
     const form = Object.fromEntries(new URLSearchParams(raw));
@@ -589,15 +462,7 @@ async function startFakeStripe() {
     }
     return reply(res, 404, { error: { type: 'invalid_request_error', message: `Unrecognized request URL (${req.method}: ${path}).` } });
   });
-  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${srv.address().port}`,
-    requests,
-    close: () => new Promise((r) => {
-      srv.closeAllConnections();
-      srv.close(r);
-    }),
-  };
+  return { ...srv, requests };
 }
 
 /**
@@ -708,19 +573,15 @@ let model;
  */
 async function startFakeModel() {
   const requests = [];
-  const reply = (res, status, body) => {
-    res.writeHead(status, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify(body));
-  };
-  const srv = createHTTPServer(async (req, res) => {
+  const srv = await listenLocal(async (req, res) => {
     let raw = '';
     for await (const chunk of req) raw += chunk;
     const path = new URL(req.url, 'http://model').pathname;
     if (req.method !== 'POST' || path !== '/v1/chat/completions') {
-      return reply(res, 404, { error: { message: `no route ${req.method} ${path}`, type: 'invalid_request_error' } });
+      return replyJSON(res, 404, { error: { message: `no route ${req.method} ${path}`, type: 'invalid_request_error' } });
     }
     if (req.headers.authorization !== `Bearer ${MODEL_KEY}`) {
-      return reply(res, 401, { error: { message: 'Incorrect API key provided.', type: 'invalid_request_error' } });
+      return replyJSON(res, 401, { error: { message: 'Incorrect API key provided.', type: 'invalid_request_error' } });
     }
     const body = JSON.parse(raw);
     requests.push(body);
@@ -732,21 +593,13 @@ async function startFakeModel() {
       claims: [{ claim: 'The tower is in Paris.', verdict: 'TRUE', explanation: 'The notes say so.', sources }],
       sources,
     };
-    return reply(res, 200, {
+    return replyJSON(res, 200, {
       id: `chatcmpl-e2e-${requests.length}`, object: 'chat.completion', created: Math.floor(Date.now() / 1000), model: body.model,
       choices: [{ index: 0, message: { role: 'assistant', content: JSON.stringify(answer), refusal: null }, finish_reason: 'stop', logprobs: null }],
       usage: { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 },
     });
   });
-  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${srv.address().port}`,
-    requests,
-    close: () => new Promise((r) => {
-      srv.closeAllConnections();
-      srv.close(r);
-    }),
-  };
+  return { ...srv, requests };
 }
 
 /** Runs `clara credits grant` on dataDir, which no other clara may hold. */
@@ -851,9 +704,7 @@ after(async () => {
   await model?.close();
 });
 
-before(() => {
-  assert.ok(existsSync(BIN), `no clara binary at ${BIN}: run go build -o bin/clara ./cmd/clara, or set CLARA_BIN`);
-});
+before(checkBinary);
 
 test('stdio: clara mcp', async () => {
   const { dir, cleanup } = await tempDir();
@@ -920,23 +771,16 @@ stdioTest('stdio: account flow over clara mcp', (_dir, driver, outbox) => accoun
 /**
  * Declares a suite of tests against one `clara serve` started with the
  * extra environment. body(serve, withStderr) declares the tests: serve is
- * filled in by startServe ({ base, server, dataDir, stderr }) before they
- * run, and withStderr(fn) wraps a test to show clara's stderr when it fails.
+ * filled in by startServe ({ base, server, dataDir, outbox, stderr, stop })
+ * before they run, and withStderr(fn) wraps a test to show clara's stderr
+ * when it fails.
  */
 function describeServe(name, extra, body) {
   describe(name, () => {
     const serve = {};
-    before(async () => Object.assign(serve, await startServe(extra)));
-    after(() => stopServe(serve.server, serve.dataDir));
-    const withStderr = (fn) => async () => {
-      try {
-        await fn();
-      } catch (err) {
-        err.message += `\n--- clara serve stderr ---\n${serve.stderr?.() ?? ''}`;
-        throw err;
-      }
-    };
-    body(serve, withStderr);
+    before(async () => Object.assign(serve, await startServe(({ dataDir }) => claraEnv(dataDir, extra))));
+    after(() => serve.stop?.());
+    body(serve, withStderrOf(serve));
   });
 }
 
@@ -946,18 +790,18 @@ describeServe('clara serve', { CLARA_MCP_ANONYMOUS: 'true' }, (serve, withStderr
 
   test(
     'http: account flow over Streamable HTTP',
-    withStderr(() => accountFlow('http', httpDriver(serve.base), join(serve.dataDir.dir, 'outbox'))),
+    withStderr(() => accountFlow('http', httpDriver(serve.base), serve.outbox)),
   );
 
   test(
     'http: buying credits over Streamable HTTP, credited by a signed webhook',
-    withStderr(() => billingFlow('http', httpDriver(serve.base), join(serve.dataDir.dir, 'outbox'), serve.base)),
+    withStderr(() => billingFlow('http', httpDriver(serve.base), serve.outbox, serve.base)),
   );
 
   test(
     'http: an analysis over Streamable HTTP, with progress',
     withStderr(() =>
-      analysisFlow('http', httpDriver(serve.base), join(serve.dataDir.dir, 'outbox'), async (me) => {
+      analysisFlow('http', httpDriver(serve.base), serve.outbox, async (me) => {
         // Credits come as a purchase, which Stripe's signed webhook reports.
         const session = CHECKOUT_URL.exec(ok(await me.call('buy_credits', { amount: 5 }), 'buy_credits').url)?.[1];
         assert.equal((await deliver(serve.base, signedEvent('checkout.session.completed', session)))[0], 200);

@@ -17,17 +17,14 @@
 // PATH; on Debian: apt-get install chromium). With CLARA_SCREENSHOTS=1 the
 // screenshots of the sign-in, second-factor and consent pages are copied to
 // ../docs/oauth-*.png. Nothing but the 127.0.0.1 servers this test starts is
-// contacted: the browser cannot resolve any other host.
+// contacted: the browser cannot resolve any other host. The helpers shared
+// with mcp.test.mjs are in harness.mjs.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { createServer as createHTTPServer } from 'node:http';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { accessSync, constants } from 'node:fs';
+import { copyFile, mkdir } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
@@ -36,14 +33,11 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { chromium } from 'playwright-core';
 
-const BIN = process.env.CLARA_BIN
-  ? resolve(process.env.CLARA_BIN)
-  : fileURLToPath(new URL('../bin/clara', import.meta.url));
+import {
+  PASSWORD, SCOPES, baseEnv, checkBinary, listenLocal, nextCode, outboxNames, replyJSON, rest, startServe, tempDir, withStderrOf,
+} from './harness.mjs';
 
 const DOCS = fileURLToPath(new URL('../docs/', import.meta.url));
-
-// The OAuth scopes of Clara, as its challenges and metadata name them.
-const SCOPES = ['clara:account', 'clara:analysis', 'clara:billing'];
 
 // The tools an OAuth token granted every scope sees: those of an API key
 // ("general auth" in Clara's access table: the sign-up and sign-in tools,
@@ -58,13 +52,10 @@ const OAUTH_TOOLS = [
 ];
 
 const PUBLIC_API_KEY = 'e2e-public-api-key-0123456789';
-const PASSWORD = 'Analytical-Engine-1843';
 
 // Time bounds of the browser's steps and of the whole authorization.
 const STEP_MS = 15_000;
 const TEST_MS = 120_000;
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * The Chromium to drive: $CHROMIUM, /usr/bin/chromium, or chromium on
@@ -85,138 +76,22 @@ function findChromium() {
   return null;
 }
 
-/** A TCP port free right now on 127.0.0.1. */
-function freePort() {
-  return new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolvePort(port));
-    });
-  });
-}
-
 /**
- * Starts `clara serve` on a free port of 127.0.0.1, its public URL that
- * address, loopback client metadata documents allowed, and waits until it
- * answers GET /api/v1/health. Returns { base, server, dataDir, stderr, stop }.
+ * Starts `clara serve` (see startServe) with its public URL its own
+ * address and loopback client metadata documents allowed.
  */
-async function startServe() {
-  const dataDir = await mkdtemp(join(tmpdir(), 'clara-e2e-oauth-'));
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const server = spawn(BIN, ['serve', '--addr', `127.0.0.1:${port}`], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? dataDir,
-      CLARA_DATA_DIR: dataDir,
-      CLARA_RATE_LIMIT: '1000',
+function startOAuthServe() {
+  return startServe(
+    ({ base, dataDir }) => baseEnv(dataDir, {
       CLARA_PUBLIC_URL: base,
       CLARA_PUBLIC_API_KEY: PUBLIC_API_KEY,
       CLARA_OAUTH_LOOPBACK_CLIENTS: 'true',
-    },
-    cwd: dataDir,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  server.stderr.on('data', (b) => (stderr += b));
-  const stop = async () => {
-    try {
-      if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
-    } finally {
-      await rm(dataDir, { recursive: true, force: true });
-    }
-  };
-  try {
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      if (server.exitCode !== null || server.signalCode !== null) {
-        assert.fail(`clara serve exited (${server.exitCode ?? server.signalCode}) before answering:\n${stderr}`);
-      }
-      try {
-        const res = await fetch(`${base}/api/v1/health`, { signal: AbortSignal.timeout(1000) });
-        await res.arrayBuffer();
-        if (res.status === 200) break;
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() > deadline) assert.fail(`clara serve did not answer GET /api/v1/health within 15 s:\n${stderr}`);
-      await sleep(100);
-    }
-  } catch (err) {
-    await stop();
-    throw err;
-  }
-  return { base, server, dataDir, stderr: () => stderr, stop };
-}
-
-// ---- The outbox -----------------------------------------------------------
-
-/** Decodes a quoted-printable body. */
-function decodeQuotedPrintable(s) {
-  const bytes = Buffer.from(s.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, h) => String.fromCharCode(parseInt(h, 16))), 'latin1');
-  return bytes.toString('utf8');
-}
-
-/** The text/plain body of a MIME message (multipart or not), decoded. */
-function plainText(eml) {
-  const boundary = /boundary="?([^";\r\n]+)"?/i.exec(eml)?.[1];
-  const parts = boundary ? eml.split(`--${boundary}`) : [eml];
-  for (const part of parts) {
-    const split = part.search(/\r?\n\r?\n/);
-    if (split < 0) continue;
-    const head = part.slice(0, split);
-    if (boundary && !/content-type:\s*text\/plain/i.test(head)) continue;
-    const body = part.slice(split).replace(/^\r?\n\r?\n/, '');
-    return /content-transfer-encoding:\s*quoted-printable/i.test(head) ? decodeQuotedPrintable(body) : body;
-  }
-  return '';
-}
-
-/** The names of the messages in a dev outbox (none when it does not exist yet). */
-async function outboxNames(outbox) {
-  const names = await readdir(outbox).catch((err) => (err.code === 'ENOENT' ? [] : Promise.reject(err)));
-  return names.filter((n) => n.endsWith('.eml') && !n.startsWith('.'));
-}
-
-/**
- * The one-time code of the newest message to email in a dev outbox that is
- * not among seen (names), waiting up to 10 s for it to arrive. Files are
- * named <UTC timestamp>-<recipient>-<random>.eml, so names sort by time.
- */
-async function nextCode(outbox, email, seen = []) {
-  const old = new Set(seen);
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const names = (await outboxNames(outbox)).filter((n) => !old.has(n)).sort().reverse();
-    for (const name of names) {
-      const eml = await readFile(join(outbox, name), 'utf8');
-      const headers = eml.slice(0, eml.search(/\r?\n\r?\n/));
-      if (!/^To:.*$/im.exec(headers)?.[0].toLowerCase().includes(email)) continue;
-      const code = /\b\d{6}\b/.exec(plainText(eml))?.[0];
-      assert.ok(code, `no code in ${name}`);
-      return code;
-    }
-    if (Date.now() > deadline) assert.fail(`no new message to ${email} in ${outbox} within 10 s`);
-    await sleep(100);
-  }
+    }),
+    { prefix: 'clara-e2e-oauth-' },
+  );
 }
 
 // ---- Users, over REST -----------------------------------------------------
-
-/** Calls Clara's REST API at base; returns [status, body]. */
-async function rest(base, method, path, authorization, body) {
-  const res = await fetch(`${base}/api/v1${path}`, {
-    method,
-    headers: { Authorization: authorization, ...(body ? { 'Content-Type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-    signal: AbortSignal.timeout(10_000),
-  });
-  const text = await res.text();
-  return [res.status, text ? JSON.parse(text) : null];
-}
 
 /**
  * Registers and activates a user with email on the Clara at base, and turns
@@ -258,12 +133,11 @@ async function startClientApp(clientName) {
   const fetches = [];
   const callbacks = [];
   let document;
-  const srv = createHTTPServer((req, res) => {
+  const srv = await listenLocal((req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
     if (req.method === 'GET' && url.pathname === '/client.json') {
       fetches.push({ userAgent: req.headers['user-agent'] });
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      return res.end(JSON.stringify(document));
+      return replyJSON(res, 200, document);
     }
     if (req.method === 'GET' && url.pathname === '/callback') {
       callbacks.push(Object.fromEntries(url.searchParams));
@@ -273,8 +147,7 @@ async function startClientApp(clientName) {
     res.writeHead(404, { 'Content-Type': 'text/plain' });
     res.end('not found');
   });
-  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
-  const origin = `http://127.0.0.1:${srv.address().port}`;
+  const origin = srv.url;
   const clientId = `${origin}/client.json`;
   const redirectUrl = `${origin}/callback`;
   document = {
@@ -286,13 +159,7 @@ async function startClientApp(clientName) {
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
   };
-  return {
-    origin, clientId, redirectUrl, document, fetches, callbacks,
-    close: () => new Promise((r) => {
-      srv.closeAllConnections();
-      srv.close(r);
-    }),
-  };
+  return { origin, clientId, redirectUrl, document, fetches, callbacks, close: srv.close };
 }
 
 // ---- The browser ------------------------------------------------------------
@@ -535,14 +402,14 @@ describe('clara serve as its own OAuth authorization server, with a browser', ()
   let shots;
 
   before(async () => {
-    assert.ok(existsSync(BIN), `no clara binary at ${BIN}: run go build -o bin/clara ./cmd/clara, or set CLARA_BIN`);
+    checkBinary();
     assert.ok(
       CHROMIUM,
       `no Chromium for the OAuth browser test: ${process.env.CHROMIUM ? `CHROMIUM=${process.env.CHROMIUM} is not executable` : 'neither /usr/bin/chromium nor chromium on PATH'}` +
         ' (on Debian: apt-get install chromium; or set CHROMIUM to a Chromium binary)',
     );
-    shots = await mkdtemp(join(tmpdir(), 'clara-e2e-shots-'));
-    Object.assign(serve, await startServe());
+    shots = await tempDir('clara-e2e-shots-');
+    Object.assign(serve, await startOAuthServe());
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
@@ -555,24 +422,17 @@ describe('clara serve as its own OAuth authorization server, with a browser', ()
   after(async () => {
     await browser?.close();
     await serve.stop?.();
-    if (shots) await rm(shots, { recursive: true, force: true });
+    await shots?.cleanup();
   });
 
   /** Wraps a test to show clara's stderr when it fails. */
-  const withStderr = (fn) => async () => {
-    try {
-      await fn();
-    } catch (err) {
-      err.message += `\n--- clara serve stderr ---\n${serve.stderr?.() ?? ''}`;
-      throw err;
-    }
-  };
+  const withStderr = withStderrOf(serve);
 
   test(
     'oauth: a client named by its metadata document signs a 2FA user in through the browser',
     { timeout: TEST_MS },
     withStderr(async () => {
-      const outbox = join(serve.dataDir, 'outbox');
+      const outbox = serve.outbox;
       const clientName = 'E2E Metadata Document Host';
       const app = await startClientApp(clientName);
       let client;
@@ -585,7 +445,7 @@ describe('clara serve as its own OAuth authorization server, with a browser', ()
           redirectUrl: app.redirectUrl,
           clientName,
           clientInformation: { client_id: app.clientId },
-          authorize: browserUser(browser, { user, outbox, app, clientName, shots, log: console.log }),
+          authorize: browserUser(browser, { user, outbox, app, clientName, shots: shots.dir, log: console.log }),
         });
         const url = new URL(`${serve.base}/mcp`);
         client = await connectWithBrowser(url, provider);
@@ -602,7 +462,7 @@ describe('clara serve as its own OAuth authorization server, with a browser', ()
         if (process.env.CLARA_SCREENSHOTS === '1') {
           await mkdir(DOCS, { recursive: true });
           for (const name of ['oauth-signin.png', 'oauth-second-factor.png', 'oauth-consent.png']) {
-            await copyFile(join(shots, name), join(DOCS, name));
+            await copyFile(join(shots.dir, name), join(DOCS, name));
           }
           console.log(`oauth: screenshots written to ${DOCS}`);
         }
@@ -617,7 +477,7 @@ describe('clara serve as its own OAuth authorization server, with a browser', ()
     'oauth: a dynamically registered client signs a 2FA user in through the browser, then refreshes',
     { timeout: TEST_MS },
     withStderr(async () => {
-      const outbox = join(serve.dataDir, 'outbox');
+      const outbox = serve.outbox;
       const clientName = 'E2E Registered Host';
       const app = await startClientApp(clientName);
       const open = [];

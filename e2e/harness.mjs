@@ -1,0 +1,238 @@
+// Helpers shared by the end-to-end tests (mcp.test.mjs, oauth.test.mjs):
+// the clara binary, temporary data directories, free ports, `clara serve`
+// started and waited for, one-time codes read from the development mailer's
+// outbox (<CLARA_DATA_DIR>/outbox), Clara's REST API, and little HTTP
+// servers on 127.0.0.1 for the fakes a test plays.
+//
+// CLARA_BIN names the binary (default ../bin/clara, relative to this folder).
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { createServer as createHTTPServer } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The clara binary under test: $CLARA_BIN, else ../bin/clara. */
+export const BIN = process.env.CLARA_BIN
+  ? resolve(process.env.CLARA_BIN)
+  : fileURLToPath(new URL('../bin/clara', import.meta.url));
+
+/** The password of the users the tests create. */
+export const PASSWORD = 'Analytical-Engine-1843';
+
+/** The OAuth scopes of Clara, as its challenges and metadata name them. */
+export const SCOPES = ['clara:account', 'clara:analysis', 'clara:billing'];
+
+/** Resolves after ms milliseconds. */
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Fails unless the clara binary BIN exists, saying how to build it. */
+export function checkBinary() {
+  assert.ok(existsSync(BIN), `no clara binary at ${BIN}: run go build -o bin/clara ./cmd/clara, or set CLARA_BIN`);
+}
+
+/** A fresh temporary directory named prefix…, removed by the returned cleanup. */
+export async function tempDir(prefix = 'clara-e2e-') {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * The environment of a spawned clara over dataDir: nothing from this
+ * process but PATH and HOME, the per-caller rate limit raised for the
+ * tests' bursts, and the extra variables.
+ */
+export function baseEnv(dataDir, extra = {}) {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? dataDir,
+    CLARA_DATA_DIR: dataDir,
+    CLARA_RATE_LIMIT: '1000',
+    ...extra,
+  };
+}
+
+/** A TCP port free right now on 127.0.0.1. */
+export function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
+/**
+ * Starts `clara serve` on a free port of 127.0.0.1 over a fresh data
+ * directory (named prefix…), with the environment env({ base, dataDir })
+ * returns, and waits until it answers GET /api/v1/health. Returns { base,
+ * server, dataDir, outbox, stderr, stop }: stderr() is what it logged so
+ * far, stop() kills it if still running and removes its data directory.
+ */
+export async function startServe(env, { prefix = 'clara-e2e-' } = {}) {
+  const { dir: dataDir, cleanup } = await tempDir(prefix);
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const server = spawn(BIN, ['serve', '--addr', `127.0.0.1:${port}`], {
+    env: env({ base, dataDir }),
+    cwd: dataDir,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  server.stderr.on('data', (b) => (stderr += b));
+  const stop = async () => {
+    try {
+      if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
+    } finally {
+      await cleanup();
+    }
+  };
+  try {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      if (server.exitCode !== null || server.signalCode !== null) {
+        assert.fail(`clara serve exited (${server.exitCode ?? server.signalCode}) before answering:\n${stderr}`);
+      }
+      try {
+        const res = await fetch(`${base}/api/v1/health`, { signal: AbortSignal.timeout(1000) });
+        await res.arrayBuffer();
+        if (res.status === 200) break;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) assert.fail(`clara serve did not answer GET /api/v1/health within 15 s:\n${stderr}`);
+      await sleep(100);
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { base, server, dataDir, outbox: join(dataDir, 'outbox'), stderr: () => stderr, stop };
+}
+
+/**
+ * For a serve that startServe fills in: wraps a test function so that,
+ * when it fails, its message ends with what clara serve logged.
+ */
+export function withStderrOf(serve) {
+  return (fn) => async () => {
+    try {
+      await fn();
+    } catch (err) {
+      err.message += `\n--- clara serve stderr ---\n${serve.stderr?.() ?? ''}`;
+      throw err;
+    }
+  };
+}
+
+// ---- The outbox -----------------------------------------------------------
+
+/** Decodes a quoted-printable body. */
+function decodeQuotedPrintable(s) {
+  const bytes = Buffer.from(s.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, h) => String.fromCharCode(parseInt(h, 16))), 'latin1');
+  return bytes.toString('utf8');
+}
+
+/** The text/plain body of a MIME message (multipart or not), decoded. */
+function plainText(eml) {
+  const boundary = /boundary="?([^";\r\n]+)"?/i.exec(eml)?.[1];
+  const parts = boundary ? eml.split(`--${boundary}`) : [eml];
+  for (const part of parts) {
+    const split = part.search(/\r?\n\r?\n/);
+    if (split < 0) continue;
+    const head = part.slice(0, split);
+    if (boundary && !/content-type:\s*text\/plain/i.test(head)) continue;
+    const body = part.slice(split).replace(/^\r?\n\r?\n/, '');
+    return /content-transfer-encoding:\s*quoted-printable/i.test(head) ? decodeQuotedPrintable(body) : body;
+  }
+  return '';
+}
+
+/** The names of the messages in a dev outbox (none when it does not exist yet). */
+export async function outboxNames(outbox) {
+  const names = await readdir(outbox).catch((err) => (err.code === 'ENOENT' ? [] : Promise.reject(err)));
+  return names.filter((n) => n.endsWith('.eml') && !n.startsWith('.'));
+}
+
+/**
+ * The one-time code of the newest message to email in a dev outbox that is
+ * not among seen (names), or undefined when there is none. Files are named
+ * <UTC timestamp>-<recipient>-<random>.eml, so names sort by time.
+ */
+async function findCode(outbox, email, seen) {
+  const old = new Set(seen);
+  const names = (await outboxNames(outbox)).filter((n) => !old.has(n)).sort().reverse();
+  for (const name of names) {
+    const eml = await readFile(join(outbox, name), 'utf8');
+    const headers = eml.slice(0, eml.search(/\r?\n\r?\n/));
+    if (!/^To:.*$/im.exec(headers)?.[0].toLowerCase().includes(email)) continue;
+    const code = /\b\d{6}\b/.exec(plainText(eml))?.[0];
+    assert.ok(code, `no code in ${name}`);
+    return code;
+  }
+  return undefined;
+}
+
+/** The one-time code of the newest message to email in a dev outbox, which must be there. */
+export async function latestCode(outbox, email) {
+  const code = await findCode(outbox, email, []);
+  if (code === undefined) assert.fail(`no message to ${email} in ${outbox}`);
+  return code;
+}
+
+/**
+ * The one-time code of the newest message to email in a dev outbox that is
+ * not among seen (names, see outboxNames), waiting up to 10 s for it.
+ */
+export async function nextCode(outbox, email, seen = []) {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const code = await findCode(outbox, email, seen);
+    if (code !== undefined) return code;
+    if (Date.now() > deadline) assert.fail(`no new message to ${email} in ${outbox} within 10 s`);
+    await sleep(100);
+  }
+}
+
+// ---- HTTP -------------------------------------------------------------------
+
+/** Calls Clara's REST API at base; returns [status, body]. */
+export async function rest(base, method, path, authorization, body) {
+  const res = await fetch(`${base}/api/v1${path}`, {
+    method,
+    headers: { Authorization: authorization, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+    signal: AbortSignal.timeout(10_000),
+  });
+  const text = await res.text();
+  return [res.status, text ? JSON.parse(text) : null];
+}
+
+/**
+ * Starts an HTTP server with handler on a free port of 127.0.0.1. Returns
+ * { url, close }: url its origin, close() drops its connections and stops it.
+ */
+export async function listenLocal(handler) {
+  const srv = createHTTPServer(handler);
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${srv.address().port}`,
+    close: () => new Promise((r) => {
+      srv.closeAllConnections();
+      srv.close(r);
+    }),
+  };
+}
+
+/** Sends body as JSON with status (and the extra headers). */
+export function replyJSON(res, status, body, headers = {}) {
+  res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+}
