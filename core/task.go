@@ -41,12 +41,39 @@ type ClaimCheck struct {
 // AnalysisResult is the reasoned verdict of an analysis. Keys are
 // alphabetical.
 type AnalysisResult struct {
-	Claims     []ClaimCheck `json:"claims" jsonschema:"each claim found in the query, checked"`
-	Confidence float64      `json:"confidence" jsonschema:"how sure the verdict is, from 0 to 1"`
-	Model      string       `json:"model" jsonschema:"the model that made it: provider/model-name"`
-	Sources    []Source     `json:"sources" jsonschema:"every source used; each one a page actually read or an attachment actually given"`
-	Summary    string       `json:"summary" jsonschema:"one paragraph for the user"`
-	Verdict    string       `json:"verdict" jsonschema:"TRUE, MOSTLY_TRUE, MIXED, MOSTLY_FALSE, FALSE or UNVERIFIABLE"`
+	Claims     []ClaimCheck   `json:"claims" jsonschema:"each claim found in the query, checked"`
+	Confidence float64        `json:"confidence" jsonschema:"how sure the verdict is, from 0 to 1"`
+	Model      string         `json:"model" jsonschema:"the model that made it: provider/model-name"`
+	Sources    []Source       `json:"sources" jsonschema:"every source used; each one a page actually read or an attachment actually given"`
+	Steps      []AnalysisStep `json:"steps,omitempty" jsonschema:"how the verdict was reached: each search, fact-check lookup, page fetch and attachment read, in order (an extension of the contract's result)"`
+	Summary    string         `json:"summary" jsonschema:"one paragraph for the user"`
+	Usage      *AnalysisUsage `json:"usage,omitempty" jsonschema:"the model tokens the analysis took (an extension of the contract's result)"`
+	Verdict    string         `json:"verdict" jsonschema:"TRUE, MOSTLY_TRUE, MIXED, MOSTLY_FALSE, FALSE or UNVERIFIABLE"`
+}
+
+// The kinds of AnalysisStep.
+const (
+	StepSearch     = "search"      // a web search, by Clara's search provider
+	StepWebSearch  = "web_search"  // a search the model's provider ran itself (server-side search)
+	StepFactChecks = "fact_checks" // a lookup of published fact-checks
+	StepFetch      = "fetch"       // a page fetched
+	StepAttachment = "attachment"  // an attachment read
+)
+
+// AnalysisStep is one thing the agent did on its way to a verdict. Keys
+// are alphabetical.
+type AnalysisStep struct {
+	Kind    string `json:"kind" jsonschema:"search, web_search, fact_checks, fetch or attachment"`
+	Outcome string `json:"outcome" jsonschema:"what came of it: e.g. 5 results, read (12 KiB), or why it failed or was skipped"`
+	Target  string `json:"target" jsonschema:"the search query, the URL or the file name"`
+}
+
+// AnalysisUsage is what an analysis took of the model. Keys are
+// alphabetical.
+type AnalysisUsage struct {
+	InputTokens  int64 `json:"input_tokens" jsonschema:"tokens sent to the model, over every call"`
+	OutputTokens int64 `json:"output_tokens" jsonschema:"tokens the model answered, over every call"`
+	ModelCalls   int   `json:"model_calls" jsonschema:"how many calls the model answered"`
 }
 
 // AttachmentInfo describes an attachment of a task.
@@ -126,6 +153,9 @@ type AnalysisRequest struct {
 	TaskID      string
 	Query       string
 	Attachments []AttachmentData
+	// OnStep, when set, hears each step of the analysis as it is taken (a
+	// search, a fetch, …), for progress reports.
+	OnStep func(AnalysisStep)
 }
 
 // AttachmentChecker judges files before an analysis is queued: the
