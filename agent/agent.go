@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/clara-backend/clara/agent/fetch"
+	"github.com/clara-backend/clara/agent/search"
 	"github.com/clara-backend/clara/core"
 )
 
@@ -28,6 +29,8 @@ const (
 	DefaultMaxFetches     = 8
 	DefaultMaxFetchBytes  = 200 << 10
 	DefaultRequestTimeout = 90 * time.Second
+	DefaultMaxSearches    = 4
+	DefaultStepTimeout    = 20 * time.Second
 )
 
 // Config configures the agent.
@@ -45,6 +48,21 @@ type Config struct {
 	MaxFetchBytes  int64         // page text fed to the model per analysis; 0: DefaultMaxFetchBytes
 	RequestTimeout time.Duration // the longest one model call may take; 0: DefaultRequestTimeout
 	HTTPClient     *http.Client  // for the model's API; nil: a plain client
+
+	// Searcher, when set, gives the model a search_web tool.
+	Searcher search.Searcher
+	// NativeSearch, without a Searcher, gives an Anthropic model its
+	// provider's own web search (the web_search server tool).
+	NativeSearch bool
+	// FactChecker, when set, gives the model a find_fact_checks tool.
+	FactChecker search.FactChecker
+	// MaxSearches bounds the searches and fact-check lookups of an analysis
+	// (and the server-side searches of one model call); 0:
+	// DefaultMaxSearches.
+	MaxSearches int
+	// StepTimeout bounds one search or fact-check lookup; 0:
+	// DefaultStepTimeout. (A fetch has the fetcher's own bound.)
+	StepTimeout time.Duration
 }
 
 // Agent is the analysis agent. It is safe for concurrent use.
@@ -113,6 +131,11 @@ func (c Config) withDefaults() (Config, error) {
 	c.MaxFetches = orDefault(c.MaxFetches, DefaultMaxFetches, "MaxFetches", bad)
 	c.MaxFetchBytes = orDefault(c.MaxFetchBytes, DefaultMaxFetchBytes, "MaxFetchBytes", bad)
 	c.RequestTimeout = orDefault(c.RequestTimeout, DefaultRequestTimeout, "RequestTimeout", bad)
+	c.MaxSearches = orDefault(c.MaxSearches, DefaultMaxSearches, "MaxSearches", bad)
+	c.StepTimeout = orDefault(c.StepTimeout, DefaultStepTimeout, "StepTimeout", bad)
+	if c.NativeSearch && c.Provider != ProviderAnthropic {
+		bad("NativeSearch", "needs provider anthropic (its web_search server tool)")
+	}
 	if len(problems) > 0 {
 		return c, fmt.Errorf("agent: invalid config: %s", strings.Join(problems, "; "))
 	}

@@ -14,8 +14,9 @@ import (
 // answer is a *core.FailedAnalysis. Model errors come back classified (see
 // Model).
 func (a *Agent) Analyze(ctx context.Context, req core.AnalysisRequest) (core.AnalysisResult, error) {
-	s := a.newSession()
-	system := systemPrompt(a.cfg.MaxFetches)
+	s := a.newSession(req.OnStep)
+	tools := a.offered()
+	system := systemPrompt(tools, a.cfg)
 	first, err := s.firstMessage(ctx, req)
 	if err != nil {
 		return core.AnalysisResult{}, fmt.Errorf("analyse %s: %w", req.TaskID, err)
@@ -23,14 +24,14 @@ func (a *Agent) Analyze(ctx context.Context, req core.AnalysisRequest) (core.Ana
 	conv := []Message{first}
 	var last Turn
 	for step := 0; ; step++ {
-		tools := step < a.cfg.MaxSteps
-		turn, err := a.model.Next(ctx, system, conv, tools)
+		use := step < a.cfg.MaxSteps
+		turn, err := s.next(ctx, system, conv, tools, use)
 		if err != nil {
 			return core.AnalysisResult{}, fmt.Errorf("analyse %s: %w", req.TaskID, err)
 		}
 		conv = append(conv, turn.assistant())
 		last = turn
-		if len(turn.Calls) == 0 || !tools {
+		if len(turn.Calls) == 0 || !use {
 			break
 		}
 		reply := Message{Role: RoleUser, Results: s.run(ctx, turn.Calls)}
@@ -41,10 +42,10 @@ func (a *Agent) Analyze(ctx context.Context, req core.AnalysisRequest) (core.Ana
 	}
 	res, problems := s.result(last.Text)
 	if len(problems) == 0 {
-		return res, nil
+		return s.finish(res), nil
 	}
 	conv = append(conv, Message{Role: RoleUser, Results: refuse(last.Calls), Parts: []Part{{Text: repairMessage(problems)}}})
-	turn, err := a.model.Next(ctx, system, conv, false)
+	turn, err := s.next(ctx, system, conv, tools, false)
 	if err != nil {
 		return core.AnalysisResult{}, fmt.Errorf("analyse %s: repair: %w", req.TaskID, err)
 	}
@@ -53,5 +54,29 @@ func (a *Agent) Analyze(ctx context.Context, req core.AnalysisRequest) (core.Ana
 		return core.AnalysisResult{}, &core.FailedAnalysis{Reason: reasonFormat, Err: fmt.Errorf(
 			"analyse %s: invalid answer (%s), then after repair (%s)", req.TaskID, strings.Join(problems, "; "), strings.Join(again, "; "))}
 	}
-	return res, nil
+	return s.finish(res), nil
+}
+
+// next asks the model for its next turn, counting its tokens and recording
+// the searches its provider ran.
+func (s *session) next(ctx context.Context, system string, conv []Message, tools []ToolSpec, use bool) (Turn, error) {
+	turn, err := s.a.model.Next(ctx, system, conv, tools, use)
+	if err != nil {
+		return turn, err
+	}
+	s.usage.ModelCalls++
+	s.usage.InputTokens += turn.InputTokens
+	s.usage.OutputTokens += turn.OutputTokens
+	for _, q := range turn.Searches {
+		s.step(core.StepWebSearch, q, "run by the model's provider")
+	}
+	return turn, nil
+}
+
+// finish adds what the session recorded to the result.
+func (s *session) finish(res core.AnalysisResult) core.AnalysisResult {
+	res.Steps = s.steps
+	usage := s.usage
+	res.Usage = &usage
+	return res
 }

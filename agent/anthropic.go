@@ -18,9 +18,10 @@ const anthropicMaxTokens = 8192
 
 // anthropicModel is a Model on Anthropic's Messages API.
 type anthropicModel struct {
-	client  anthropic.Client
-	model   string
-	timeout time.Duration
+	client     anthropic.Client
+	model      string
+	timeout    time.Duration
+	searchUses int // the web_search server tool's uses per call
 }
 
 // newAnthropicModel returns the Anthropic model of cfg. The SDK reads
@@ -38,28 +39,21 @@ func newAnthropicModel(cfg Config) *anthropicModel {
 	if cfg.BaseURL != "" {
 		opts = append(opts, option.WithBaseURL(cfg.BaseURL))
 	}
-	return &anthropicModel{client: anthropic.NewClient(opts...), model: cfg.Model, timeout: cfg.RequestTimeout}
+	return &anthropicModel{client: anthropic.NewClient(opts...), model: cfg.Model, timeout: cfg.RequestTimeout, searchUses: cfg.MaxSearches}
 }
 
-// Next implements Model. With tools off the tool stays defined (the API
+// Next implements Model. With tools off the tools stay defined (the API
 // refuses tool_use blocks in a request without tools) but tool_choice is
 // "none".
-func (m *anthropicModel) Next(ctx context.Context, system string, conv []Message, tools bool) (Turn, error) {
+func (m *anthropicModel) Next(ctx context.Context, system string, conv []Message, tools []ToolSpec, use bool) (Turn, error) {
 	params := anthropic.MessageNewParams{
 		Model:     anthropic.Model(m.model),
 		MaxTokens: anthropicMaxTokens,
 		System:    []anthropic.TextBlockParam{{Text: system}},
 		Messages:  anthropicMessages(conv),
-		Tools: []anthropic.ToolUnionParam{{OfTool: &anthropic.ToolParam{
-			Name:        toolName,
-			Description: anthropic.String(toolDescription),
-			InputSchema: anthropic.ToolInputSchemaParam{
-				Properties: toolSchema()["properties"],
-				Required:   []string{"url"},
-			},
-		}}},
+		Tools:     m.tools(tools),
 	}
-	if !tools {
+	if !use {
 		none := anthropic.NewToolChoiceNoneParam()
 		params.ToolChoice = anthropic.ToolChoiceUnionParam{OfNone: &none}
 	}
@@ -74,7 +68,7 @@ func (m *anthropicModel) Next(ctx context.Context, system string, conv []Message
 		}
 		return Turn{}, classify(ctx, ProviderAnthropic, status, err)
 	}
-	turn := Turn{Stop: string(msg.StopReason)}
+	turn := Turn{Stop: string(msg.StopReason), InputTokens: msg.Usage.InputTokens, OutputTokens: msg.Usage.OutputTokens}
 	var text []string
 	for _, b := range msg.Content {
 		switch b.Type {
@@ -82,16 +76,51 @@ func (m *anthropicModel) Next(ctx context.Context, system string, conv []Message
 			text = append(text, b.Text)
 		case "tool_use":
 			turn.Calls = append(turn.Calls, ToolCall{ID: b.ID, Name: b.Name, Input: b.Input})
+		case "server_tool_use":
+			var in struct {
+				Query string `json:"query"`
+			}
+			if json.Unmarshal(b.Input, &in) == nil && in.Query != "" {
+				turn.Searches = append(turn.Searches, in.Query)
+			}
 		}
 	}
 	turn.Text = strings.Join(text, "\n")
+	if len(turn.Searches) > 0 {
+		turn.Raw = msg.ToParam() // the search blocks go back with the turn
+	}
 	return turn, nil
+}
+
+// tools returns the Messages API's form of tools: function tools, and the
+// web_search server tool (at most searchUses uses a call).
+func (m *anthropicModel) tools(tools []ToolSpec) []anthropic.ToolUnionParam {
+	out := make([]anthropic.ToolUnionParam, 0, len(tools))
+	for _, t := range tools {
+		if t.Server {
+			out = append(out, anthropic.ToolUnionParam{OfWebSearchTool20250305: &anthropic.WebSearchTool20250305Param{
+				MaxUses: anthropic.Int(int64(m.searchUses)),
+			}})
+			continue
+		}
+		required, _ := t.Schema["required"].([]string)
+		out = append(out, anthropic.ToolUnionParam{OfTool: &anthropic.ToolParam{
+			Name:        t.Name,
+			Description: anthropic.String(t.Description),
+			InputSchema: anthropic.ToolInputSchemaParam{Properties: t.Schema["properties"], Required: required},
+		}})
+	}
+	return out
 }
 
 // anthropicMessages translates conv to the Messages API.
 func anthropicMessages(conv []Message) []anthropic.MessageParam {
 	out := make([]anthropic.MessageParam, 0, len(conv))
 	for _, m := range conv {
+		if raw, ok := m.Raw.(anthropic.MessageParam); ok {
+			out = append(out, raw)
+			continue
+		}
 		var blocks []anthropic.ContentBlockParamUnion
 		if m.Role == RoleAssistant {
 			if m.Text != "" {

@@ -98,10 +98,13 @@ func anthropicText(text string) reply {
 	}}
 }
 
-func anthropicToolUse(calls ...[2]string) reply {
-	content := []any{map[string]any{"type": "text", "text": "Let me read that."}}
+func anthropicToolUse(calls ...[2]string) reply { return anthropicCalls(fetchCalls(calls)...) }
+
+// anthropicCalls answers with tool_use blocks of any tools.
+func anthropicCalls(calls ...call) reply {
+	content := []any{map[string]any{"type": "text", "text": "Let me look."}}
 	for _, c := range calls {
-		content = append(content, map[string]any{"type": "tool_use", "id": c[0], "name": "fetch_url", "input": map[string]any{"url": c[1]}})
+		content = append(content, map[string]any{"type": "tool_use", "id": c.id, "name": c.name, "input": c.input})
 	}
 	return reply{body: map[string]any{
 		"id": "msg_tool", "type": "message", "role": "assistant", "model": "claude-test",
@@ -126,11 +129,14 @@ func openaiText(text string) reply {
 	}}
 }
 
-func openaiToolCalls(calls ...[2]string) reply {
+func openaiToolCalls(calls ...[2]string) reply { return openaiCalls(fetchCalls(calls)...) }
+
+// openaiCalls answers with function calls of any tools.
+func openaiCalls(calls ...call) reply {
 	var tc []any
 	for _, c := range calls {
-		args, _ := json.Marshal(map[string]string{"url": c[1]})
-		tc = append(tc, map[string]any{"id": c[0], "type": "function", "function": map[string]any{"name": "fetch_url", "arguments": string(args)}})
+		args, _ := json.Marshal(c.input)
+		tc = append(tc, map[string]any{"id": c.id, "type": "function", "function": map[string]any{"name": c.name, "arguments": string(args)}})
 	}
 	return reply{body: map[string]any{
 		"id": "chatcmpl-tool", "object": "chat.completion", "created": 1, "model": "gpt-test",
@@ -138,7 +144,23 @@ func openaiToolCalls(calls ...[2]string) reply {
 			"index": 0, "finish_reason": "tool_calls", "logprobs": nil,
 			"message": map[string]any{"role": "assistant", "content": nil, "refusal": nil, "tool_calls": tc},
 		}},
+		"usage": map[string]any{"prompt_tokens": 12, "completion_tokens": 7, "total_tokens": 19},
 	}}
+}
+
+// call is a scripted tool call of a fake model.
+type call struct {
+	id, name string
+	input    map[string]any
+}
+
+// fetchCalls returns fetch_url calls of (id, url) pairs.
+func fetchCalls(pairs [][2]string) []call {
+	out := make([]call, len(pairs))
+	for i, p := range pairs {
+		out[i] = call{id: p[0], name: "fetch_url", input: map[string]any{"url": p[1]}}
+	}
+	return out
 }
 
 func openaiError(status int, typ string) reply {

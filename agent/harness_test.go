@@ -14,6 +14,7 @@ type wire struct {
 	path     string
 	text     func(string) reply
 	tools    func(...[2]string) reply
+	calls    func(...call) reply
 	apiErr   func(status int, typ string) reply
 	baseURL  func(server string) string
 }
@@ -21,12 +22,12 @@ type wire struct {
 var wires = []wire{
 	{
 		provider: ProviderAnthropic, model: "claude-test", path: "/v1/messages",
-		text: anthropicText, tools: anthropicToolUse, apiErr: anthropicError,
+		text: anthropicText, tools: anthropicToolUse, calls: anthropicCalls, apiErr: anthropicError,
 		baseURL: func(s string) string { return s },
 	},
 	{
 		provider: ProviderOpenAI, model: "gpt-test", path: "/v1/chat/completions",
-		text: openaiText, tools: openaiToolCalls, apiErr: openaiError,
+		text: openaiText, tools: openaiToolCalls, calls: openaiCalls, apiErr: openaiError,
 		baseURL: func(s string) string { return s + "/v1" },
 	},
 }

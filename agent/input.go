@@ -24,8 +24,14 @@ func (s *session) firstMessage(ctx context.Context, req core.AnalysisRequest) (M
 	for _, att := range req.Attachments {
 		p, err := s.attachment(ctx, att)
 		if err != nil {
+			s.step(core.StepAttachment, att.Name, "refused: "+err.Error())
 			return Message{}, err
 		}
+		outcome := "read"
+		if !s.attachments[att.Name] {
+			outcome = "could not be read"
+		}
+		s.step(core.StepAttachment, att.Name, outcome)
 		parts = append(parts, p...)
 	}
 	return Message{Role: RoleUser, Parts: parts}, nil

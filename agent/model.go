@@ -10,11 +10,12 @@ import (
 // provider-neutral conversation to their wire format on every call.
 type Model interface {
 	// Next sends the system prompt and the conversation and returns the
-	// model's next turn. With tools false the model may not call tools.
-	// Errors are classified: core.Transient for a provider's 429 or 5xx, a
-	// timeout or a network failure; *core.FailedAnalysis for a refused
-	// request.
-	Next(ctx context.Context, system string, conv []Message, tools bool) (Turn, error)
+	// model's next turn. tools are the tools of the analysis; with use
+	// false the model may not call them (nor search on its provider's
+	// side), and must answer. Errors are classified:
+	// core.Transient for a provider's 429 or 5xx, a timeout or a network
+	// failure; *core.FailedAnalysis for a refused request.
+	Next(ctx context.Context, system string, conv []Message, tools []ToolSpec, use bool) (Turn, error)
 }
 
 // Role is who says a message.
@@ -35,6 +36,10 @@ type Message struct {
 	Results []ToolResult
 	Text    string
 	Calls   []ToolCall
+	// Raw is the provider's own form of an assistant message, sent back as
+	// it is when set (it holds what Text and Calls cannot, such as the
+	// blocks of a search the provider ran itself).
+	Raw any
 }
 
 // Part is a piece of a user message: text, or an image.
@@ -63,28 +68,16 @@ type Turn struct {
 	Text  string
 	Calls []ToolCall
 	Stop  string // the provider's stop or finish reason
+	// Searches are the queries of the searches the provider ran itself
+	// during the turn (its server-side web search).
+	Searches []string
+	// InputTokens and OutputTokens are what the call took, as the provider
+	// counts them.
+	InputTokens, OutputTokens int64
+	Raw                       any // see Message.Raw
 }
 
 // assistant returns t as a message of the conversation.
 func (t Turn) assistant() Message {
-	return Message{Role: RoleAssistant, Text: t.Text, Calls: t.Calls}
-}
-
-// toolName is the one tool the model is offered.
-const toolName = "fetch_url"
-
-// toolDescription tells the model what fetch_url does.
-const toolDescription = "Fetch a public web page (http or https) and return its readable text, " +
-	"its final URL after redirects and its title. Use it to read the links in the query and the " +
-	"sources you need. Cite a page by the final URL it returns."
-
-// toolSchema is the JSON schema of fetch_url's input.
-func toolSchema() map[string]any {
-	return map[string]any{
-		"type": "object",
-		"properties": map[string]any{
-			"url": map[string]any{"type": "string", "description": "the absolute http(s) URL to fetch"},
-		},
-		"required": []string{"url"},
-	}
+	return Message{Role: RoleAssistant, Text: t.Text, Calls: t.Calls, Raw: t.Raw}
 }

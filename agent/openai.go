@@ -43,17 +43,22 @@ func newOpenAIModel(cfg Config) *openaiModel {
 
 // Next implements Model. With tools off the request offers no tools: the
 // most portable way, across OpenAI-compatible servers, to get an answer.
-func (m *openaiModel) Next(ctx context.Context, system string, conv []Message, tools bool) (Turn, error) {
+func (m *openaiModel) Next(ctx context.Context, system string, conv []Message, tools []ToolSpec, use bool) (Turn, error) {
 	params := openai.ChatCompletionNewParams{
 		Model:    shared.ChatModel(m.model),
 		Messages: append([]openai.ChatCompletionMessageParamUnion{openai.SystemMessage(system)}, openaiMessages(conv)...),
 	}
-	if tools {
-		params.Tools = []openai.ChatCompletionToolUnionParam{openai.ChatCompletionFunctionTool(shared.FunctionDefinitionParam{
-			Name:        toolName,
-			Description: openai.String(toolDescription),
-			Parameters:  shared.FunctionParameters(toolSchema()),
-		})}
+	if use {
+		for _, t := range tools {
+			if t.Server {
+				continue // chat completions has no server-side search tool
+			}
+			params.Tools = append(params.Tools, openai.ChatCompletionFunctionTool(shared.FunctionDefinitionParam{
+				Name:        t.Name,
+				Description: openai.String(t.Description),
+				Parameters:  shared.FunctionParameters(t.Schema),
+			}))
+		}
 	}
 	callCtx, cancel := context.WithTimeout(ctx, m.timeout)
 	defer cancel()
@@ -70,7 +75,7 @@ func (m *openaiModel) Next(ctx context.Context, system string, conv []Message, t
 		return Turn{}, nil // an empty answer, which the agent asks to repair
 	}
 	choice := res.Choices[0]
-	turn := Turn{Text: choice.Message.Content, Stop: choice.FinishReason}
+	turn := Turn{Text: choice.Message.Content, Stop: choice.FinishReason, InputTokens: res.Usage.PromptTokens, OutputTokens: res.Usage.CompletionTokens}
 	for _, c := range choice.Message.ToolCalls {
 		if c.Type != "" && c.Type != "function" {
 			continue

@@ -180,7 +180,7 @@ func (c *checker) source(path string, a answerSource) (core.Source, bool) {
 	}
 	page, ok := c.s.fetched[normalizeURL(raw)]
 	if !ok {
-		c.add(fmt.Sprintf("%s %q was not fetched: cite only pages you read with %s, by their final URL", path, raw, toolName))
+		c.add(fmt.Sprintf("%s %q was not fetched: cite only pages you read with %s, by their final URL (search results and fact-check listings are not sources until fetched)", path, raw, toolFetch))
 		return core.Source{}, false
 	}
 	return core.Source{URL: page.URL, Title: cmp.Or(title, page.Title, page.URL)}, true

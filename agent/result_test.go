@@ -38,7 +38,7 @@ func TestParseAnswer(t *testing.T) {
 
 func TestResultChecks(t *testing.T) {
 	a, _ := New(Config{Provider: "openai", Model: "m", APIKey: "k"}, newTestFetcher())
-	s := a.newSession()
+	s := a.newSession(nil)
 	s.fetched[normalizeURL("https://example.org/a")] = core.Source{URL: "https://example.org/a", Title: "Page A"}
 	for _, tc := range []struct {
 		name, text string

@@ -18,13 +18,27 @@ type session struct {
 	requested   map[string]string      // normalised requested URL → its final URL
 	attachments map[string]bool        // names of the attachments given to the model
 	fetches     int                    // pages fetched (or tried)
+	searches    int                    // searches and fact-check lookups made (or tried)
 	textLeft    int64                  // page text bytes the model may still be fed
+	steps       []core.AnalysisStep    // what the agent did, in order
+	onStep      func(core.AnalysisStep)
+	usage       core.AnalysisUsage
 }
 
-func (a *Agent) newSession() *session {
+// newSession starts an analysis; onStep, when set, hears each step.
+func (a *Agent) newSession(onStep func(core.AnalysisStep)) *session {
 	return &session{
 		a: a, fetched: map[string]core.Source{}, requested: map[string]string{},
-		attachments: map[string]bool{}, textLeft: a.cfg.MaxFetchBytes,
+		attachments: map[string]bool{}, textLeft: a.cfg.MaxFetchBytes, onStep: onStep,
+	}
+}
+
+// step records a step of the analysis and reports it.
+func (s *session) step(kind, target, outcome string) {
+	st := core.AnalysisStep{Kind: kind, Target: clipText(target, 300), Outcome: outcome}
+	s.steps = append(s.steps, st)
+	if s.onStep != nil {
+		s.onStep(st)
 	}
 }
 
@@ -50,16 +64,47 @@ func refuse(calls []ToolCall) []ToolResult {
 // call runs one tool call and returns the text the model is sent, and
 // whether the call failed.
 func (s *session) call(ctx context.Context, c ToolCall) (string, bool) {
-	if c.Name != toolName {
-		return fmt.Sprintf("error: there is no tool %q; the only tool is %s", c.Name, toolName), true
+	arg, ok := map[string]string{toolFetch: "url", toolSearch: "query", toolFactChecks: "claim"}[c.Name]
+	if !ok || !s.offers(c.Name) {
+		return fmt.Sprintf("error: there is no tool %q; the tools are %s", c.Name, s.toolNames()), true
 	}
-	var in struct {
-		URL string `json:"url"`
+	var in map[string]any
+	value := ""
+	if err := json.Unmarshal(c.Input, &in); err == nil {
+		value, _ = in[arg].(string)
 	}
-	if err := json.Unmarshal(c.Input, &in); err != nil || strings.TrimSpace(in.URL) == "" {
-		return `error: the input must be a JSON object {"url": "<absolute http(s) URL>"}`, true
+	value = strings.TrimSpace(value)
+	if value == "" {
+		return fmt.Sprintf(`error: the input must be a JSON object {%q: "<%s>"}`, arg, arg), true
 	}
-	return s.fetchText(ctx, strings.TrimSpace(in.URL))
+	switch c.Name {
+	case toolSearch:
+		return s.search(ctx, value)
+	case toolFactChecks:
+		return s.factChecks(ctx, value)
+	}
+	return s.fetchText(ctx, value)
+}
+
+// offers reports whether the analysis offers the tool name.
+func (s *session) offers(name string) bool {
+	for _, t := range s.a.offered() {
+		if t.Name == name && !t.Server {
+			return true
+		}
+	}
+	return false
+}
+
+// toolNames lists the tools the model may call.
+func (s *session) toolNames() string {
+	var names []string
+	for _, t := range s.a.offered() {
+		if !t.Server {
+			names = append(names, t.Name)
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 // fetchText fetches rawURL within the budgets and returns the tool result.
@@ -69,8 +114,10 @@ func (s *session) fetchText(ctx context.Context, rawURL string) (string, bool) {
 	}
 	page, text, note, err := s.fetch(ctx, rawURL)
 	if err != nil {
+		s.step(core.StepFetch, rawURL, err.Error())
 		return err.Error(), true
 	}
+	s.step(core.StepFetch, page.URL, fmt.Sprintf("read (%s of text)", byteSize(len(text))))
 	var b strings.Builder
 	fmt.Fprintf(&b, "URL: %s\nTitle: %s\nContent-Type: %s\nCite this page as: %s\n\n", page.URL, page.Title, page.ContentType, page.URL)
 	if text == "" {
@@ -127,4 +174,21 @@ func truncate(s string, limit int64) (string, bool) {
 		cut--
 	}
 	return s[:cut], true
+}
+
+// clipText cuts s to at most n bytes at a character boundary, marking the
+// cut.
+func clipText(s string, n int) string {
+	if out, cut := truncate(s, int64(n)); cut {
+		return out + "…"
+	}
+	return s
+}
+
+// byteSize words a number of bytes.
+func byteSize(n int) string {
+	if n < 1024 {
+		return fmt.Sprintf("%d bytes", n)
+	}
+	return fmt.Sprintf("%d KiB", (n+512)/1024)
 }

@@ -60,6 +60,8 @@ type Config struct {
 	// OAuthLoopbackClients lets OAuth client metadata documents be fetched
 	// over http from loopback addresses (development and tests).
 	OAuthLoopbackClients bool
+	// Search configures the agent's web search and fact-checks.
+	Search Search
 	// OAuthRegistrationsPerHour bounds dynamic client registrations per
 	// client address.
 	OAuthRegistrationsPerHour int
@@ -89,6 +91,18 @@ type Model struct {
 	BaseURL  string
 	Vision   *bool // whether it takes images; nil: the provider's default
 	MaxSteps int   // tool-use rounds per analysis
+	// MaxSearches bounds the searches and fact-check lookups of an
+	// analysis.
+	MaxSearches int
+}
+
+// Search configures the agent's web search and fact-check lookups.
+type Search struct {
+	Provider     string // "searxng", "brave", "tavily", "native" or "" (no search)
+	URL          string // the provider's API root (required for searxng)
+	APIKey       string
+	FactCheckKey string // Google Fact Check Tools; "" turns fact-check lookups off
+	FactCheckURL string // the claims:search endpoint
 }
 
 // Jobs configures the background workers that run analyses.

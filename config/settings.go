@@ -295,6 +295,40 @@ var settings = []setting{
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			return wholeNumber(v, 1, 50, &c.Model.MaxSteps)
 		}},
+	{env: "CLARA_AGENT_MAX_SEARCHES", flag: "agent-max-searches", def: "4", usage: "web searches and fact-check lookups an analysis may make",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			return wholeNumber(v, 1, 50, &c.Model.MaxSearches)
+		}},
+	{env: "CLARA_SEARCH_PROVIDER", flag: "search-provider", usage: "the agent's web search: searxng (self-hosted, CLARA_SEARCH_URL), brave, tavily (CLARA_SEARCH_API_KEY), native (the model provider's own search; anthropic only); empty: no search",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			switch v {
+			case "", "searxng", "brave", "tavily", "native":
+				c.Search.Provider = v
+				return nil
+			}
+			return fmt.Errorf("%q is not searxng, brave, tavily, native or empty", v)
+		}},
+	{env: "CLARA_SEARCH_URL", flag: "search-url", usage: "the search provider's API root: a SearXNG instance (required for searxng), or another endpoint for brave or tavily",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			if v == "" {
+				return nil
+			}
+			return absoluteURL(v, &c.Search.URL)
+		}},
+	{env: "CLARA_SEARCH_API_KEY", secret: true, usage: "the search provider's API key (brave, tavily)",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			c.Search.APIKey = v
+			return nil
+		}},
+	{env: "CLARA_FACTCHECK_API_KEY", secret: true, usage: "a Google API key with the Fact Check Tools API enabled: gives the agent published fact-checks; empty: none",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			c.Search.FactCheckKey = v
+			return nil
+		}},
+	{env: "CLARA_FACTCHECK_URL", flag: "factcheck-url", def: "https://factchecktools.googleapis.com/v1alpha1/claims:search", usage: "the Fact Check Tools claims:search endpoint",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			return absoluteURL(v, &c.Search.FactCheckURL)
+		}},
 	{env: "CLARA_ANALYSIS_COST", flag: "analysis-cost", def: "20", usage: "credits one analysis costs",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			var n int

@@ -16,6 +16,7 @@ import (
 
 	"github.com/clara-backend/clara/agent"
 	"github.com/clara-backend/clara/agent/fetch"
+	"github.com/clara-backend/clara/agent/search"
 	"github.com/clara-backend/clara/auth/googleid"
 	"github.com/clara-backend/clara/billing"
 	"github.com/clara-backend/clara/config"
@@ -225,10 +226,26 @@ func newAnalyzer(cfg config.Config) (core.Analyzer, error) {
 	if cfg.Model.Provider == "" {
 		return nil, nil
 	}
-	a, err := agent.New(agent.Config{
+	ac := agent.Config{
 		Provider: cfg.Model.Provider, Model: cfg.Model.Name, APIKey: cfg.Model.APIKey, BaseURL: cfg.Model.BaseURL,
-		Vision: cfg.Model.Vision, MaxSteps: cfg.Model.MaxSteps,
-	}, fetch.New(fetch.Config{}))
+		Vision: cfg.Model.Vision, MaxSteps: cfg.Model.MaxSteps, MaxSearches: cfg.Model.MaxSearches,
+		NativeSearch: cfg.Search.Provider == "native",
+	}
+	if p := cfg.Search.Provider; p != "" && p != "native" {
+		s, err := search.New(search.Config{Provider: p, URL: cfg.Search.URL, APIKey: cfg.Search.APIKey})
+		if err != nil {
+			return nil, fmt.Errorf("CLARA_SEARCH_*: %w", err)
+		}
+		ac.Searcher = s
+	}
+	if cfg.Search.FactCheckKey != "" {
+		fc, err := search.NewFactCheckTools(cfg.Search.FactCheckKey, cfg.Search.FactCheckURL, nil, 0)
+		if err != nil {
+			return nil, fmt.Errorf("CLARA_FACTCHECK_*: %w", err)
+		}
+		ac.FactChecker = fc
+	}
+	a, err := agent.New(ac, fetch.New(fetch.Config{}))
 	if err != nil {
 		return nil, fmt.Errorf("CLARA_MODEL_*: %w", err)
 	}
