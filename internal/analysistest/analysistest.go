@@ -12,6 +12,7 @@ import (
 
 	"github.com/clara-backend/clara/agent"
 	"github.com/clara-backend/clara/agent/modeltest"
+	"github.com/clara-backend/clara/agent/search"
 	"github.com/clara-backend/clara/core"
 	"github.com/clara-backend/clara/jobs"
 	"github.com/clara-backend/clara/store"
@@ -25,9 +26,10 @@ const (
 
 // Options vary the analyses of a test environment.
 type Options struct {
-	NoModel   bool          // no model configured: the jobs run, the agent is off
-	NoWorkers bool          // jobs are queued but never run: tasks stay PENDING
-	Fetcher   agent.Fetcher // the agent's page fetcher; nil: the default, public addresses only
+	NoModel   bool            // no model configured: the jobs run, the agent is off
+	NoWorkers bool            // jobs are queued but never run: tasks stay PENDING
+	Fetcher   agent.Fetcher   // the agent's page fetcher; nil: the default, public addresses only
+	Searcher  search.Searcher // the agent's web search; nil: none
 }
 
 // Parts are the analysis parts of a test environment.
@@ -45,7 +47,7 @@ func New(t testing.TB, db store.DB, o Options, deps *core.Deps) *Parts {
 	deps.Attachments = agent.Files() // as clara serve wires it
 	if !o.NoModel {
 		a, err := agent.New(agent.Config{
-			Provider: agent.ProviderOpenAI, Model: Model, APIKey: "sk-test", BaseURL: p.Model.URL(),
+			Provider: agent.ProviderOpenAI, Model: Model, APIKey: "sk-test", BaseURL: p.Model.URL(), Searcher: o.Searcher,
 		}, o.Fetcher)
 		if err != nil {
 			t.Fatalf("agent.New: %v", err)
