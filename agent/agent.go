@@ -51,8 +51,10 @@ type Config struct {
 
 	// Searcher, when set, gives the model a search_web tool.
 	Searcher search.Searcher
-	// NativeSearch, without a Searcher, gives an Anthropic model its
-	// provider's own web search (the web_search server tool).
+	// NativeSearch, without a Searcher, gives the model its provider's own
+	// web search: Anthropic's web_search server tool, or OpenAI's web_search
+	// tool of the Responses API (which the agent then speaks instead of
+	// chat completions; OpenAI's own API only).
 	NativeSearch bool
 	// FactChecker, when set, gives the model a find_fact_checks tool.
 	FactChecker search.FactChecker
@@ -92,9 +94,11 @@ func New(cfg Config, f Fetcher) (*Agent, error) {
 		cfg: cfg, vision: *cfg.Vision, name: cfg.Provider + "/" + cfg.Model,
 		fetcher: f, files: attachFiles{},
 	}
-	switch cfg.Provider {
-	case ProviderAnthropic:
+	switch {
+	case cfg.Provider == ProviderAnthropic:
 		a.model = newAnthropicModel(cfg)
+	case cfg.NativeSearch:
+		a.model = newOpenAIResponsesModel(cfg) // OpenAI's web search lives in the Responses API
 	default:
 		a.model = newOpenAIModel(cfg)
 	}
@@ -133,9 +137,6 @@ func (c Config) withDefaults() (Config, error) {
 	c.RequestTimeout = orDefault(c.RequestTimeout, DefaultRequestTimeout, "RequestTimeout", bad)
 	c.MaxSearches = orDefault(c.MaxSearches, DefaultMaxSearches, "MaxSearches", bad)
 	c.StepTimeout = orDefault(c.StepTimeout, DefaultStepTimeout, "StepTimeout", bad)
-	if c.NativeSearch && c.Provider != ProviderAnthropic {
-		bad("NativeSearch", "needs provider anthropic (its web_search server tool)")
-	}
 	if len(problems) > 0 {
 		return c, fmt.Errorf("agent: invalid config: %s", strings.Join(problems, "; "))
 	}

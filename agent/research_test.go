@@ -284,11 +284,54 @@ func TestAnthropicNativeSearch(t *testing.T) {
 	}
 }
 
-// TestNativeSearchNeedsAnthropic: the provider's own search is
-// Anthropic's.
-func TestNativeSearchNeedsAnthropic(t *testing.T) {
-	_, err := New(Config{Provider: ProviderOpenAI, Model: "gpt", APIKey: "k", NativeSearch: true}, nil)
-	if err == nil || !strings.Contains(err.Error(), "NativeSearch needs provider anthropic") {
-		t.Fatalf("New = %v", err)
+// TestOpenAIResponsesNativeSearch: with OpenAI's own search, the agent
+// speaks the Responses API: the web_search tool is offered, the searches
+// are steps, and the search and call items go back as they came.
+func TestOpenAIResponsesNativeSearch(t *testing.T) {
+	page := pageServer(t).URL + "/claim"
+	first := reply{body: map[string]any{
+		"id": "resp_1", "object": "response", "created_at": 1, "status": "completed", "model": "gpt-test",
+		"usage": map[string]any{"input_tokens": 40, "output_tokens": 9, "total_tokens": 49},
+		"output": []any{
+			map[string]any{"type": "web_search_call", "id": "ws_1", "status": "completed", "action": map[string]any{"type": "search", "query": "Eiffel Tower height"}},
+			map[string]any{"type": "function_call", "id": "fc_1", "call_id": "call_1", "name": "fetch_url", "arguments": `{"url":"` + page + `"}`, "status": "completed"},
+		},
+	}}
+	final := reply{body: map[string]any{
+		"id": "resp_2", "object": "response", "created_at": 2, "status": "completed", "model": "gpt-test",
+		"usage": map[string]any{"input_tokens": 60, "output_tokens": 30, "total_tokens": 90},
+		"output": []any{map[string]any{"type": "message", "id": "msg_1", "role": "assistant", "status": "completed",
+			"content": []any{map[string]any{"type": "output_text", "text": answerJSON(page), "annotations": []any{}}}}},
+	}}
+	fake := newFake(t, "/v1/responses", first, final)
+	a := newTestAgent(t, wires[1], fake, newTestFetcher(), func(c *Config) { c.NativeSearch = true })
+	res, err := a.Analyze(context.Background(), core.AnalysisRequest{TaskID: "task_1", Query: "The Eiffel Tower is 330 m tall."})
+	if err != nil {
+		t.Fatalf("Analyze: %v", err)
+	}
+	if len(res.Steps) != 2 || res.Steps[0].Kind != core.StepWebSearch || res.Steps[0].Target != "Eiffel Tower height" || res.Steps[1].Kind != core.StepFetch {
+		t.Fatalf("steps:\n%s", stepsText(res.Steps))
+	}
+	if len(res.Sources) != 1 || res.Sources[0].URL != page || res.Usage.InputTokens != 100 {
+		t.Fatalf("result %+v", res)
+	}
+	reqs := fake.requests()
+	kinds := map[string]bool{}
+	for _, tl := range reqs[0]["tools"].([]any) {
+		kinds[tl.(map[string]any)["type"].(string)] = true
+	}
+	if !kinds["web_search"] || !kinds["function"] || reqs[0]["store"] != false {
+		t.Fatalf("first request: tools %v store %v", reqs[0]["tools"], reqs[0]["store"])
+	}
+	var items []string
+	for _, it := range reqs[1]["input"].([]any) {
+		typ, _ := it.(map[string]any)["type"].(string)
+		if typ == "" {
+			typ = "message" // an easy input message has a role and no type
+		}
+		items = append(items, typ)
+	}
+	if strings.Join(items, ",") != "message,web_search_call,function_call,function_call_output" {
+		t.Fatalf("second request's input items: %v", items)
 	}
 }

@@ -299,7 +299,7 @@ var settings = []setting{
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			return wholeNumber(v, 1, 50, &c.Model.MaxSearches)
 		}},
-	{env: "CLARA_SEARCH_PROVIDER", flag: "search-provider", usage: "the agent's web search: searxng (self-hosted, CLARA_SEARCH_URL), brave, tavily (CLARA_SEARCH_API_KEY), native (the model provider's own search; anthropic only); empty: no search",
+	{env: "CLARA_SEARCH_PROVIDER", flag: "search-provider", usage: "the agent's web search: searxng (self-hosted, CLARA_SEARCH_URL), brave, tavily (CLARA_SEARCH_API_KEY), native (the model provider's own search: Anthropic's web_search tool, or OpenAI's in the Responses API); empty: no search",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			switch v {
 			case "", "searxng", "brave", "tavily", "native":
