@@ -112,7 +112,7 @@ func TestWatchTaskSpendsTheLimitOnce(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
 	reads := 0
-	got, err := e.svc.WatchTask(ctx, p, "", task.ID, 5*time.Millisecond, func(core.Task) { reads++ })
+	got, err := e.svc.WatchTask(ctx, p, "", task.ID, 5*time.Millisecond, func(core.Task) { reads++ }, nil)
 	if err != nil || got.Status != core.TaskRunning || reads < 20 {
 		t.Fatalf("watch: %s after %d reads, %v", got.Status, reads, err)
 	}

@@ -193,11 +193,12 @@ func (s *Service) ViewTask(ctx context.Context, p Principal, userID, taskID stri
 }
 
 // WatchTask follows one of the user's tasks until it finishes or ctx ends,
-// reading it every poll and handing each read to seen. It authorizes
-// once, so a long wait does not spend the caller's rate limit. It returns
-// the task as last read: finished, or still pending or running when ctx
-// ended (which is then no error).
-func (s *Service) WatchTask(ctx context.Context, p Principal, userID, taskID string, poll time.Duration, seen func(Task)) (Task, error) {
+// reading it every poll and handing each read to seen, and each step its
+// analysis takes in this process to step (when not nil) as it is taken. It
+// authorizes once, so a long wait does not spend the caller's rate limit.
+// It returns the task as last read: finished, or still pending or running
+// when ctx ended (which is then no error).
+func (s *Service) WatchTask(ctx context.Context, p Principal, userID, taskID string, poll time.Duration, seen func(Task), step func(AnalysisStep)) (Task, error) {
 	if err := s.authorize(p, CapViewTask, userID); err != nil {
 		return Task{}, err
 	}
@@ -205,17 +206,22 @@ func (s *Service) WatchTask(ctx context.Context, p Principal, userID, taskID str
 	if err != nil {
 		return Task{}, err
 	}
+	var steps <-chan AnalysisStep
+	if step != nil {
+		var stop func()
+		steps, stop = s.steps.subscribe(taskID)
+		defer stop()
+	}
 	tick := time.NewTicker(poll)
 	defer tick.Stop()
 	for {
 		seen(r.Task())
 		if r.Status.Done() {
+			drainSteps(steps, step)
 			return r.Task(), nil
 		}
-		select {
-		case <-ctx.Done():
+		if !awaitTick(ctx, tick.C, steps, step) {
 			return r.Task(), nil
-		case <-tick.C:
 		}
 		next, err := s.store.TaskByID(ctx, taskID)
 		if err != nil {
@@ -225,6 +231,33 @@ func (s *Service) WatchTask(ctx context.Context, p Principal, userID, taskID str
 			return r.Task(), fmt.Errorf("watch task %s: %w", taskID, err)
 		}
 		r = next
+	}
+}
+
+// awaitTick waits for the next tick, handing the steps that come meanwhile
+// to step; false when ctx ended first.
+func awaitTick(ctx context.Context, tick <-chan time.Time, steps <-chan AnalysisStep, step func(AnalysisStep)) bool {
+	for {
+		select {
+		case <-ctx.Done():
+			return false
+		case st := <-steps:
+			step(st)
+		case <-tick:
+			return true
+		}
+	}
+}
+
+// drainSteps hands step the steps already waiting.
+func drainSteps(steps <-chan AnalysisStep, step func(AnalysisStep)) {
+	for {
+		select {
+		case st := <-steps:
+			step(st)
+		default:
+			return
+		}
 	}
 }
 
@@ -324,7 +357,11 @@ func (s *Service) RunTask(ctx context.Context, taskID string, lastAttempt bool) 
 	if err != nil {
 		return fmt.Errorf("load attachments of %s: %w", r.ID, err)
 	}
-	res, err := s.analyzer.Analyze(ctx, AnalysisRequest{TaskID: r.ID, Query: r.Query, Attachments: atts})
+	onStep := func(st AnalysisStep) {
+		s.log.DebugContext(ctx, "analysis step", "task", r.ID, "kind", st.Kind, "outcome", st.Outcome)
+		s.steps.publish(r.ID, st)
+	}
+	res, err := s.analyzer.Analyze(ctx, AnalysisRequest{TaskID: r.ID, Query: r.Query, Attachments: atts, OnStep: onStep})
 	switch {
 	case err == nil:
 		_, err = s.finish(ctx, r, TaskCompleted, TaskUpdate{Result: &res})

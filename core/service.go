@@ -38,6 +38,7 @@ type Service struct {
 	analyzer  Analyzer
 	queue     Queue
 	files     AttachmentChecker
+	steps     stepHub // the steps of the analyses running here, for WatchTask
 }
 
 // Deps are what a Service is built from. Only Store is required.

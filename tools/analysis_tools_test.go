@@ -48,10 +48,11 @@ func TestAnalyzeWaitsWithProgress(t *testing.T) {
 				!reflect.DeepEqual(task.Result.Sources, []core.Source{{URL: "attachment:notes.txt", Title: "Source 1"}}) {
 				t.Fatalf("task %+v", task)
 			}
-			ticks := cn.progress(3, 5*time.Second)
+			ticks := cn.progress(4, 5*time.Second)
 			want := []tick{
 				{"p-1", 1, 3, "Analysis " + task.ID + " queued."},
 				{"p-1", 2, 3, "Analysis " + task.ID + " running."},
+				{"p-1", 2.5, 3, "Analysis " + task.ID + `, step 1: read the attachment "notes.txt": read.`},
 				{"p-1", 3, 3, "Analysis " + task.ID + " completed."},
 			}
 			if !reflect.DeepEqual(ticks, want) {

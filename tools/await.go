@@ -2,13 +2,15 @@ package tools
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/clara-backend/clara/core"
 )
 
 // The progress analyze reports while it waits: queued, running, done, of
-// progressTotal.
+// progressTotal; each step of a running analysis (a search, a fetch) goes
+// half the rest of the way from running to done.
 const (
 	progressQueued  = 1
 	progressRunning = 2
@@ -37,13 +39,32 @@ func (a agentTools) await(ctx context.Context, caller core.Principal, userID str
 		}
 		t = cur
 	}
-	if cur, err := a.svc.WatchTask(waitCtx, caller, userID, t.ID, poll, seen); err == nil {
+	steps, toDone := 0, 1.0
+	step := func(st core.AnalysisStep) {
+		p.report(ctx, progressRunning, "Analysis "+t.ID+" running.") // a step is taken by a running analysis
+		steps++
+		toDone /= 2
+		p.report(ctx, progressDone-toDone, fmt.Sprintf("Analysis %s, step %d: %s", t.ID, steps, stepWords(st)))
+	}
+	if cur, err := a.svc.WatchTask(waitCtx, caller, userID, t.ID, poll, seen, step); err == nil {
 		t = cur
 	}
 	if t.Status.Done() {
 		p.report(ctx, progressDone, "Analysis "+t.ID+" "+doneWord(t.Status)+".")
 	}
 	return t
+}
+
+// stepWords says what a step of an analysis did.
+func stepWords(st core.AnalysisStep) string {
+	verb := map[string]string{
+		core.StepSearch: "searched the web for", core.StepWebSearch: "searched the web for",
+		core.StepFactChecks: "looked up fact-checks of", core.StepFetch: "fetched", core.StepAttachment: "read the attachment",
+	}[st.Kind]
+	if verb == "" {
+		verb = st.Kind
+	}
+	return fmt.Sprintf("%s %q: %s.", verb, st.Target, st.Outcome)
 }
 
 // doneWord says how a finished task ended.

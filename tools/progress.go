@@ -12,7 +12,7 @@ import (
 // client asked for them with a progressToken; progress only grows.
 type progress struct {
 	token mcp.ProgressToken // nil: the client did not ask
-	sent  int
+	sent  float64
 }
 
 // progressFlush is how long a handler that sent progress waits before it
@@ -46,7 +46,7 @@ func progressOf(ctx context.Context) *progress {
 // report sends progress done of progressTotal with message, unless the
 // client did not ask or done was reported already. A notification that
 // cannot be sent is dropped: progress is advisory.
-func (p *progress) report(ctx context.Context, done int, message string) {
+func (p *progress) report(ctx context.Context, done float64, message string) {
 	if p.token == nil || done <= p.sent {
 		return
 	}
