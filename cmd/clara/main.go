@@ -7,6 +7,7 @@
 //	clara migrate up|status  apply or list database migrations
 //	clara credits grant|reconcile  grant credits; check balances against the ledger
 //	clara extract --name FILE  print a document's text, parsed in isolation
+//	clara eval --claims FILE  measure verdicts over labelled claims
 //	clara version            print the release
 package main
 
@@ -46,6 +47,7 @@ func commands() []command {
 		{"migrate", "up|status [flags]", "apply pending database migrations, or list them", runMigrate},
 		{"credits", "grant|reconcile", "grant credits to a user, or check every balance against the ledger", runCredits},
 		{"extract", "--name FILE", "print a document's text, read from stdin in an isolated child process", runExtract},
+		{"eval", "--claims FILE", "measure verdicts: run labelled claims through the configured model and search, report accuracy", runEval},
 		{"version", "", "print Clara's release", runVersion},
 	}
 }
