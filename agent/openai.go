@@ -22,23 +22,37 @@ type openaiModel struct {
 	timeout time.Duration
 }
 
-// newOpenAIModel returns the OpenAI model of cfg. The base URL and the key
-// are always set explicitly, so the OPENAI_* environment of the process
-// cannot redirect the agent or leak a key to another server; the SDK does
-// not retry: the task's job does.
+// newOpenAIModel returns the OpenAI model of cfg.
 func newOpenAIModel(cfg Config) *openaiModel {
+	return &openaiModel{client: newOpenAIClient(cfg), model: cfg.Model, timeout: cfg.RequestTimeout}
+}
+
+// newOpenAIClient returns the OpenAI client of cfg. The base URL and the
+// key are always set explicitly, so the OPENAI_* environment of the
+// process cannot redirect the agent or leak a key to another server; the
+// SDK does not retry: the task's job does.
+func newOpenAIClient(cfg Config) openai.Client {
 	base := cfg.BaseURL
 	if base == "" {
 		base = openaiBaseURL
 	}
-	client := openai.NewClient(
+	return openai.NewClient(
 		option.WithBaseURL(base),
 		option.WithAPIKey(cfg.APIKey),
 		option.WithHTTPClient(cfg.HTTPClient),
 		option.WithMaxRetries(0),
 		option.WithRequestTimeout(cfg.RequestTimeout),
 	)
-	return &openaiModel{client: client, model: cfg.Model, timeout: cfg.RequestTimeout}
+}
+
+// classifyOpenAI classifies a failed call of the OpenAI SDK (see Model).
+func classifyOpenAI(ctx context.Context, err error) error {
+	status := 0
+	var apiErr *openai.Error
+	if errors.As(err, &apiErr) {
+		status = apiErr.StatusCode
+	}
+	return classify(ctx, ProviderOpenAI, status, err)
 }
 
 // Next implements Model. With tools off the request offers no tools: the
@@ -64,12 +78,7 @@ func (m *openaiModel) Next(ctx context.Context, system string, conv []Message, t
 	defer cancel()
 	res, err := m.client.Chat.Completions.New(callCtx, params)
 	if err != nil {
-		status := 0
-		var apiErr *openai.Error
-		if errors.As(err, &apiErr) {
-			status = apiErr.StatusCode
-		}
-		return Turn{}, classify(ctx, ProviderOpenAI, status, err)
+		return Turn{}, classifyOpenAI(ctx, err)
 	}
 	if len(res.Choices) == 0 {
 		return Turn{}, nil // an empty answer, which the agent asks to repair

@@ -4,12 +4,10 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"strings"
 	"time"
 
 	"github.com/openai/openai-go/v3"
-	"github.com/openai/openai-go/v3/option"
 	"github.com/openai/openai-go/v3/packages/param"
 	"github.com/openai/openai-go/v3/responses"
 )
@@ -25,21 +23,10 @@ type openaiResponsesModel struct {
 	timeout time.Duration
 }
 
-// newOpenAIResponsesModel returns the Responses API model of cfg, set up
-// like newOpenAIModel.
+// newOpenAIResponsesModel returns the Responses API model of cfg, on the
+// client newOpenAIClient makes.
 func newOpenAIResponsesModel(cfg Config) *openaiResponsesModel {
-	base := cfg.BaseURL
-	if base == "" {
-		base = openaiBaseURL
-	}
-	client := openai.NewClient(
-		option.WithBaseURL(base),
-		option.WithAPIKey(cfg.APIKey),
-		option.WithHTTPClient(cfg.HTTPClient),
-		option.WithMaxRetries(0),
-		option.WithRequestTimeout(cfg.RequestTimeout),
-	)
-	return &openaiResponsesModel{client: client, model: cfg.Model, timeout: cfg.RequestTimeout}
+	return &openaiResponsesModel{client: newOpenAIClient(cfg), model: cfg.Model, timeout: cfg.RequestTimeout}
 }
 
 // Next implements Model. With tools off the request offers none.
@@ -65,12 +52,7 @@ func (m *openaiResponsesModel) Next(ctx context.Context, system string, conv []M
 	defer cancel()
 	res, err := m.client.Responses.New(callCtx, params)
 	if err != nil {
-		status := 0
-		var apiErr *openai.Error
-		if errors.As(err, &apiErr) {
-			status = apiErr.StatusCode
-		}
-		return Turn{}, classify(ctx, ProviderOpenAI, status, err)
+		return Turn{}, classifyOpenAI(ctx, err)
 	}
 	turn := Turn{Stop: string(res.Status), InputTokens: res.Usage.InputTokens, OutputTokens: res.Usage.OutputTokens}
 	var text []string
