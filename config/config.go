@@ -57,6 +57,11 @@ type Config struct {
 	TrustProxy   bool  // take the client address from X-Forwarded-For
 	// MCPAnonymous serves MCP over HTTP to callers without credentials.
 	MCPAnonymous bool
+	// MCPToolsets are the toolsets of the MCP tools served (MCPToolsets
+	// names them all), never empty; MCPReadOnly serves only their
+	// read-only tools.
+	MCPToolsets []string
+	MCPReadOnly bool
 	// OAuthLoopbackClients lets OAuth client metadata documents be fetched
 	// over http from loopback addresses (development and tests).
 	OAuthLoopbackClients bool
@@ -142,6 +147,12 @@ func Bind(fs *flag.FlagSet) *Loader {
 		if s.flag == "" {
 			continue
 		}
+		if s.boolFlag {
+			v := &boolFlagValue{}
+			fs.Var(v, s.flag, s.usage+" ("+s.env+")")
+			l.flags[s.env] = &v.value
+			continue
+		}
 		l.flags[s.env] = fs.String(s.flag, "", s.usage+" ("+s.env+")")
 	}
 	l.envFile = fs.String("env-file", "", "read settings from this file ("+envFileVar+`, default ".env" when present)`)
@@ -149,6 +160,22 @@ func Bind(fs *flag.FlagSet) *Loader {
 }
 
 const envFileVar = "CLARA_ENV_FILE"
+
+// boolFlagValue is the value of a flag that may stand alone, meaning
+// "true"; the setting's apply checks it like any other value.
+type boolFlagValue struct{ value string }
+
+func (v *boolFlagValue) String() string {
+	if v == nil {
+		return ""
+	}
+	return v.value
+}
+
+func (v *boolFlagValue) Set(s string) error { v.value = s; return nil }
+
+// IsBoolFlag tells the flag package that the flag may stand alone.
+func (v *boolFlagValue) IsBoolFlag() bool { return true }
 
 // Load returns the configuration, with lookupEnv as the process environment
 // (os.LookupEnv in production). Call it after the flag set is parsed.

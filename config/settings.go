@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -24,8 +25,15 @@ type setting struct {
 	def    string
 	usage  string
 	secret bool
-	apply  func(c *Config, v string, lookupEnv func(string) (string, bool)) error
+	// boolFlag lets the flag stand alone, meaning "true" (--mcp-read-only);
+	// a value then follows an equals sign (--mcp-read-only=false).
+	boolFlag bool
+	apply    func(c *Config, v string, lookupEnv func(string) (string, bool)) error
 }
+
+// MCPToolsets are the toolsets of MCP tools, as CLARA_MCP_TOOLSETS names
+// them: the tools package's toolsets, in its order.
+var MCPToolsets = []string{"account", "billing", "analysis", "system"}
 
 // settings lists every value Clara reads, in the order the README shows them.
 var settings = []setting{
@@ -374,6 +382,14 @@ var settings = []setting{
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			return boolean(v, &c.MCPAnonymous)
 		}},
+	{env: "CLARA_MCP_TOOLSETS", flag: "mcp-toolsets", def: "all", usage: "the MCP tools served by clara mcp and clara serve, by toolset: all, or some of account, billing, analysis, system (comma-separated); the others are neither listed nor callable",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			return toolsets(v, &c.MCPToolsets)
+		}},
+	{env: "CLARA_MCP_READ_ONLY", flag: "mcp-read-only", boolFlag: true, def: "false", usage: "serve only the MCP tools that change nothing (readOnlyHint true), of the toolsets served; the flag alone means true",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			return boolean(v, &c.MCPReadOnly)
+		}},
 	{env: "CLARA_OAUTH_LOOPBACK_CLIENTS", flag: "oauth-loopback-clients", def: "false", usage: "let OAuth client metadata documents be fetched over http from loopback addresses (development and tests only; never in production)",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			return boolean(v, &c.OAuthLoopbackClients)
@@ -390,6 +406,34 @@ var settings = []setting{
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			return wholeNumber(v, 1, 1_000_000, &c.SSEAnonymousTotal)
 		}},
+}
+
+// toolsets parses a comma-separated list of MCP toolsets (or "all"; empty
+// is all) into dst: the names chosen, in the order of MCPToolsets.
+func toolsets(v string, dst *[]string) error {
+	chosen := map[string]bool{}
+	for _, given := range strings.Split(v, ",") {
+		given = strings.TrimSpace(given)
+		name := strings.ToLower(given)
+		switch {
+		case name == "":
+		case name == "all":
+			for _, ts := range MCPToolsets {
+				chosen[ts] = true
+			}
+		case slices.Contains(MCPToolsets, name):
+			chosen[name] = true
+		default:
+			return fmt.Errorf("%q is not a toolset: use one or more of %s (comma-separated), or all", given, strings.Join(MCPToolsets, ", "))
+		}
+	}
+	*dst = nil
+	for _, ts := range MCPToolsets {
+		if chosen[ts] || len(chosen) == 0 {
+			*dst = append(*dst, ts)
+		}
+	}
+	return nil
 }
 
 // absoluteURL checks that v is an absolute http(s) URL and stores it in

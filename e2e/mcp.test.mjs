@@ -57,7 +57,9 @@ const TOOLS = {
   view_api_key: [true, false, true, false],
   reset_api_key: [false, true, false, false],
   list_oauth_grants: [true, false, true, false],
-  revoke_oauth_grant: [false, true, false, false],
+  revoke_oauth_grant: [false, true, true, false],
+  start_totp: [false, false, false, false],
+  confirm_totp: [false, false, true, false],
   list_transactions: [true, false, true, false],
   view_transaction: [true, false, true, false],
   credit_rate: [true, false, true, false],
@@ -67,6 +69,7 @@ const TOOLS = {
   view_task: [true, false, true, false],
   supported_attachments: [true, false, true, false],
   analyze: [false, false, false, true],
+  cancel_task: [false, true, true, false],
   health: [true, false, true, false],
   version: [true, false, true, false],
 };
@@ -80,7 +83,7 @@ const PUBLIC_TOOLS = ['register', 'google_sign_in', 'login', 'change_password', 
 const API_KEY_TOOLS = [
   ...PUBLIC_TOOLS,
   'view_user', 'list_transactions', 'view_transaction', 'credit_rate', 'buy_credits', 'billing_portal',
-  'list_tasks', 'view_task', 'supported_attachments', 'analyze',
+  'list_tasks', 'view_task', 'cancel_task', 'supported_attachments', 'analyze',
 ];
 
 /** Checks that tools, as listed, are exactly names, each with the surface and hints of TOOLS. */

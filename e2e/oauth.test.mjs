@@ -48,7 +48,7 @@ const OAUTH_TOOLS = [
   'register', 'google_sign_in', 'login', 'change_password', 'send_otp', 'activate_account', 'health', 'version',
   'view_user',
   'list_transactions', 'view_transaction', 'credit_rate', 'buy_credits', 'billing_portal',
-  'list_tasks', 'view_task', 'supported_attachments', 'analyze',
+  'list_tasks', 'view_task', 'cancel_task', 'supported_attachments', 'analyze',
 ];
 
 const PUBLIC_API_KEY = 'e2e-public-api-key-0123456789';

@@ -50,8 +50,11 @@ func (t Tool[In, Out]) bind(rt *toolEnv) boundTool {
 		}),
 	)
 	tool.RawInputSchema = withVars(withProperties(withoutNull(tool.RawInputSchema)), t.Vars)
+	if t.RefusalData {
+		tool.OutputSchema.Required = nil // a refusal's data holds some of the properties
+	}
 	args := compileArguments(t.Name, tool.RawInputSchema)
-	return boundTool{Tool: tool, Handler: adapt(rt, t.Name, needOf(t.Capability), args, t.Handle)}
+	return boundTool{Tool: tool, Handler: adapt(rt, t.Name, needOf(t.Capability), args, t.Handle, t.Images, t.RefusalData)}
 }
 
 // withProperties adds "properties": {} to an object schema that has none
@@ -87,9 +90,10 @@ func withVars(schema json.RawMessage, vars map[string]string) json.RawMessage {
 // handler: it gives h the caller, identified once for the call (see
 // toolEnv.caller), refuses arguments that break the input schema args (in
 // plain words naming them; nil checks nothing) or hold NUL characters or
-// invalid UTF-8, binds the arguments, runs h and renders its outcome. n,
-// what the tool's capability needs, decides the guidance of a refusal.
-func adapt[In, Out any](rt *toolEnv, name string, n need, args *argumentSchema, h Handler[In, Out]) server.ToolHandlerFunc {
+// invalid UTF-8, binds the arguments, runs h and renders its outcome,
+// with the pictures images finds in it (nil: none). n, what the tool's
+// capability needs, decides the guidance of a refusal.
+func adapt[In, Out any](rt *toolEnv, name string, n need, args *argumentSchema, h Handler[In, Out], images func(Out) []Image, refusalData bool) server.ToolHandlerFunc {
 	return func(ctx context.Context, req mcp.CallToolRequest) (res *mcp.CallToolResult, err error) {
 		defer func() {
 			if p := recover(); p != nil {
@@ -112,10 +116,8 @@ func adapt[In, Out any](rt *toolEnv, name string, n need, args *argumentSchema, 
 		out, err := h(ctx, p, in)
 		if err != nil {
 			res, fault := failure(ctx, rt, name, p, n, err)
-			// Data of the output type (health's unhealthy report) goes along:
-			// clients validate any structuredContent against the output schema.
-			if data, ok := core.ErrorOf(err).Data.(Out); ok && res != nil {
-				res.StructuredContent = data
+			if res != nil {
+				res.StructuredContent = errorData[Out](core.ErrorOf(err).Data, refusalData)
 			}
 			return res, fault
 		}
@@ -123,8 +125,34 @@ func adapt[In, Out any](rt *toolEnv, name string, n need, args *argumentSchema, 
 		if err != nil {
 			return failure(ctx, rt, name, p, n, core.ErrInternal(fmt.Errorf("render %s output: %w", name, err)))
 		}
-		return mcp.NewToolResultStructured(out, string(text)), nil
+		res = mcp.NewToolResultStructured(out, string(text))
+		if images != nil {
+			for _, img := range images(out) {
+				res.Content = append(res.Content, mcp.NewImageContent(img.Base64, img.MIMEType))
+			}
+		}
+		return res, nil
 	}
+}
+
+// errorData returns the structuredContent of a refusal whose core error
+// carries data: data of the output type (health's unhealthy report), or,
+// for a tool that declares RefusalData, any data that renders as a JSON
+// object (login's {"is_2fa_enabled": true}); nil otherwise. Clients check
+// any structuredContent against the output schema, which such data
+// satisfies.
+func errorData[Out any](data any, refusalData bool) any {
+	if data == nil {
+		return nil
+	}
+	if _, ok := data.(Out); ok {
+		return data
+	}
+	raw, err := json.Marshal(data)
+	if !refusalData || err != nil || len(raw) == 0 || raw[0] != '{' {
+		return nil
+	}
+	return data
 }
 
 // failure renders a handler's error: a server fault (internal code, or an

@@ -100,6 +100,9 @@ func (a accounts) loginTool() Tool[loginIn, core.SignedIn] {
 			"Needs no credentials. Free.",
 		Hints:      Annotate(ReadOnly(false), Destructive(false), Idempotent(false), OpenWorld(false)),
 		Capability: core.CapLogin,
+		// The refusal that asks for a second factor carries REST's data,
+		// {"is_2fa_enabled": true}.
+		RefusalData: true,
 		Handle: func(ctx context.Context, p core.Principal, in loginIn) (core.SignedIn, error) {
 			out, err := a.svc.Login(ctx, p, core.LoginInput{Email: in.Email, Password: in.Password, Code: in.Code})
 			if err != nil {

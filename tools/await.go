@@ -3,7 +3,11 @@ package tools
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"time"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/clara-backend/clara/core"
 )
@@ -45,6 +49,7 @@ func (a agentTools) await(ctx context.Context, caller core.Principal, userID str
 		steps++
 		toDone /= 2
 		p.report(ctx, progressDone-toDone, fmt.Sprintf("Analysis %s, step %d: %s", t.ID, steps, stepWords(st)))
+		logStep(ctx, t.ID, steps, st)
 	}
 	if cur, err := a.svc.WatchTask(waitCtx, caller, userID, t.ID, poll, seen, step); err == nil {
 		t = cur
@@ -55,16 +60,49 @@ func (a agentTools) await(ctx context.Context, caller core.Principal, userID str
 	return t
 }
 
-// stepWords says what a step of an analysis did.
+// stepWords says what a step of an analysis did, naming a fetched page by
+// its host and quoting at most an excerpt of a search.
 func stepWords(st core.AnalysisStep) string {
 	verb := map[string]string{
 		core.StepSearch: "searched the web for", core.StepWebSearch: "searched the web for",
-		core.StepFactChecks: "looked up fact-checks of", core.StepFetch: "fetched", core.StepAttachment: "read the attachment",
+		core.StepFactChecks: "looked up fact-checks of", core.StepFetch: "read a page of", core.StepAttachment: "read the attachment",
 	}[st.Kind]
 	if verb == "" {
 		verb = st.Kind
 	}
-	return fmt.Sprintf("%s %q: %s.", verb, st.Target, st.Outcome)
+	return fmt.Sprintf("%s %q: %s.", verb, stepTarget(st), st.Outcome)
+}
+
+// stepTarget returns what a step's messages may say of its target: a
+// page's host, or an excerpt of a query or name.
+func stepTarget(st core.AnalysisStep) string {
+	if st.Kind == core.StepFetch {
+		if u, err := url.Parse(st.Target); err == nil && u.Host != "" {
+			return u.Host
+		}
+	}
+	if r := []rune(st.Target); len(r) > stepExcerpt {
+		return string(r[:stepExcerpt]) + "…"
+	}
+	return st.Target
+}
+
+// stepExcerpt is the most characters of a query or name a step's
+// messages quote.
+const stepExcerpt = 80
+
+// logStep sends a step as an MCP log message (logger clara.analysis, level
+// info) to a client that asked for log messages at that level
+// (logging/setLevel, or the request's log level on the 2026-07-28
+// protocol); others get nothing.
+func logStep(ctx context.Context, taskID string, n int, st core.AnalysisStep) {
+	srv := server.ServerFromContext(ctx)
+	if srv == nil {
+		return
+	}
+	_ = srv.SendLogMessageToClient(ctx, mcp.NewLoggingMessageNotification(mcp.LoggingLevelInfo, "clara.analysis", map[string]any{
+		"task_id": taskID, "step": n, "kind": st.Kind, "target": stepTarget(st), "outcome": st.Outcome,
+	}))
 }
 
 // doneWord says how a finished task ended.

@@ -38,23 +38,21 @@ const contractTable = `
 | billing_portal | POST /stripe/portal | F / F / F / T |
 | health | GET /health | T / F / T / F |
 | version | GET /version | T / F / T / F |
-`
-
-// extensionTable lists, in the same form, the tools Clara serves beyond the
-// contract: the twins of its REST extensions.
-const extensionTable = `
+| cancel_task | DELETE /users/{id}/tasks/{tid} | F / T / T / F |
+| start_totp | POST /users/{id}/2fa/totp | F / F / F / F |
+| confirm_totp | POST /users/{id}/2fa/totp/confirm | F / F / T / F |
 | list_oauth_grants | GET /users/{id}/oauth/grants | T / F / T / F |
-| revoke_oauth_grant | DELETE /users/{id}/oauth/grants/{gid} | F / T / F / F |
+| revoke_oauth_grant | DELETE /users/{id}/oauth/grants/{gid} | F / T / T / F |
 `
 
-// served are the tools Clara serves: all of the contract's table, and the
-// extensions.
+// served are the tools Clara serves: all of the contract's table, in its
+// order.
 var served = []string{
 	"register", "google_sign_in", "login", "logout", "change_password", "send_otp", "activate_account",
 	"enable_2fa", "disable_2fa", "view_user", "update_user", "view_api_key", "reset_api_key",
 	"list_transactions", "view_transaction", "list_tasks", "view_task", "supported_attachments", "analyze",
 	"credit_rate", "buy_credits", "billing_portal", "health", "version",
-	"list_oauth_grants", "revoke_oauth_grant",
+	"cancel_task", "start_totp", "confirm_totp", "list_oauth_grants", "revoke_oauth_grant",
 }
 
 // The real server lists exactly the tools served.
@@ -74,12 +72,11 @@ func TestServedTools(t *testing.T) {
 // hintKeys are the annotation keys, in the table's column order.
 var hintKeys = [4]string{"readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"}
 
-// contractHints parses contractTable and extensionTable into tool name →
-// four hints.
+// contractHints parses contractTable into tool name → four hints.
 func contractHints(t *testing.T) map[string][4]bool {
 	t.Helper()
 	out := map[string][4]bool{}
-	for _, line := range strings.Split(strings.TrimSpace(contractTable)+"\n"+strings.TrimSpace(extensionTable), "\n") {
+	for _, line := range strings.Split(strings.TrimSpace(contractTable), "\n") {
 		cells := strings.Split(strings.Trim(line, "| "), "|")
 		flags := strings.Split(strings.TrimSpace(cells[2]), " / ")
 		if len(cells) != 3 || len(flags) != 4 {
@@ -230,6 +227,7 @@ func TestToolsTakeAccessFromTheCore(t *testing.T) {
 		"logout": needUserToken, "enable_2fa": needUserToken, "disable_2fa": needUserToken,
 		"update_user": needUserToken, "view_api_key": needUserToken, "reset_api_key": needUserToken,
 		"list_oauth_grants": needUserToken, "revoke_oauth_grant": needUserToken,
+		"start_totp": needUserToken, "confirm_totp": needUserToken, "cancel_task": needUser,
 		"view_user": needUser, "list_transactions": needUser, "view_transaction": needUser,
 		"list_tasks": needUser, "view_task": needUser, "supported_attachments": needUser, "analyze": needUser,
 		"credit_rate": needUser, "buy_credits": needUser, "billing_portal": needUser,

@@ -11,10 +11,13 @@
 // onto MCP results:
 //
 //   - success: structuredContent holds the output object (lists wrapped as
-//     {"items": [...]}, see [List]), and the text content its JSON;
+//     {"items": [...]}, see [List]), and the text content its JSON, followed
+//     by any images the tool finds in it ([Image]: start_totp's QR code);
 //   - a business failure (a [core.Error] of any code but internal): a result
 //     with isError set and exactly the message of the REST API, followed for
-//     invalid input by the offending fields on a second line;
+//     invalid input by the offending fields on a second line, and the
+//     error's data (REST's data, such as login's {"is_2fa_enabled": true})
+//     as structuredContent when it has any;
 //   - a server fault (internal code, unknown errors, panics): a JSON-RPC
 //     internal error with a generic message; the cause goes to the log only.
 //
@@ -42,4 +45,8 @@
 // tool refused for want of credentials says, on a line after the REST
 // message, how to authenticate on the caller's transport; arguments that
 // break the input schema are named in plain words (arguments.go).
+//
+// Every tool belongs to one toolset (account, billing, analysis, system;
+// toolsets.go): [Options] may serve only some toolsets, or only the
+// read-only tools, on every transport of the server.
 package tools

@@ -46,7 +46,7 @@ func FuzzToolArguments(f *testing.F) {
 			}
 		}
 		return Done{Message: "ok"}, nil
-	})
+	}, nil, false)
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		var args any
 		if json.Unmarshal(raw, &args) != nil {

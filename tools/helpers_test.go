@@ -225,8 +225,8 @@ func connect(t *testing.T, c *client.Client, wantProtocol string) *mcp.Initializ
 	if init.Capabilities.Tools == nil {
 		t.Error("tools capability not announced")
 	}
-	if r := init.Capabilities.Resources; r == nil || r.Subscribe {
-		t.Errorf("resources capability %+v, want one without subscribe", r)
+	if r := init.Capabilities.Resources; r == nil || (wantProtocol == mcp.ProtocolVersion20251125 && !r.Subscribe) {
+		t.Errorf("resources capability %+v, want one with subscribe on 2025-11-25", r)
 	}
 	if init.Capabilities.Prompts == nil {
 		t.Error("prompts capability not announced")

@@ -40,7 +40,7 @@ func (a accounts) revokeOAuthGrantTool() Tool[revokeOAuthGrantIn, Done] {
 		Description: "Revokes one grant of list_oauth_grants: the app's tokens stop working at once, and it must ask " +
 			"the user again to reconnect. Use it when the user no longer uses an app or does not recognise it. " +
 			"Needs a user token (not an API key or an app's token). Free.",
-		Hints:      Annotate(ReadOnly(false), Destructive(true), Idempotent(false), OpenWorld(false)),
+		Hints:      Annotate(ReadOnly(false), Destructive(true), Idempotent(true), OpenWorld(false)),
 		Capability: core.CapRevokeOAuthGrant,
 		Handle: func(ctx context.Context, p core.Principal, in revokeOAuthGrantIn) (Done, error) {
 			if err := a.svc.RevokeOAuthGrant(ctx, p, in.UserID, in.GrantID); err != nil {

@@ -73,11 +73,14 @@ func Prompts(svc *core.Service) []Prompt {
 // factCheckWait is the wait_seconds the fact_check prompt asks analyze for.
 const factCheckWait = 60
 
+// factCheckName is the name of the fact_check prompt.
+const factCheckName = "fact_check"
+
 // factCheckPrompt guides a host model through one analysis: analyze the
 // claim, read the task's result, present it with its sources.
 func factCheckPrompt(svc *core.Service) Prompt {
 	return Prompt{
-		Name:  "fact_check",
+		Name:  factCheckName,
 		Title: "Fact-check a claim",
 		Description: "Checks a claim with Clara's AI agent: the model calls analyze, waits for the verdict and " +
 			"presents it with its sources. An analysis costs credits.",

@@ -22,6 +22,12 @@ type Options struct {
 	Version string
 	// Metrics, when set, registers clara_mcp_tool_calls_total{tool,outcome}.
 	Metrics prometheus.Registerer
+	// Toolsets, when not empty, serves only the tools of these toolsets
+	// (toolsets.go: account, billing, analysis, system); empty serves all.
+	// An unknown name panics: the configuration checks them.
+	Toolsets []string
+	// ReadOnly serves only the tools whose readOnlyHint is true.
+	ReadOnly bool
 }
 
 // Instructions tell a host model what Clara is and how to use its tools.
@@ -68,8 +74,9 @@ two resources and a prompt build on them.
 
 Start with health to check that Clara and its database answer.`
 
-// NewServer returns Clara's MCP server over svc with every tool of the
-// catalogue, resource template and prompt registered. tools/list shows each
+// NewServer returns Clara's MCP server over svc with the tools of the
+// catalogue that opts select (every one by default; toolsets.go) and every
+// resource template and prompt registered. tools/list shows each
 // caller only the tools it may use (visible.go). It panics on an
 // invalid declaration, a programming error that the package's tests catch.
 func NewServer(svc *core.Service, opts Options) *server.MCPServer {
@@ -83,9 +90,11 @@ func NewServer(svc *core.Service, opts Options) *server.MCPServer {
 	}
 	var s *server.MCPServer
 	rt := &toolEnv{log: logger, svc: svc}
-	catalogue := Catalogue(svc)
+	catalogue := selectTools(Catalogue(svc), opts.Toolsets, opts.ReadOnly)
 	hooks := &server.Hooks{}
 	hooks.AddAfterListTools(newVisibility(rt, catalogue).listVisible)
+	subs := &subscriptions{rt: rt}
+	subs.hook(hooks)
 	if opts.Metrics != nil {
 		m := newMetrics(opts.Metrics)
 		m.observe(hooks, func(name string) bool { return s.GetTool(name) != nil })
@@ -94,13 +103,18 @@ func NewServer(svc *core.Service, opts Options) *server.MCPServer {
 		server.WithTitle("Clara"),
 		server.WithInstructions(Instructions),
 		server.WithToolCapabilities(true),
-		server.WithResourceCapabilities(false, false),
+		server.WithResourceCapabilities(true, false),
 		server.WithPromptCapabilities(false),
+		server.WithLogging(),
+		server.WithCompletions(),
+		server.WithResourceCompletionProvider(completions{rt}),
+		server.WithPromptCompletionProvider(completions{rt}),
 		server.WithRecovery(),
 		server.WithOutputSchemaValidation(),
 		server.WithLogger(logger),
 		server.WithHooks(hooks),
 	)
+	subs.srv = s
 	for _, d := range catalogue {
 		mustAdd(s, rt, d)
 	}
@@ -133,8 +147,6 @@ func Catalogue(svc *core.Service) []Definition {
 		a.updateUserTool(),
 		a.viewAPIKeyTool(),
 		a.resetAPIKeyTool(),
-		a.listOAuthGrantsTool(),
-		a.revokeOAuthGrantTool(),
 		l.listTransactionsTool(),
 		l.viewTransactionTool(),
 		g.listTasksTool(),
@@ -146,6 +158,11 @@ func Catalogue(svc *core.Service) []Definition {
 		b.billingPortalTool(),
 		healthTool(svc),
 		versionTool(svc),
+		g.cancelTaskTool(),
+		a.startTOTPTool(),
+		a.confirmTOTPTool(),
+		a.listOAuthGrantsTool(),
+		a.revokeOAuthGrantTool(),
 	}
 }
 

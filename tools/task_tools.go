@@ -97,3 +97,22 @@ func (a agentTools) supportedAttachmentsTool() Tool[supportedAttachmentsIn, map[
 		},
 	}
 }
+
+// cancelTaskTool is the twin of DELETE /users/{user_id}/tasks/{task_id}.
+func (a agentTools) cancelTaskTool() Tool[viewTaskIn, core.Task] {
+	return Tool[viewTaskIn, core.Task]{
+		Name:  "cancel_task",
+		Title: "Cancel an analysis task",
+		Description: "Stops one of the caller's analysis tasks that is still PENDING or RUNNING: the task becomes " +
+			"FAILED with the error \"" + core.MsgCancelled + "\" and the credits held for it are released to the " +
+			"balance (nothing is charged). A task that has already finished (COMPLETED or FAILED) is returned as it " +
+			"is, so calling it again changes nothing. Use it when the user no longer wants an analysis, or started " +
+			"one by mistake; its result is lost. Returns the task. Free.",
+		Hints:      Annotate(ReadOnly(false), Destructive(true), Idempotent(true), OpenWorld(false)),
+		Capability: core.CapCancelTask,
+		Handle: func(ctx context.Context, p core.Principal, in viewTaskIn) (core.Task, error) {
+			t, err := a.svc.CancelTask(ctx, p, in.UserID, in.TaskID)
+			return t, guide(err, core.CodeNotFound, guideNoTask)
+		},
+	}
+}

@@ -41,6 +41,22 @@ type Tool[In, Out any] struct {
 	// In's fields: numbers known only at run time, such as the policy's
 	// attachment limits. Nil: the descriptions are used as written.
 	Vars map[string]string
+	// Images, when set, returns pictures of a successful output that the
+	// result shows after its text, as image content blocks (start_totp's
+	// QR code), for hosts that show images to the user. Nil: none.
+	Images func(Out) []Image
+	// RefusalData, when set, sends the data of a refusal (REST's data of
+	// the error, such as login's {"is_2fa_enabled": true}) as the result's
+	// structuredContent. Clients check any structuredContent against the
+	// output schema, so the tool's output schema then requires no property.
+	RefusalData bool
+}
+
+// Image is a picture in a tool's result: its content in standard base64
+// and its MIME type (image/png).
+type Image struct {
+	Base64   string
+	MIMEType string
 }
 
 // Definition is a declared tool of any input and output types, as the

@@ -21,11 +21,11 @@ import (
 var (
 	publicTools = []string{"activate_account", "change_password", "google_sign_in", "health", "login", "register",
 		"send_otp", "version"}
-	apiKeyTools = sorted(publicTools, "analyze", "billing_portal", "buy_credits", "credit_rate", "list_tasks",
-		"list_transactions", "supported_attachments", "view_task", "view_transaction", "view_user")
+	apiKeyTools = sorted(publicTools, "analyze", "billing_portal", "buy_credits", "cancel_task", "credit_rate",
+		"list_tasks", "list_transactions", "supported_attachments", "view_task", "view_transaction", "view_user")
 	inactiveUserTools = sorted(publicTools, "logout", "view_user")
-	userTools         = sorted(apiKeyTools, "disable_2fa", "enable_2fa", "list_oauth_grants", "logout", "reset_api_key",
-		"revoke_oauth_grant", "update_user", "view_api_key")
+	userTools         = sorted(apiKeyTools, "confirm_totp", "disable_2fa", "enable_2fa", "list_oauth_grants", "logout",
+		"reset_api_key", "revoke_oauth_grant", "start_totp", "update_user", "view_api_key")
 )
 
 // sorted returns base and more, sorted.

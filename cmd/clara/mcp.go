@@ -23,7 +23,7 @@ func runMCP(ctx context.Context, env *environment, args []string) error {
 	if a.cfg.APIKey != "" {
 		creds.Authorization = "Bearer " + a.cfg.APIKey
 	}
-	s := tools.NewServer(a.svc, tools.Options{Logger: a.log, Version: version})
+	s := tools.NewServer(a.svc, tools.Options{Logger: a.log, Version: version, Toolsets: a.cfg.MCPToolsets, ReadOnly: a.cfg.MCPReadOnly})
 	a.log.Debug("serving MCP over stdio", "store", a.db.Dialect())
 	return mcpserve.ServeStdio(ctx, s, env.stdin, env.stdout, tools.StdioSession(creds))
 }

@@ -33,7 +33,8 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	reg := a.metrics
-	mcpServer := tools.NewServer(a.svc, tools.Options{Logger: a.log, Version: version, Metrics: reg})
+	mcpServer := tools.NewServer(a.svc, tools.Options{Logger: a.log, Version: version, Metrics: reg,
+		Toolsets: a.cfg.MCPToolsets, ReadOnly: a.cfg.MCPReadOnly})
 	mcpHTTP := mcpserve.NewHTTPHandlers(mcpServer, mcpserve.HTTPOptions{
 		Logger:                 a.log,
 		Service:                a.svc,
