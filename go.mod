@@ -151,3 +151,5 @@ tool (
 	gotest.tools/gotestsum
 	honnef.co/go/tools/cmd/staticcheck
 )
+
+replace github.com/mark3labs/mcp-go => ./third_party/mcp-go
