@@ -2,6 +2,8 @@ package tools
 
 import (
 	"context"
+	"fmt"
+	"strconv"
 
 	"github.com/clara-backend/clara/core"
 )
@@ -45,17 +47,62 @@ func (b shop) buyCreditsTool() Tool[buyCreditsIn, core.BuyResult] {
 		Title: "Buy credits",
 		Description: "Opens a Stripe Checkout page where the user buys credits for amount whole US dollars, at the " +
 			"rate of credit_rate, and returns its url with the credits and price. This costs the user real money: " +
-			"call it only when the user asked to buy, and confirm the amount first. Give the url to the user, who " +
-			"pays there; nothing is charged until they do. The credits arrive only after Stripe reports the " +
-			"payment (seconds, or days for delayed methods): check with view_user or list_transactions. " +
-			"Each call opens a new checkout.",
+			"call it only when the user asked to buy, and confirm the amount first (a host that supports " +
+			"elicitation also shows the user the amount, credits and price to confirm; if they decline, no " +
+			"checkout is opened). Give the url to the user, who pays there; nothing is charged until they do. " +
+			"The credits arrive only after Stripe reports the payment (seconds, or days for delayed methods): " +
+			"check with view_user or list_transactions. Each call opens a new checkout.",
 		Hints:      Annotate(ReadOnly(false), Destructive(false), Idempotent(false), OpenWorld(true)),
 		Capability: core.CapBuyCredits,
 		Handle: func(ctx context.Context, p core.Principal, in buyCreditsIn) (core.BuyResult, error) {
+			if question, ok := b.purchaseQuestion(ctx, p, in.Amount); ok {
+				o, err := confirm(ctx, question)
+				if err != nil {
+					return core.BuyResult{}, err
+				}
+				if o != accepted && o != notAsked {
+					return core.BuyResult{}, notDone(o, "no checkout was opened and nothing was charged",
+						"Call buy_credits again only if the user asks to buy.")
+				}
+			}
 			out, err := b.svc.BuyCredits(ctx, p, core.BuyInput{Amount: in.Amount, ReturnPath: in.ReturnPath})
 			return out, guide(err, core.CodeNoRate, guideNoRate)
 		},
 	}
+}
+
+// purchaseQuestion is the question that confirms a purchase of amount
+// dollars by p with the user: the price, the credits it buys (at the rate
+// of the price list's tier of amount, as the core reckons them) and the
+// checkout it opens. false when there is nothing to confirm because the
+// core refuses the purchase anyway: credentials that may not buy, or an
+// amount outside every tier.
+func (b shop) purchaseQuestion(ctx context.Context, p core.Principal, amount int64) (string, bool) {
+	if !mayUse(p, core.CapBuyCredits) || amount <= 0 {
+		return "", false
+	}
+	tiers, err := b.svc.CreditRates(ctx, p)
+	if err != nil {
+		return "", false
+	}
+	for _, t := range tiers {
+		if amount >= t.LowerLimit && amount <= t.UpperLimit {
+			price := "$" + grouped(amount) + ".00"
+			return fmt.Sprintf("Buy %s Clara credits for %s? Confirming opens a Stripe Checkout page for %s "+
+				"(US dollars); you are charged only when you pay there.", grouped(amount*t.Rate), price, price), true
+		}
+	}
+	return "", false
+}
+
+// grouped writes n (0 or more) with commas between groups of three
+// digits: 1,000,000.
+func grouped(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // billingPortalTool is the twin of POST /stripe/portal.

@@ -2,6 +2,7 @@ package tools
 
 import (
 	"context"
+	"net/mail"
 
 	"github.com/clara-backend/clara/core"
 )
@@ -42,7 +43,25 @@ func (a accounts) sendOTPTool() Tool[sendOTPIn, Done] {
 // activateIn is the input of activate_account.
 type activateIn struct {
 	Email string `json:"email" jsonschema:"the email address of the account to activate"`
-	Code  string `json:"code" jsonschema:"the 6-digit ACTIVATION code emailed at registration or by send_otp"`
+	Code  string `json:"code,omitempty" jsonschema:"the 6-digit ACTIVATION code emailed at registration or by send_otp; without it a host that supports elicitation asks the user for it, any other refuses the call"`
+}
+
+// mailbox names the address email in a question to the user: email when
+// it is a plain address, else words that show nothing of it (the model
+// chose it, and a question must not say what the user was not told).
+func mailbox(email string) string {
+	a, err := mail.ParseAddress(email)
+	if err != nil || a.Name != "" || a.Address != email || len(email) > 254 {
+		return "the account's address"
+	}
+	return email
+}
+
+// codeRequired is the refusal of a call without its code when the user
+// cannot be asked for it: what the input schema said when code was a
+// required argument.
+func codeRequired() error {
+	return core.ErrInvalid(core.FieldError{Field: "code", Problem: "is required"})
 }
 
 // activateTool is the twin of POST /users/{user_email}/activate.
@@ -52,11 +71,28 @@ func (a accounts) activateTool() Tool[activateIn, core.User] {
 		Title: "Activate an account",
 		Description: "Activates the account with this email, given the 6-digit ACTIVATION code that register emailed " +
 			"(send_otp with otp_type ACTIVATION mails a new one), and returns the user, now active. Until then most " +
-			"tools answer \"Please activate your account to access the requested resource.\". " +
+			"tools answer \"Please activate your account to access the requested resource.\". Without code, a host " +
+			"that supports elicitation asks the user for it; other hosts need it in code. " +
 			"Needs no credentials. Free.",
 		Hints:      Annotate(ReadOnly(false), Destructive(false), Idempotent(true), OpenWorld(false)),
 		Capability: core.CapActivate,
 		Handle: func(ctx context.Context, p core.Principal, in activateIn) (core.User, error) {
+			if in.Code == "" {
+				code, o, err := askCode(ctx, "Enter the 6-digit code that Clara emailed to "+mailbox(in.Email)+
+					" to activate the account (sent at registration, or when a new code was requested). "+
+					"A code is valid for 10 minutes.")
+				switch {
+				case err != nil:
+					return core.User{}, err
+				case o == notAsked:
+					return core.User{}, codeRequired()
+				case o != accepted:
+					return core.User{}, notDone(o, "the account was not activated",
+						"Call activate_account again when the user has the code (send_otp with otp_type ACTIVATION "+
+							"mails a new one), with it in code or without code to ask the user again.")
+				}
+				in.Code = code
+			}
 			u, err := a.svc.Activate(ctx, p, in.Email, in.Code)
 			if err != nil {
 				err = guide(err, core.CodeNotFound, "No account has this email: check it, or call register.")
@@ -115,18 +151,44 @@ type twoFactorIn struct {
 	Code   string `json:"code" jsonschema:"the 6-digit TWO_FACTOR_AUTH code emailed by send_otp (disable_2fa also takes a code from the user's authenticator app)"`
 }
 
+// enable2FAIn is the input of enable_2fa: twoFactorIn whose code may be
+// left for the user to give.
+type enable2FAIn struct {
+	UserID string `json:"user_id,omitempty" jsonschema:"the user's id (user_…); omit it to act on the caller, the only user you may act on"`
+	Code   string `json:"code,omitempty" jsonschema:"the 6-digit TWO_FACTOR_AUTH code emailed by send_otp; without it a host that supports elicitation asks the user for it, any other refuses the call"`
+}
+
 // enable2FATool is the twin of POST /users/{user_id}/2fa.
-func (a accounts) enable2FATool() Tool[twoFactorIn, Done] {
-	return Tool[twoFactorIn, Done]{
+func (a accounts) enable2FATool() Tool[enable2FAIn, Done] {
+	return Tool[enable2FAIn, Done]{
 		Name:  "enable_2fa",
 		Title: "Turn on two-factor login",
 		Description: "Turns on two-factor login for the signed-in user, given a 6-digit TWO_FACTOR_AUTH code: call " +
-			"send_otp with the user's email and otp_type TWO_FACTOR_AUTH first and ask the user for the emailed code. " +
+			"send_otp with the user's email and otp_type TWO_FACTOR_AUTH first and ask the user for the emailed code " +
+			"(or leave code out: a host that supports elicitation asks the user for it). " +
 			"From then on login needs an emailed code too, and the user's other sessions are signed out (this one " +
 			"stays). Needs a user token (not an API key). Free.",
 		Hints:      Annotate(ReadOnly(false), Destructive(false), Idempotent(true), OpenWorld(false)),
 		Capability: core.CapEnable2FA,
-		Handle: func(ctx context.Context, p core.Principal, in twoFactorIn) (Done, error) {
+		Handle: func(ctx context.Context, p core.Principal, in enable2FAIn) (Done, error) {
+			// Without a code, a caller the core refuses anyway gets that
+			// refusal (why it may not), not a request for the code.
+			if in.Code == "" && mayAct(p, core.CapEnable2FA, in.UserID) {
+				code, o, err := askCode(ctx, "Enter the 6-digit code that Clara emailed to "+p.User().Email+
+					" to turn on two-factor login (it was sent when a two-factor code was requested). "+
+					"A code is valid for 10 minutes.")
+				switch {
+				case err != nil:
+					return Done{}, err
+				case o == notAsked:
+					return Done{}, codeRequired()
+				case o != accepted:
+					return Done{}, notDone(o, "two-factor login was not turned on",
+						"Call enable_2fa again when the user has the code (send_otp with otp_type TWO_FACTOR_AUTH "+
+							"mails one), with it in code or without code to ask the user again.")
+				}
+				in.Code = code
+			}
 			if err := a.svc.Enable2FA(ctx, p, in.UserID, in.Code); err != nil {
 				return Done{}, guide(err, core.CodeUnauthenticated, wrongCode(core.OTPTwoFactor))
 			}

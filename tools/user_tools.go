@@ -77,12 +77,31 @@ func (a accounts) resetAPIKeyTool() Tool[userIn, core.APIKey] {
 		Name:  "reset_api_key",
 		Title: "Replace the API key",
 		Description: "Replaces the signed-in user's API key with a new one and returns it: the old key stops working " +
-			"at once, for every program that uses it. Use it when a key leaked or must be rotated. " +
+			"at once, for every program that uses it. Use it when a key leaked or must be rotated. A host that " +
+			"supports elicitation first asks the user to confirm; if they decline, the old key stays. " +
 			"Needs a user token (not an API key). Free.",
 		Hints:      Annotate(ReadOnly(false), Destructive(true), Idempotent(false), OpenWorld(false)),
 		Capability: core.CapResetAPIKey,
 		Handle: func(ctx context.Context, p core.Principal, in userIn) (core.APIKey, error) {
+			if mayAct(p, core.CapResetAPIKey, in.UserID) {
+				o, err := confirm(ctx, "Replace your Clara API key? The current key stops working at once, for "+
+					"every program and agent that uses it; a new key replaces it.")
+				if err != nil {
+					return core.APIKey{}, err
+				}
+				if o != accepted && o != notAsked {
+					return core.APIKey{}, notDone(o, "the API key was not replaced, the current key still works",
+						"Call reset_api_key again only if the user asks to replace the key.")
+				}
+			}
 			return a.svc.ResetAPIKey(ctx, p, in.UserID)
 		},
 	}
+}
+
+// mayAct reports whether p may use capability c on the user userID (""
+// for p's own user): only then is the user asked to confirm or give a
+// code, as the core would refuse the call anyway.
+func mayAct(p core.Principal, c core.Capability, userID string) bool {
+	return mayUse(p, c) && (userID == "" || userID == p.User().ID)
 }
