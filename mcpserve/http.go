@@ -127,7 +127,8 @@ type HTTPHandlers struct {
 // and anonymous SSE streams are capped per address and in total. Requests
 // that reach a loopback listener with a Host header that is neither
 // loopback nor one of opts.AllowedHosts are refused (DNS-rebinding
-// protection).
+// protection). Past these checks, the messages that the Interceptor
+// registered for s (Intercept) handles are answered by it, not by mcp-go.
 func NewHTTPHandlers(s *server.MCPServer, opts HTTPOptions) *HTTPHandlers {
 	logger := opts.Logger
 	if logger == nil {
@@ -143,9 +144,11 @@ func NewHTTPHandlers(s *server.MCPServer, opts HTTPOptions) *HTTPHandlers {
 	}
 	mcpResource, sseResource := resourceURL(opts.PublicURL, streamablePath), resourceURL(opts.PublicURL, ssePath)
 	sessions := newSSESessions(opts.TrustProxy, opts.SSEAnonymousPerAddress, opts.SSEAnonymousTotal)
+	mcpCreds := httpCredentials(core.TransportMCPHTTP, opts.TrustProxy, mcpResource)
+	sseCreds := httpCredentials(core.TransportMCPSSE, opts.TrustProxy, sseResource)
 	streamable := server.NewStreamableHTTPServer(s,
 		server.WithStateLess(true),
-		server.WithHTTPContextFunc(httpCredentials(core.TransportMCPHTTP, opts.TrustProxy, mcpResource)),
+		server.WithHTTPContextFunc(mcpCreds),
 		server.WithStreamableHTTPLogger(logger),
 		server.WithDisableLocalhostProtection(true), // guardHost does it
 	)
@@ -154,7 +157,7 @@ func NewHTTPHandlers(s *server.MCPServer, opts HTTPOptions) *HTTPHandlers {
 		server.WithSSEEndpoint("/sse"),
 		server.WithMessageEndpoint("/message"),
 		server.WithUseFullURLForMessageEndpoint(false),
-		server.WithSSEContextFunc(httpCredentials(core.TransportMCPSSE, opts.TrustProxy, sseResource)),
+		server.WithSSEContextFunc(sseCreds),
 		server.WithSSEDisableLocalhostProtection(true), // guardHost does it
 		server.WithSessionIDGenerator(sessions.sessionID),
 	}
@@ -174,10 +177,13 @@ func NewHTTPHandlers(s *server.MCPServer, opts HTTPOptions) *HTTPHandlers {
 		}
 		return guardHost(refuseBadHeaders(h), opts.AllowedHosts)
 	}
+	tasks := interceptorOf(s)
+	streamableIn := interceptStreamable(streamable, tasks, mcpCreds)
+	messageIn := interceptSSE(sse.MessageHandler(), tasks, sse, sessions, sseCreds, logger)
 	return &HTTPHandlers{
-		Streamable:       edge(refuseStandaloneStream(limitBody(streamable, limit)), core.TransportMCPHTTP, mcpResource, streamableChallenge),
+		Streamable:       edge(refuseStandaloneStream(limitBody(streamableIn, limit)), core.TransportMCPHTTP, mcpResource, streamableChallenge),
 		SSE:              edge(sessions.open(sse.SSEHandler()), core.TransportMCPSSE, sseResource, sseChallenge),
-		Message:          edge(sessions.ownOnly(limitBody(sse.MessageHandler(), limit), sseChallenge), core.TransportMCPSSE, sseResource, sseChallenge),
+		Message:          edge(sessions.ownOnly(limitBody(messageIn, limit), sseChallenge), core.TransportMCPSSE, sseResource, sseChallenge),
 		ResourceMetadata: resourceMetadataHandlers(opts.PublicURL),
 		sse:              sse,
 		streamable:       streamable,

@@ -21,15 +21,30 @@ import (
 // ServeStdio returns nil when in reaches EOF, once the requests already read
 // are answered, and nil when ctx is cancelled; any other error is a failure
 // to read or write. mcp-go keeps one stdio session per process, so serve at
-// most one stdio stream at a time.
+// most one stdio stream at a time. The messages that the Interceptor
+// registered for s (Intercept) handles are answered by it, not by mcp-go.
 func ServeStdio(ctx context.Context, s *server.MCPServer, in io.Reader, out io.Writer, session func(context.Context) context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	tracker := newPending(ctx)
+	in, out = tracker.reader(in), &lockedWriter{w: tracker.writer(out)}
+	var tasks *stdioTasks
+	if h := interceptorOf(s); h != nil {
+		sessionCtx := ctx
+		if session != nil {
+			sessionCtx = session(ctx)
+		}
+		tasks = newStdioTasks(h, sessionCtx, out)
+		in = tasks.reader(in)
+	}
 	ss := server.NewStdioServer(s)
 	ss.SetErrorLogger(slog.NewLogLogger(slog.Default().Handler(), slog.LevelError))
 	ss.SetContextFunc(session)
-	err := ss.Listen(ctx, tracker.reader(in), tracker.writer(out))
+	err := ss.Listen(ctx, in, out)
+	if tasks != nil {
+		cancel()
+		tasks.wait()
+	}
 	if err != nil && ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
 		return nil
 	}

@@ -31,11 +31,14 @@ type analyzeIn struct {
 	Attachments    []attachmentIn `json:"attachments,omitempty" jsonschema:"up to {max_files} files (each at most {max_file}, {max_total} in all) or links to analyse with the query"`
 	WaitSeconds    *int           `json:"wait_seconds,omitempty" jsonschema:"how long to wait for the result, 0 to 120 seconds; default 0: return the PENDING task at once"`
 	IdempotencyKey string         `json:"idempotency_key,omitempty" jsonschema:"any unique string; repeating a call with the same key returns the first task instead of starting and paying for another"`
+	CancelOnAbort  bool           `json:"cancel_on_abort,omitempty" jsonschema:"true: if this call is cancelled (notifications/cancelled) or its connection lost while it waits (wait_seconds), the analysis is cancelled too and its credits released; default false: the analysis goes on, for view_task"`
 }
 
-// analyzeTool is the twin of POST /users/{user_id}/agent/analysis.
-func (a agentTools) analyzeTool() Tool[analyzeIn, core.Task] {
-	return Tool[analyzeIn, core.Task]{
+// analyzeTool is the twin of POST /users/{user_id}/agent/analysis. Its
+// results link to the task's resource, and clients may call it as an MCP
+// task (taskTool, mcptasks.go).
+func (a agentTools) analyzeTool() Definition {
+	return taskTool{Tool[analyzeIn, core.Task]{
 		Name:  "analyze",
 		Title: "Analyse a claim",
 		Description: "Starts an analysis by Clara's AI agent of a claim, a post's text or links, with optional " +
@@ -45,14 +48,17 @@ func (a agentTools) analyzeTool() Tool[analyzeIn, core.Task] {
 			"they are held when the task starts, charged when it completes and released if it fails; without " +
 			"enough credits it is refused. It returns the task: with wait_seconds (up to 120) it waits for the " +
 			"result, sending progress notifications when the request carries a progressToken, and returns the " +
-			"finished task if it finishes in time; otherwise poll view_task with the task's id. Call " +
-			"supported_attachments for the file types accepted. Each call starts and pays for a new analysis " +
-			"unless it repeats an idempotency_key.",
+			"finished task if it finishes in time; otherwise poll view_task with the task's id. If the call is " +
+			"cancelled while it waits, the analysis goes on (and is paid for) unless cancel_on_abort is true; " +
+			"cancel_task stops it at any time. Hosts that support MCP tasks may call it as a task: it returns " +
+			"at once, and tasks/get, tasks/result and tasks/cancel follow the analysis. The result links to the " +
+			"task's resource, clara://tasks/{id}. Call supported_attachments for the file types accepted. Each " +
+			"call starts and pays for a new analysis unless it repeats an idempotency_key.",
 		Hints:      Annotate(ReadOnly(false), Destructive(false), Idempotent(false), OpenWorld(true)),
 		Capability: core.CapAnalyze,
 		Handle:     a.analyze,
 		Vars:       attachmentLimits(a.svc.Policy()),
-	}
+	}}
 }
 
 // attachmentLimits are the placeholders of analyze's argument descriptions:
@@ -77,7 +83,9 @@ func sizeText(n int64) string {
 	return strconv.FormatInt(n, 10) + " bytes"
 }
 
-// analyze starts the analysis and, when asked to, waits for it.
+// analyze starts the analysis and, when asked to and not called as an MCP
+// task, waits for it. A wait that the call's cancellation ends cancels the
+// analysis when the call asked for it (cancel_on_abort).
 func (a agentTools) analyze(ctx context.Context, p core.Principal, in analyzeIn) (core.Task, error) {
 	wait := 0
 	if in.WaitSeconds != nil {
@@ -91,10 +99,30 @@ func (a agentTools) analyze(ctx context.Context, p core.Principal, in analyzeIn)
 		return core.Task{}, err
 	}
 	t, err := a.svc.Analyze(ctx, p, in.UserID, core.AnalyzeInput{Query: in.Query, Attachments: atts, IdempotencyKey: in.IdempotencyKey})
-	if err != nil || wait == 0 {
+	if err != nil || wait == 0 || isStartOnly(ctx) {
 		return t, guide(err, core.CodeInsufficientCredits, guideCredits)
 	}
-	return a.await(ctx, p, in.UserID, t, time.Duration(wait)*time.Second), nil
+	t = a.await(ctx, p, in.UserID, t, time.Duration(wait)*time.Second)
+	if in.CancelOnAbort && ctx.Err() != nil && !t.Status.Done() {
+		return a.cancelAbandoned(ctx, p, in.UserID, t)
+	}
+	return t, nil
+}
+
+// abandonTimeout bounds the cancellation of an analysis whose call was
+// cancelled.
+const abandonTimeout = 10 * time.Second
+
+// cancelAbandoned cancels the task t of a call that ended, ctx, as the
+// caller p: with a context of its own, as ctx is done.
+func (a agentTools) cancelAbandoned(ctx context.Context, p core.Principal, userID string, t core.Task) (core.Task, error) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), abandonTimeout)
+	defer cancel()
+	cancelled, err := a.svc.CancelTask(ctx, p, userID, t.ID)
+	if err != nil {
+		return t, fmt.Errorf("cancel analysis %s of a cancelled call: %w", t.ID, err)
+	}
+	return cancelled, nil
 }
 
 // guideCredits is the guidance after an analysis refused for want of

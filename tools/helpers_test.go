@@ -187,13 +187,21 @@ func structured(t *testing.T, res *mcp.CallToolResult) map[string]any {
 	return m
 }
 
-// text returns the text of a result's single text content.
+// text returns the text of a result's single text content, which resource
+// links may follow (analyze's link to its task).
 func text(t *testing.T, res *mcp.CallToolResult) string {
 	t.Helper()
-	if len(res.Content) != 1 {
+	content := res.Content
+	for len(content) > 1 {
+		if _, link := content[len(content)-1].(mcp.ResourceLink); !link {
+			break
+		}
+		content = content[:len(content)-1]
+	}
+	if len(content) != 1 {
 		t.Fatalf("content has %d items, want 1: %+v", len(res.Content), res.Content)
 	}
-	tc, ok := mcp.AsTextContent(res.Content[0])
+	tc, ok := mcp.AsTextContent(content[0])
 	if !ok {
 		t.Fatalf("content is %T, want text", res.Content[0])
 	}

@@ -61,6 +61,8 @@ two resources and a prompt build on them.
   costs credits (held at the start, charged on completion, released on
   failure). Give wait_seconds to wait for the verdict, with progress
   notifications when you send a progressToken; otherwise poll view_task.
+  Hosts that support MCP tasks may call analyze as a task instead, and
+  follow it with tasks/get, tasks/result and tasks/cancel.
   supported_attachments lists the file types accepted.
 - Tool annotations say which tools only read, which destroy data, which are
   idempotent and which reach outside Clara (payments, mail, the web). Account
@@ -91,10 +93,12 @@ func NewServer(svc *core.Service, opts Options) *server.MCPServer {
 	var s *server.MCPServer
 	rt := &toolEnv{log: logger, svc: svc}
 	catalogue := selectTools(Catalogue(svc), opts.Toolsets, opts.ReadOnly)
+	tasks := newTaskMethods(rt, catalogue) // MCP tasks (mcptasks.go)
 	hooks := &server.Hooks{}
 	hooks.AddAfterListTools(newVisibility(rt, catalogue).listVisible)
 	subs := &subscriptions{rt: rt}
 	subs.hook(hooks)
+	tasks.hook(hooks)
 	if opts.Metrics != nil {
 		m := newMetrics(opts.Metrics)
 		m.observe(hooks, func(name string) bool { return s.GetTool(name) != nil })
@@ -113,11 +117,14 @@ func NewServer(svc *core.Service, opts Options) *server.MCPServer {
 		server.WithOutputSchemaValidation(),
 		server.WithLogger(logger),
 		server.WithHooks(hooks),
+		tasks.capability(),
+		server.WithToolHandlerMiddleware(rt.elicitRounds), // questions to the user (elicit.go)
 	)
 	subs.srv = s
 	for _, d := range catalogue {
 		mustAdd(s, rt, d)
 	}
+	tasks.serve(s)
 	for _, r := range Resources(svc) {
 		mustAddResource(s, rt, r)
 	}
