@@ -25,6 +25,7 @@ func (a *Agent) Analyze(ctx context.Context, req core.AnalysisRequest) (core.Ana
 	var last Turn
 	for step := 0; ; step++ {
 		use := step < a.cfg.MaxSteps
+		s.report(core.AnalysisStep{Kind: core.StepModel, Target: fmt.Sprintf("round %d of %d", min(step+1, a.cfg.MaxSteps), a.cfg.MaxSteps), Outcome: "asked the model"})
 		turn, err := s.next(ctx, system, conv, tools, use)
 		if err != nil {
 			return core.AnalysisResult{}, fmt.Errorf("analyse %s: %w", req.TaskID, err)
@@ -73,8 +74,10 @@ func (s *session) next(ctx context.Context, system string, conv []Message, tools
 	return turn, nil
 }
 
-// finish adds what the session recorded to the result.
+// finish adds what the session recorded to the result, and reports the
+// checked answer.
 func (s *session) finish(res core.AnalysisResult) core.AnalysisResult {
+	s.report(core.AnalysisStep{Kind: core.StepAnswer, Target: res.Verdict, Outcome: fmt.Sprintf("answer checked: %d sources", len(res.Sources))})
 	res.Steps = s.steps
 	usage := s.usage
 	res.Usage = &usage

@@ -83,8 +83,13 @@ func TestSearchThenFetchThenCite(t *testing.T) {
 			res.Steps[1].Kind != core.StepFetch || res.Steps[1].Target != page || !strings.HasPrefix(res.Steps[1].Outcome, "read") {
 			t.Fatalf("steps:\n%s", stepsText(res.Steps))
 		}
-		if len(heard) != 2 {
-			t.Fatalf("OnStep heard %d steps", len(heard))
+		var kinds []string
+		for _, st := range heard {
+			kinds = append(kinds, st.Kind+" "+st.Target)
+		}
+		want := "model round 1 of 6, search Eiffel Tower height, model round 2 of 6, fetch " + page + ", model round 3 of 6, answer MOSTLY_TRUE"
+		if strings.Join(kinds, ", ") != want {
+			t.Fatalf("OnStep heard %v\nwant %s", kinds, want)
 		}
 		if res.Usage == nil || res.Usage.ModelCalls != 3 || res.Usage.InputTokens == 0 {
 			t.Fatalf("usage = %+v", res.Usage)

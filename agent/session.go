@@ -37,6 +37,12 @@ func (a *Agent) newSession(onStep func(core.AnalysisStep)) *session {
 func (s *session) step(kind, target, outcome string) {
 	st := core.AnalysisStep{Kind: kind, Target: clipText(target, 300), Outcome: outcome}
 	s.steps = append(s.steps, st)
+	s.report(st)
+}
+
+// report tells the listener of the analysis about st; progress-only steps
+// (a model round, the checked answer) go only there.
+func (s *session) report(st core.AnalysisStep) {
 	if s.onStep != nil {
 		s.onStep(st)
 	}

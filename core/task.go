@@ -60,6 +60,14 @@ const (
 	StepAttachment = "attachment"  // an attachment read
 )
 
+// The kinds of the progress-only steps an analysis reports to OnStep but
+// does not keep in its result: a round of the model, and the answer once
+// checked.
+const (
+	StepModel  = "model"
+	StepAnswer = "answer"
+)
+
 // AnalysisStep is one thing the agent did on its way to a verdict. Keys
 // are alphabetical.
 type AnalysisStep struct {

@@ -48,11 +48,13 @@ func TestAnalyzeWaitsWithProgress(t *testing.T) {
 				!reflect.DeepEqual(task.Result.Sources, []core.Source{{URL: "attachment:notes.txt", Title: "Source 1"}}) {
 				t.Fatalf("task %+v", task)
 			}
-			ticks := cn.progress(4, 5*time.Second)
+			ticks := cn.progress(6, 5*time.Second)
 			want := []tick{
 				{"p-1", 1, 3, "Analysis " + task.ID + " queued."},
 				{"p-1", 2, 3, "Analysis " + task.ID + " running."},
 				{"p-1", 2.5, 3, "Analysis " + task.ID + `, step 1: read the attachment "notes.txt": read.`},
+				{"p-1", 2.75, 3, "Analysis " + task.ID + ", step 2: the model is at work (round 1 of 6)."},
+				{"p-1", 2.875, 3, "Analysis " + task.ID + ", step 3: the answer is checked: TRUE, 1 sources."},
 				{"p-1", 3, 3, "Analysis " + task.ID + " completed."},
 			}
 			if !reflect.DeepEqual(ticks, want) {

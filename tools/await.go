@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -63,6 +64,12 @@ func (a agentTools) await(ctx context.Context, caller core.Principal, userID str
 // stepWords says what a step of an analysis did, naming a fetched page by
 // its host and quoting at most an excerpt of a search.
 func stepWords(st core.AnalysisStep) string {
+	switch st.Kind {
+	case core.StepModel:
+		return fmt.Sprintf("the model is at work (%s).", st.Target)
+	case core.StepAnswer:
+		return fmt.Sprintf("the answer is checked: %s, %s.", st.Target, strings.TrimPrefix(st.Outcome, "answer checked: "))
+	}
 	verb := map[string]string{
 		core.StepSearch: "searched the web for", core.StepWebSearch: "searched the web for",
 		core.StepFactChecks: "looked up fact-checks of", core.StepFetch: "read a page of", core.StepAttachment: "read the attachment",

@@ -75,12 +75,12 @@ func TestStepsAsLogMessages(t *testing.T) {
 	}
 	analyze()
 	deadline := time.Now().Add(5 * time.Second)
-	for len(logs()) == 0 && time.Now().Before(deadline) {
+	for len(logs()) < 3 && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	got := logs()
-	if len(got) != 1 || fmt.Sprint(got[0]["level"]) != "info" || fmt.Sprint(got[0]["logger"]) != "clara.analysis" {
-		t.Fatalf("log messages: %v", got)
+	if len(got) != 3 || fmt.Sprint(got[0]["level"]) != "info" || fmt.Sprint(got[0]["logger"]) != "clara.analysis" {
+		t.Fatalf("log messages (attachment, model round, answer): %v", got)
 	}
 	data, _ := json.Marshal(got[0]["data"])
 	if !strings.Contains(string(data), `"kind":"attachment"`) || !strings.Contains(string(data), `"target":"notes.txt"`) {
