@@ -219,7 +219,8 @@ func TestProgressStaysWithItsCaller(t *testing.T) {
 	if task.Status != core.TaskCompleted {
 		t.Fatalf("task %+v", task)
 	}
-	if got := caller.progress(3, 5*time.Second); len(got) != 3 {
+	// queued, running, the model's round, the checked answer, completed
+	if got := caller.progress(5, 5*time.Second); len(got) != 5 {
 		t.Errorf("the caller got %+v", got)
 	}
 	if got := listener.progress(1, 300*time.Millisecond); len(got) != 0 {
