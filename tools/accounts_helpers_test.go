@@ -251,13 +251,19 @@ func stdioDriver(e *accountsEnv, era protocolEra) driver {
 // httpDriver connects Streamable HTTP clients to ts, sending authorization
 // in the Authorization header.
 func httpDriver(ts *httptest.Server, era protocolEra) driver {
+	return httpDriverAt(func(*testing.T) string { return ts.URL }, era)
+}
+
+// httpDriverAt is httpDriver to the server whose URL url gives (it may
+// start the server on first use).
+func httpDriverAt(url func(t *testing.T) string, era protocolEra) driver {
 	return driver{name: "http/" + era.name, how: howHTTP, howKeyOnly: howHTTPUserToken,
 		open: func(t *testing.T, authorization string) (*flowClient, error) {
 			var opts []transport.StreamableHTTPCOption
 			if authorization != "" {
 				opts = append(opts, transport.WithHTTPHeaders(map[string]string{"Authorization": authorization}))
 			}
-			tr, err := transport.NewStreamableHTTP(ts.URL+"/mcp", opts...)
+			tr, err := transport.NewStreamableHTTP(url(t)+"/mcp", opts...)
 			if err != nil {
 				return nil, err
 			}

@@ -114,30 +114,8 @@ var askingDrivers = []makeDriver{
 	func(e *accountsEnv, h *elicitor) driver { return inProcessDriver(e, asking(eras[1], h)) },
 	func(e *accountsEnv, h *elicitor) driver { return stdioDriver(e, asking(eras[0], h)) },
 	func(e *accountsEnv, h *elicitor) driver { return stdioDriver(e, asking(eras[1], h)) },
-	func(e *accountsEnv, h *elicitor) driver { return httpDriver2(lazyHTTP(e), asking(eras[0], h)) },
+	func(e *accountsEnv, h *elicitor) driver { return httpDriverAt(lazyHTTP(e), asking(eras[0], h)) },
 	func(e *accountsEnv, h *elicitor) driver { return sseDriver(lazyHTTP(e), asking(eras[0], h)) },
-}
-
-// httpDriver2 is httpDriver over a server started on first use.
-func httpDriver2(ts func(t *testing.T) string, era protocolEra) driver {
-	d := driver{name: "http/" + era.name, how: howHTTP, howKeyOnly: howHTTPUserToken}
-	d.open = func(t *testing.T, authorization string) (*flowClient, error) {
-		var opts []transport.StreamableHTTPCOption
-		if authorization != "" {
-			opts = append(opts, transport.WithHTTPHeaders(map[string]string{"Authorization": authorization}))
-		}
-		tr, err := transport.NewStreamableHTTP(ts(t)+"/mcp", opts...)
-		if err != nil {
-			return nil, err
-		}
-		c := client.NewClient(tr, era.opts...)
-		t.Cleanup(func() { _ = c.Close() })
-		if err := initialize(t.Context(), c); err != nil {
-			return nil, err
-		}
-		return &flowClient{c: c, ctx: (*testing.T).Context, close: func(*testing.T) { _ = c.Close() }}, nil
-	}
-	return d
 }
 
 // eachDriver runs f in a subtest per driver, each over a fresh env and
@@ -368,8 +346,8 @@ var quietDrivers = []makeDriver{
 	func(e *accountsEnv, _ *elicitor) driver { return inProcessDriver(e, eras[0]) },
 	func(e *accountsEnv, _ *elicitor) driver { return inProcessDriver(e, eras[1]) },
 	func(e *accountsEnv, _ *elicitor) driver { return stdioDriver(e, eras[1]) },
-	func(e *accountsEnv, _ *elicitor) driver { return httpDriver2(lazyHTTP(e), eras[0]) },
-	func(e *accountsEnv, h *elicitor) driver { return httpDriver2(lazyHTTP(e), asking(eras[1], h)) },
+	func(e *accountsEnv, _ *elicitor) driver { return httpDriverAt(lazyHTTP(e), eras[0]) },
+	func(e *accountsEnv, h *elicitor) driver { return httpDriverAt(lazyHTTP(e), asking(eras[1], h)) },
 	func(e *accountsEnv, h *elicitor) driver { return sseDriver(lazyHTTP(e), asking(eras[1], h)) },
 }
 
