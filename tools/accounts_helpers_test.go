@@ -257,13 +257,21 @@ func httpDriver(ts *httptest.Server, era protocolEra) driver {
 // httpDriverAt is httpDriver to the server whose URL url gives (it may
 // start the server on first use).
 func httpDriverAt(url func(t *testing.T) string, era protocolEra) driver {
-	return driver{name: "http/" + era.name, how: howHTTP, howKeyOnly: howHTTPUserToken,
+	return netDriver("http", era, func(t *testing.T, authorization string) (transport.Interface, error) {
+		var opts []transport.StreamableHTTPCOption
+		if authorization != "" {
+			opts = append(opts, transport.WithHTTPHeaders(map[string]string{"Authorization": authorization}))
+		}
+		return transport.NewStreamableHTTP(url(t)+"/mcp", opts...)
+	})
+}
+
+// netDriver connects clients of era over the transports dial makes,
+// sending authorization in the Authorization header.
+func netDriver(name string, era protocolEra, dial func(t *testing.T, authorization string) (transport.Interface, error)) driver {
+	return driver{name: name + "/" + era.name, how: howHTTP, howKeyOnly: howHTTPUserToken,
 		open: func(t *testing.T, authorization string) (*flowClient, error) {
-			var opts []transport.StreamableHTTPCOption
-			if authorization != "" {
-				opts = append(opts, transport.WithHTTPHeaders(map[string]string{"Authorization": authorization}))
-			}
-			tr, err := transport.NewStreamableHTTP(url(t)+"/mcp", opts...)
+			tr, err := dial(t, authorization)
 			if err != nil {
 				return nil, err
 			}

@@ -72,23 +72,13 @@ func asking(era protocolEra, h *elicitor) protocolEra {
 // sseDriver connects SSE clients to ts, sending authorization in the
 // Authorization header.
 func sseDriver(ts func(t *testing.T) string, era protocolEra) driver {
-	return driver{name: "sse/" + era.name, how: howHTTP, howKeyOnly: howHTTPUserToken,
-		open: func(t *testing.T, authorization string) (*flowClient, error) {
-			var opts []transport.ClientOption
-			if authorization != "" {
-				opts = append(opts, transport.WithHeaders(map[string]string{"Authorization": authorization}))
-			}
-			tr, err := transport.NewSSE(ts(t)+"/sse", opts...)
-			if err != nil {
-				return nil, err
-			}
-			c := client.NewClient(tr, era.opts...)
-			t.Cleanup(func() { _ = c.Close() })
-			if err := initialize(t.Context(), c); err != nil {
-				return nil, err
-			}
-			return &flowClient{c: c, ctx: (*testing.T).Context, close: func(*testing.T) { _ = c.Close() }}, nil
-		}}
+	return netDriver("sse", era, func(t *testing.T, authorization string) (transport.Interface, error) {
+		var opts []transport.ClientOption
+		if authorization != "" {
+			opts = append(opts, transport.WithHeaders(map[string]string{"Authorization": authorization}))
+		}
+		return transport.NewSSE(ts(t)+"/sse", opts...)
+	})
 }
 
 // lazyHTTP serves e's HTTP transports once, on first use.
