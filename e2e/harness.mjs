@@ -1,19 +1,21 @@
-// Helpers shared by the end-to-end tests (mcp.test.mjs, oauth.test.mjs):
+// Helpers shared by the end-to-end tests (mcp.test.mjs, oauth.test.mjs,
+// depth.test.mjs):
 // the clara binary, temporary data directories, free ports, `clara serve`
 // started and waited for, one-time codes read from the development mailer's
 // outbox (<CLARA_DATA_DIR>/outbox), Clara's REST API, and little HTTP
-// servers on 127.0.0.1 for the fakes a test plays.
+// servers on 127.0.0.1 for the fakes a test plays, and a throwaway
+// PostgreSQL cluster.
 //
 // CLARA_BIN names the binary (default ../bin/clara, relative to this folder).
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer as createHTTPServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The clara binary under test: $CLARA_BIN, else ../bin/clara. */
@@ -235,4 +237,95 @@ export async function listenLocal(handler) {
 export function replyJSON(res, status, body, headers = {}) {
   res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
+}
+
+// ---- A throwaway PostgreSQL cluster ------------------------------------------
+
+/**
+ * The directory holding initdb, pg_ctl and postgres: that of pg_ctl on PATH,
+ * else the newest /usr/lib/postgresql/<version>/bin; undefined when none.
+ */
+function postgresBinDir() {
+  const complete = (dir) => ['initdb', 'pg_ctl', 'postgres'].every((p) => existsSync(join(dir, p)));
+  for (const dir of (process.env.PATH ?? '').split(':')) {
+    if (dir && existsSync(join(dir, 'pg_ctl'))) {
+      const real = dirname(realpathSync(join(dir, 'pg_ctl')));
+      if (complete(real)) return real;
+    }
+  }
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root) ? readdirSync(root).filter((v) => /^\d+(\.\d+)?$/.test(v)) : [];
+  versions.sort((a, b) => parseFloat(b) - parseFloat(a));
+  return versions.map((v) => join(root, v, 'bin')).find(complete);
+}
+
+/**
+ * Starts a throwaway PostgreSQL cluster as store/pgtest/cluster.go does: in
+ * a private directory under /tmp that is also its only socket directory
+ * (no TCP), trust authentication, as user nobody when this process is
+ * root (PostgreSQL refuses root). Returns { url, stop }: url the
+ * postgres:// URL of its database postgres, stop() stops it (immediate) and
+ * removes its directory. Throws when PostgreSQL is not installed or does
+ * not start within 60 s.
+ */
+export async function startCluster() {
+  const bin = postgresBinDir();
+  if (!bin) throw new Error('initdb, pg_ctl and postgres not found on PATH nor in /usr/lib/postgresql/*/bin');
+  const asNobody = process.getuid?.() === 0;
+  let uid;
+  let gid;
+  if (asNobody) {
+    const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('nobody:'));
+    [uid, gid] = line ? line.split(':').slice(2, 4).map(Number) : [65534, 65534];
+    if (uid === 0) throw new Error('user nobody has uid 0');
+  }
+  const dir = mkdtempSync('/tmp/clara-e2e-pg-');
+  const data = join(dir, 'data');
+  if (asNobody) chownSync(dir, uid, gid);
+  const env = { PATH: process.env.PATH ?? '', HOME: dir, LC_ALL: 'C', TZ: 'UTC' };
+  const run = (program, args) =>
+    new Promise((resolveRun, reject) => {
+      const child = spawn(join(bin, program), args, { cwd: dir, env, uid, gid, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (b) => (out += b));
+      child.stderr.on('data', (b) => (out += b));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      child.on('error', reject);
+      child.on('exit', (code, signal) => {
+        clearTimeout(timer);
+        if (code === 0) resolveRun(out);
+        else reject(new Error(`${program} ${args.join(' ')}: exit ${code ?? signal}\n${out}`));
+      });
+    });
+  // A watchdog, in its own process group, stops the server and removes the
+  // directory when its stdin closes: at stop(), or however this process ends.
+  const watchdog = spawn('/bin/sh', ['-c', 'read -r line; "$1" -D "$2" -m immediate -w stop >/dev/null 2>&1; rm -rf "$3"',
+    'pg-watchdog', join(bin, 'pg_ctl'), data, dir], { cwd: dir, env, uid, gid, detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+  watchdog.unref();
+  const watchdogDone = new Promise((r) => watchdog.once('exit', r));
+  const stop = async () => {
+    watchdog.stdin.end();
+    let timer;
+    await Promise.race([watchdogDone, new Promise((r) => (timer = setTimeout(r, 15_000)))]);
+    clearTimeout(timer);
+    if (existsSync(join(data, 'postmaster.pid'))) await run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => {});
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await run('initdb', ['-D', data, '--auth=trust', '--no-sync', '-U', 'postgres', '-E', 'UTF8', '--no-locale']);
+    const opts = `-c listen_addresses='' -c unix_socket_directories='${dir}' -c fsync=off -c full_page_writes=off ` +
+      '-c synchronous_commit=off -c max_connections=200';
+    await run('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60', '-o', opts, 'start']);
+  } catch (err) {
+    let log = '';
+    try {
+      log = readFileSync(join(dir, 'server.log'), 'utf8');
+    } catch {
+      // no log yet
+    }
+    await stop();
+    if (log) err.message += `\nserver log:\n${log}`;
+    throw err;
+  }
+  return { url: `postgres://postgres@/postgres?host=${encodeURIComponent(dir)}`, stop };
 }
