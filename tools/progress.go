@@ -16,10 +16,11 @@ type progress struct {
 }
 
 // progressFlush is how long a handler that sent progress waits before it
-// returns. mcp-go's stateless Streamable HTTP transport drops a
-// notification its forwarder took off the session's channel just as the
-// handler returned (the final drain closes the stream first); a short
-// pause lets the forwarder write the last ticks.
+// returns. Over Streamable HTTP the last ticks no longer need it (the
+// patched mcp-go in third_party writes what its forwarder holds before the
+// response); over stdio mcp-go writes notifications from another goroutine
+// than responses, and a client drops progress that follows its response,
+// so a short pause lets the last ticks go first.
 const progressFlush = 50 * time.Millisecond
 
 // progressKey is the context key of a call's *progress.
