@@ -16,11 +16,12 @@ type progress struct {
 }
 
 // progressFlush is how long a handler that sent progress waits before it
-// returns. Over Streamable HTTP the last ticks no longer need it (the
-// patched mcp-go in third_party writes what its forwarder holds before the
-// response); over stdio mcp-go writes notifications from another goroutine
-// than responses, and a client drops progress that follows its response,
-// so a short pause lets the last ticks go first.
+// returns. On the wire every tick now precedes the response (the patched
+// mcp-go in third_party writes them in order over Streamable HTTP and
+// stdio), but the official TypeScript client handles a notification in a
+// microtask and a response at once: when both arrive in one read, it
+// resolves the call and forgets its progress token before it sees the last
+// tick. The pause sends the response in a later read.
 const progressFlush = 50 * time.Millisecond
 
 // progressKey is the context key of a call's *progress.

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
+	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 )
@@ -401,12 +402,52 @@ func (s *StdioServer) handleNotifications(ctx context.Context, stdout io.Writer)
 	for {
 		select {
 		case notification := <-stdioSessionInstance.notifications:
+			if notification.Method == notificationBarrier {
+				if done, ok := notification.Params.AdditionalFields["done"].(chan struct{}); ok {
+					close(done)
+				}
+				continue
+			}
 			if err := s.writeResponse(notification, stdout); err != nil {
 				s.errLogger.Printf("Error writing notification: %v", err)
 			}
 		case <-ctx.Done():
 			return
 		}
+	}
+}
+
+// notificationBarrier is the method of the marker flushNotifications queues
+// behind the notifications to write first; it is never written.
+const notificationBarrier = "\x00stdio/barrier"
+
+// flushNotificationsWait bounds how long a response waits for the
+// notifications queued before it.
+const flushNotificationsWait = 5 * time.Second
+
+// flushNotifications returns once every notification queued so far has been
+// written: notifications are written by handleNotifications, responses by
+// the workers, so without it the last progress notification of a tool call
+// could follow the call's response, and clients drop progress that comes
+// after the response. The marker it queues travels the same FIFO channel as
+// the notifications, and handleNotifications, their one writer, releases it
+// once it reaches it.
+func (s *StdioServer) flushNotifications(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(ctx, flushNotificationsWait)
+	defer cancel()
+	done := make(chan struct{})
+	barrier := mcp.JSONRPCNotification{JSONRPC: mcp.JSONRPC_VERSION, Notification: mcp.Notification{
+		Method: notificationBarrier,
+		Params: mcp.NotificationParams{AdditionalFields: map[string]any{"done": done}},
+	}}
+	select {
+	case stdioSessionInstance.notifications <- barrier:
+	case <-ctx.Done():
+		return
+	}
+	select {
+	case <-done:
+	case <-ctx.Done():
 	}
 }
 
@@ -464,6 +505,7 @@ func (s *StdioServer) toolCallWorker(ctx context.Context) {
 				return s.server.HandleMessage(work.ctx, work.message)
 			}()
 			if response != nil {
+				s.flushNotifications(ctx)
 				if err := s.writeResponse(response, work.writer); err != nil {
 					s.errLogger.Printf("Error writing tool response: %v", err)
 				}
