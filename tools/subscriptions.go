@@ -56,6 +56,11 @@ func (w *subscriptions) hook(hooks *server.Hooks) {
 		}
 	})
 	hooks.AddOnUnregisterSession(func(_ context.Context, s server.ClientSession) { w.stop(s.SessionID(), "") })
+	hooks.AddBeforeSubscriptionsListen(func(ctx context.Context, _ any, req *mcp.SubscriptionsListenRequest) {
+		for _, uri := range req.Params.Notifications.ResourceSubscriptions {
+			w.listen(ctx, uri)
+		}
+	})
 }
 
 // check refuses, before it is acknowledged, a subscription Clara cannot
@@ -69,17 +74,37 @@ func (w *subscriptions) check(ctx context.Context, _ any, message any) error {
 	var req struct {
 		Method string `json:"method"`
 		Params struct {
-			URI string `json:"uri"`
+			URI           string `json:"uri"`
+			Notifications struct {
+				ResourceSubscriptions []string `json:"resourceSubscriptions"`
+			} `json:"notifications"`
 		} `json:"params"`
 	}
-	if json.Unmarshal(raw, &req) != nil || req.Method != string(mcp.MethodResourcesSubscribe) {
+	if json.Unmarshal(raw, &req) != nil {
 		return nil
 	}
-	creds, _ := caller.Credentials(ctx)
-	if creds.Transport == core.TransportMCPHTTP || server.ClientSessionFromContext(ctx) == nil {
-		return errSubscribeNeedsSession
+	switch req.Method {
+	case string(mcp.MethodResourcesSubscribe):
+		creds, _ := caller.Credentials(ctx)
+		if creds.Transport == core.TransportMCPHTTP || server.ClientSessionFromContext(ctx) == nil {
+			return errSubscribeNeedsSession
+		}
+		return w.checkTask(ctx, req.Params.URI)
+	case string(mcp.MethodSubscriptionsListen):
+		// The 2026-07-28 way: the stream is the request itself, so it
+		// works over stateless Streamable HTTP too.
+		for _, uri := range req.Params.Notifications.ResourceSubscriptions {
+			if err := w.checkTask(ctx, uri); err != nil {
+				return err
+			}
+		}
 	}
-	taskID, ok := strings.CutPrefix(req.Params.URI, taskURIPrefix)
+	return nil
+}
+
+// checkTask refuses a URI that is not one of the caller's tasks.
+func (w *subscriptions) checkTask(ctx context.Context, uri string) error {
+	taskID, ok := strings.CutPrefix(uri, taskURIPrefix)
 	if !ok || taskID == "" {
 		return errors.New("only clara://tasks/{task_id} can be subscribed to")
 	}
@@ -127,17 +152,39 @@ func (w *subscriptions) start(ctx context.Context, uri string) {
 	w.mu.Unlock()
 	go func() {
 		defer w.forget(sid, uri, this)
-		var last core.TaskStatus
-		seen := func(t core.Task) {
-			if last != "" && t.Status != last {
-				_ = w.srv.SendNotificationToSpecificClient(sid, string(mcp.MethodNotificationResourceUpdated), map[string]any{"uri": uri})
-			}
-			last = t.Status
-		}
-		if _, err := w.rt.svc.WatchTask(watchCtx, p, "", taskID, subscriptionPoll, seen, nil); err != nil {
-			w.rt.log.Warn("watch subscribed task", "task", taskID, "err", err)
-		}
+		w.watchTask(watchCtx, p, taskID, func() {
+			_ = w.srv.SendNotificationToSpecificClient(sid, string(mcp.MethodNotificationResourceUpdated), map[string]any{"uri": uri})
+		})
 	}()
+}
+
+// listen watches the task at uri for a subscriptions/listen stream whose
+// request context is ctx: updates go to that stream, and the watch ends
+// with it (or when the task finishes).
+func (w *subscriptions) listen(ctx context.Context, uri string) {
+	taskID, ok := strings.CutPrefix(uri, taskURIPrefix)
+	if !ok || w.srv == nil {
+		return
+	}
+	ctx, p := w.rt.caller(ctx)
+	go w.watchTask(ctx, p, taskID, func() {
+		_ = w.srv.SendNotificationToClient(ctx, string(mcp.MethodNotificationResourceUpdated), map[string]any{"uri": uri})
+	})
+}
+
+// watchTask reads the task every subscriptionPoll until it finishes or ctx
+// ends, calling changed after each change of its status.
+func (w *subscriptions) watchTask(ctx context.Context, p core.Principal, taskID string, changed func()) {
+	var last core.TaskStatus
+	seen := func(t core.Task) {
+		if last != "" && t.Status != last {
+			changed()
+		}
+		last = t.Status
+	}
+	if _, err := w.rt.svc.WatchTask(ctx, p, "", taskID, subscriptionPoll, seen, nil); err != nil {
+		w.rt.log.Warn("watch subscribed task", "task", taskID, "err", err)
+	}
 }
 
 // forget ends this watch and drops it, unless another took its place.

@@ -90,3 +90,57 @@ func TestTaskSubscription(t *testing.T) {
 		}
 	}
 }
+
+// TestTaskSubscriptionListen: a 2026-07-28 client over stateless
+// Streamable HTTP opts in with subscriptions/listen and hears the task's
+// updates on that stream; a listen naming another user's task is refused.
+func TestTaskSubscriptionListen(t *testing.T) {
+	e := newEnvWith(t, false, &analysisConfig{})
+	m := e.newMember(t, "ada@example.com", 100)
+	other := e.newMember(t, "bob@example.com", 100)
+	var modern *conn
+	for _, tr := range transports {
+		if tr.name == "http" {
+			modern = tr.open(t, e, "Bearer "+m.Token)
+		}
+	}
+	var mu sync.Mutex
+	var updated []string
+	modern.c.OnNotification(func(n mcp.JSONRPCNotification) {
+		if n.Method == string(mcp.MethodNotificationResourceUpdated) {
+			mu.Lock()
+			updated = append(updated, n.Params.AdditionalFields["uri"].(string))
+			mu.Unlock()
+		}
+	})
+	e.Model.Enqueue(modeltest.Delay(400*time.Millisecond, modeltest.Answer(modeltest.AnalysisJSON("TRUE"))))
+	task := taskOf(t, modern.call(t, "analyze", map[string]any{"query": "The sky is blue."}, nil))
+	uri := "clara://tasks/" + task.ID
+	stop, err := modern.c.ListenAsync(t.Context(), mcp.SubscriptionFilter{ResourceSubscriptions: []string{uri}}, nil)
+	if err != nil {
+		t.Fatalf("listen: %v", err)
+	}
+	defer stop()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		mu.Lock()
+		heard := strings.Join(updated, " ")
+		mu.Unlock()
+		if strings.Contains(heard, uri) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	mu.Lock()
+	got := append([]string(nil), updated...)
+	mu.Unlock()
+	if len(got) == 0 || got[len(got)-1] != uri {
+		t.Fatalf("updates heard on the listen stream: %v, want %s", got, uri)
+	}
+
+	theirs := taskOf(t, transports[0].open(t, e, "Bearer "+other.Token).call(t, "analyze", map[string]any{"query": "Mine."}, nil))
+	err = modern.c.Listen(t.Context(), mcp.SubscriptionFilter{ResourceSubscriptions: []string{"clara://tasks/" + theirs.ID}})
+	if err == nil || !strings.Contains(err.Error(), "do not have access") {
+		t.Errorf("listen to another user's task: %v", err)
+	}
+}
