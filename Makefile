@@ -35,6 +35,14 @@ test-e2e: build
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
+## bench-compare: Clara's binary side by side with bare floors (mcp-go echo tool, net/http health
+## bytes): req/s, p50/p99, stdio start-up and idle RSS as a Markdown table. BENCH_COMPARE_FLAGS
+## passes flags, e.g. BENCH_COMPARE_FLAGS='-c 32 -d 10s -rounds 5'.
+.PHONY: bench-compare
+BENCH_COMPARE_FLAGS ?=
+bench-compare: build
+	$(GO) run ./bench/compare -clara $(BIN) $(BENCH_COMPARE_FLAGS)
+
 ## fuzz: every Go fuzz target in turn, FUZZTIME each (not part of make test); a crasher is
 ## written under the package's testdata/fuzz and then replays in make test.
 FUZZTIME ?= 5m
