@@ -102,7 +102,7 @@ func anthropicToolUse(calls ...[2]string) reply { return anthropicCalls(fetchCal
 
 // anthropicCalls answers with tool_use blocks of any tools.
 func anthropicCalls(calls ...call) reply {
-	content := []any{map[string]any{"type": "text", "text": "Let me look."}}
+	content := []any{map[string]any{"type": "text", "text": "Let me read that."}}
 	for _, c := range calls {
 		content = append(content, map[string]any{"type": "tool_use", "id": c.id, "name": c.name, "input": c.input})
 	}

@@ -45,21 +45,12 @@ func (b *brave) Search(ctx context.Context, query string, max int) ([]Result, er
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Result, 0, max)
-	for _, r := range resp.Web.Results {
-		if len(out) == max {
-			break
-		}
-		u, ok := webURL(string(r.URL))
-		if !ok {
-			continue
-		}
+	return results(max, len(resp.Web.Results), func(i int) (string, string, string, string) {
+		r := resp.Web.Results[i]
 		date := r.PageAge
 		if date == "" {
 			date = r.Age
 		}
-		out = append(out, Result{Title: clean(plain(string(r.Title))), URL: u,
-			Snippet: clean(plain(string(r.Description))), Date: cut(string(date), maxDate)})
-	}
-	return out, nil
+		return plain(string(r.Title)), string(r.URL), plain(string(r.Description)), string(date)
+	}), nil
 }

@@ -80,3 +80,19 @@ func (t *text) UnmarshalJSON(b []byte) error {
 	*t = text(s)
 	return nil
 }
+
+// results turns up to max of the n hits a provider answered into Results:
+// hit(i) gives the i-th hit's title, URL, snippet and date as sent; hits
+// without a web URL are dropped, texts cleaned and cut.
+func results(max, n int, hit func(i int) (title, rawURL, snippet, date string)) []Result {
+	out := make([]Result, 0, max)
+	for i := 0; i < n && len(out) < max; i++ {
+		title, raw, snippet, date := hit(i)
+		u, ok := webURL(raw)
+		if !ok {
+			continue
+		}
+		out = append(out, Result{Title: clean(title), URL: u, Snippet: clean(snippet), Date: cut(date, maxDate)})
+	}
+	return out
+}

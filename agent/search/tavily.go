@@ -46,17 +46,8 @@ func (t *tavily) Search(ctx context.Context, query string, max int) ([]Result, e
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Result, 0, max)
-	for _, r := range resp.Results {
-		if len(out) == max {
-			break
-		}
-		u, ok := webURL(string(r.URL))
-		if !ok {
-			continue
-		}
-		out = append(out, Result{Title: clean(string(r.Title)), URL: u,
-			Snippet: clean(string(r.Content)), Date: cut(string(r.PublishedDate), maxDate)})
-	}
-	return out, nil
+	return results(max, len(resp.Results), func(i int) (string, string, string, string) {
+		r := resp.Results[i]
+		return string(r.Title), string(r.URL), string(r.Content), string(r.PublishedDate)
+	}), nil
 }
