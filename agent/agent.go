@@ -75,6 +75,12 @@ type Agent struct {
 	model   Model
 	fetcher Fetcher
 	files   Attacher
+	// tools, callable and system are fixed by the config: the tools of
+	// every analysis, the names of those the model calls (not the
+	// provider's own search), and the system prompt.
+	tools    []ToolSpec
+	callable []string
+	system   string
 }
 
 var _ core.Analyzer = (*Agent)(nil)
@@ -94,6 +100,13 @@ func New(cfg Config, f Fetcher) (*Agent, error) {
 		cfg: cfg, vision: *cfg.Vision, name: cfg.Provider + "/" + cfg.Model,
 		fetcher: f, files: attachFiles{},
 	}
+	a.tools = a.offered()
+	for _, t := range a.tools {
+		if !t.Server {
+			a.callable = append(a.callable, t.Name)
+		}
+	}
+	a.system = systemPrompt(a.tools, cfg)
 	switch {
 	case cfg.Provider == ProviderAnthropic:
 		a.model = newAnthropicModel(cfg)

@@ -15,8 +15,7 @@ import (
 // Model).
 func (a *Agent) Analyze(ctx context.Context, req core.AnalysisRequest) (core.AnalysisResult, error) {
 	s := a.newSession(req.OnStep)
-	tools := a.offered()
-	system := systemPrompt(tools, a.cfg)
+	tools, system := a.tools, a.system
 	first, err := s.firstMessage(ctx, req)
 	if err != nil {
 		return core.AnalysisResult{}, fmt.Errorf("analyse %s: %w", req.TaskID, err)

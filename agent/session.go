@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -92,26 +93,11 @@ func (s *session) call(ctx context.Context, c ToolCall) (string, bool) {
 	return s.fetchText(ctx, value)
 }
 
-// offers reports whether the analysis offers the tool name.
-func (s *session) offers(name string) bool {
-	for _, t := range s.a.offered() {
-		if t.Name == name && !t.Server {
-			return true
-		}
-	}
-	return false
-}
+// offers reports whether the model may call the tool name.
+func (s *session) offers(name string) bool { return slices.Contains(s.a.callable, name) }
 
 // toolNames lists the tools the model may call.
-func (s *session) toolNames() string {
-	var names []string
-	for _, t := range s.a.offered() {
-		if !t.Server {
-			names = append(names, t.Name)
-		}
-	}
-	return strings.Join(names, ", ")
-}
+func (s *session) toolNames() string { return strings.Join(s.a.callable, ", ") }
 
 // fetchText fetches rawURL within the budgets and returns the tool result.
 func (s *session) fetchText(ctx context.Context, rawURL string) (string, bool) {
