@@ -269,19 +269,15 @@ func (s *storage) DeleteRefreshTokenSession(ctx context.Context, signature strin
 }
 
 // RotateRefreshToken uses up the refresh token being exchanged and records
-// the grant's use. Of two concurrent exchanges of one token, one fails at
-// Commit.
-func (s *storage) RotateRefreshToken(ctx context.Context, _ string, signature string) error {
-	t, err := s.store.OAuthTokenBySignature(ctx, core.OAuthRefreshToken, signature)
-	if err != nil {
-		return fmt.Errorf("load oauth refresh token: %w", err)
-	}
+// the use of its grant (the request id is the grant id: see session). Of
+// two concurrent exchanges of one token, one fails at Commit.
+func (s *storage) RotateRefreshToken(ctx context.Context, grantID string, signature string) error {
 	now := s.now()
 	return s.write(ctx, func(q core.Queries) error {
 		if err := q.DeactivateOAuthToken(ctx, core.OAuthRefreshToken, signature); err != nil {
 			return err
 		}
-		return q.TouchOAuthGrant(ctx, t.GrantID, now)
+		return q.TouchOAuthGrant(ctx, grantID, now)
 	})
 }
 
