@@ -2,6 +2,8 @@ package tools
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -27,15 +29,7 @@ func TestTaskSubscription(t *testing.T) {
 	sc, _ := stdioSession(t, context.Background(), e.server(), core.Credentials{Authorization: "Bearer " + m.Token},
 		client.WithProtocolVersion(mcp.ProtocolVersion20251125))
 	stdio := newConn(t, sc, (*testing.T).Context)
-	var mu sync.Mutex
-	var updated []string
-	stdio.c.OnNotification(func(n mcp.JSONRPCNotification) {
-		if n.Method == string(mcp.MethodNotificationResourceUpdated) {
-			mu.Lock()
-			updated = append(updated, n.Params.AdditionalFields["uri"].(string))
-			mu.Unlock()
-		}
-	})
+	awaitUpdate := hearUpdates(stdio.c)
 	e.Model.Enqueue(modeltest.Delay(300*time.Millisecond, modeltest.Answer(modeltest.AnalysisJSON("TRUE"))))
 	task := taskOf(t, stdio.call(t, "analyze", map[string]any{"query": "The sky is blue."}, nil))
 	uri := "clara://tasks/" + task.ID
@@ -50,19 +44,7 @@ func TestTaskSubscription(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	for time.Now().Before(deadline) {
-		mu.Lock()
-		n := len(updated)
-		mu.Unlock()
-		if n > 0 && strings.Contains(strings.Join(updated, " "), uri) {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	mu.Lock()
-	got := append([]string(nil), updated...)
-	mu.Unlock()
-	if len(got) == 0 || got[len(got)-1] != uri {
+	if got := awaitUpdate(uri, time.Until(deadline)); len(got) == 0 || got[len(got)-1] != uri {
 		t.Fatalf("updates heard: %v, want %s", got, uri)
 	}
 
@@ -104,15 +86,7 @@ func TestTaskSubscriptionListen(t *testing.T) {
 			modern = tr.open(t, e, "Bearer "+m.Token)
 		}
 	}
-	var mu sync.Mutex
-	var updated []string
-	modern.c.OnNotification(func(n mcp.JSONRPCNotification) {
-		if n.Method == string(mcp.MethodNotificationResourceUpdated) {
-			mu.Lock()
-			updated = append(updated, n.Params.AdditionalFields["uri"].(string))
-			mu.Unlock()
-		}
-	})
+	awaitUpdate := hearUpdates(modern.c)
 	e.Model.Enqueue(modeltest.Delay(400*time.Millisecond, modeltest.Answer(modeltest.AnalysisJSON("TRUE"))))
 	task := taskOf(t, modern.call(t, "analyze", map[string]any{"query": "The sky is blue."}, nil))
 	uri := "clara://tasks/" + task.ID
@@ -121,20 +95,7 @@ func TestTaskSubscriptionListen(t *testing.T) {
 		t.Fatalf("listen: %v", err)
 	}
 	defer stop()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		mu.Lock()
-		heard := strings.Join(updated, " ")
-		mu.Unlock()
-		if strings.Contains(heard, uri) {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	mu.Lock()
-	got := append([]string(nil), updated...)
-	mu.Unlock()
-	if len(got) == 0 || got[len(got)-1] != uri {
+	if got := awaitUpdate(uri, 10*time.Second); len(got) == 0 || got[len(got)-1] != uri {
 		t.Fatalf("updates heard on the listen stream: %v, want %s", got, uri)
 	}
 
@@ -142,5 +103,32 @@ func TestTaskSubscriptionListen(t *testing.T) {
 	err = modern.c.Listen(t.Context(), mcp.SubscriptionFilter{ResourceSubscriptions: []string{"clara://tasks/" + theirs.ID}})
 	if err == nil || !strings.Contains(err.Error(), "do not have access") {
 		t.Errorf("listen to another user's task: %v", err)
+	}
+}
+
+// hearUpdates collects the notifications/resources/updated c receives,
+// and returns a wait for one naming uri (at most within): the URIs heard
+// by then.
+func hearUpdates(c *client.Client) func(uri string, within time.Duration) []string {
+	var mu sync.Mutex
+	var updated []string
+	c.OnNotification(func(n mcp.JSONRPCNotification) {
+		if n.Method == string(mcp.MethodNotificationResourceUpdated) {
+			mu.Lock()
+			updated = append(updated, fmt.Sprint(n.Params.AdditionalFields["uri"]))
+			mu.Unlock()
+		}
+	})
+	return func(uri string, within time.Duration) []string {
+		deadline := time.Now().Add(within)
+		for {
+			mu.Lock()
+			heard := slices.Clone(updated)
+			mu.Unlock()
+			if slices.Contains(heard, uri) || time.Now().After(deadline) {
+				return heard
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
 	}
 }
