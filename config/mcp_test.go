@@ -6,8 +6,8 @@ import (
 	"testing"
 )
 
-// CLARA_MCP_TOOLSETS and --mcp-toolsets choose toolsets, in a canonical
-// order, all by default; CLARA_MCP_READ_ONLY and --mcp-read-only (alone or
+// CLARA_MCP_TOOLSETS and --toolsets choose toolsets, in a canonical
+// order, all by default; CLARA_MCP_READ_ONLY and --read-only (alone or
 // with a value) choose read-only mode, off by default.
 func TestMCPToolsetsAndReadOnly(t *testing.T) {
 	t.Chdir(t.TempDir())
@@ -24,11 +24,11 @@ func TestMCPToolsetsAndReadOnly(t *testing.T) {
 		{env: map[string]string{"CLARA_MCP_TOOLSETS": " System , analysis,"}, toolsets: []string{"analysis", "system"}},
 		{env: map[string]string{"CLARA_MCP_TOOLSETS": "billing,billing"}, toolsets: []string{"billing"}},
 		{env: map[string]string{"CLARA_MCP_TOOLSETS": "analysis,all"}, toolsets: all},
-		{args: []string{"--mcp-toolsets", "analysis,system", "--mcp-read-only"}, toolsets: []string{"analysis", "system"}, readOnly: true},
-		{args: []string{"--mcp-toolsets=account"}, env: map[string]string{"CLARA_MCP_TOOLSETS": "billing"}, toolsets: []string{"account"}},
+		{args: []string{"--toolsets", "analysis,system", "--read-only"}, toolsets: []string{"analysis", "system"}, readOnly: true},
+		{args: []string{"--toolsets=account"}, env: map[string]string{"CLARA_MCP_TOOLSETS": "billing"}, toolsets: []string{"account"}},
 		{env: map[string]string{"CLARA_MCP_READ_ONLY": "true"}, toolsets: all, readOnly: true},
-		{args: []string{"--mcp-read-only=false"}, env: map[string]string{"CLARA_MCP_READ_ONLY": "true"}, toolsets: all},
-		{args: []string{"--mcp-read-only=1"}, toolsets: all, readOnly: true},
+		{args: []string{"--read-only=false"}, env: map[string]string{"CLARA_MCP_READ_ONLY": "true"}, toolsets: all},
+		{args: []string{"--read-only=1"}, toolsets: all, readOnly: true},
 	}
 	for _, tc := range cases {
 		if tc.env == nil {
@@ -56,9 +56,9 @@ func TestMCPToolsetsAndReadOnlyRefused(t *testing.T) {
 		prefix string
 	}{
 		{env: map[string]string{"CLARA_MCP_TOOLSETS": "analysis,repos"}, prefix: `CLARA_MCP_TOOLSETS: "repos" is not a toolset: use one or more of account, billing, analysis, system (comma-separated), or all`},
-		{args: []string{"--mcp-toolsets", "billing;system"}, prefix: `--mcp-toolsets: "billing;system" is not a toolset`},
+		{args: []string{"--toolsets", "billing;system"}, prefix: `--toolsets: "billing;system" is not a toolset`},
 		{env: map[string]string{"CLARA_MCP_READ_ONLY": "sometimes"}, prefix: `CLARA_MCP_READ_ONLY: "sometimes" is not true or false`},
-		{args: []string{"--mcp-read-only=yes"}, prefix: `--mcp-read-only: "yes" is not true or false`},
+		{args: []string{"--read-only=yes"}, prefix: `--read-only: "yes" is not true or false`},
 	}
 	for _, tc := range cases {
 		if tc.env == nil {

@@ -25,8 +25,8 @@ type setting struct {
 	def    string
 	usage  string
 	secret bool
-	// boolFlag lets the flag stand alone, meaning "true" (--mcp-read-only);
-	// a value then follows an equals sign (--mcp-read-only=false).
+	// boolFlag lets the flag stand alone, meaning "true" (--read-only);
+	// a value then follows an equals sign (--read-only=false).
 	boolFlag bool
 	apply    func(c *Config, v string, lookupEnv func(string) (string, bool)) error
 }
@@ -382,11 +382,11 @@ var settings = []setting{
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			return boolean(v, &c.MCPAnonymous)
 		}},
-	{env: "CLARA_MCP_TOOLSETS", flag: "mcp-toolsets", def: "all", usage: "the MCP tools served by clara mcp and clara serve, by toolset: all, or some of account, billing, analysis, system (comma-separated); the others are neither listed nor callable",
+	{env: "CLARA_MCP_TOOLSETS", flag: "toolsets", def: "all", usage: "the MCP tools served by clara mcp and clara serve, by toolset: all, or some of account, billing, analysis, system (comma-separated); the others are neither listed nor callable",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			return toolsets(v, &c.MCPToolsets)
 		}},
-	{env: "CLARA_MCP_READ_ONLY", flag: "mcp-read-only", boolFlag: true, def: "false", usage: "serve only the MCP tools that change nothing (readOnlyHint true), of the toolsets served; the flag alone means true",
+	{env: "CLARA_MCP_READ_ONLY", flag: "read-only", boolFlag: true, def: "false", usage: "serve only the MCP tools that change nothing (readOnlyHint true), of the toolsets served; the flag alone means true",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			return boolean(v, &c.MCPReadOnly)
 		}},

@@ -7,9 +7,9 @@ import (
 )
 
 // A toolset is a part of Clara's tools that an operator may serve alone,
-// as in github-mcp-server: `clara mcp --mcp-toolsets analysis,system`
+// as in github-mcp-server: `clara mcp --toolsets analysis,system`
 // (CLARA_MCP_TOOLSETS) serves only the analysis and system tools, and
-// --mcp-read-only (CLARA_MCP_READ_ONLY) only the tools whose readOnlyHint
+// --read-only (CLARA_MCP_READ_ONLY) only the tools whose readOnlyHint
 // is true. A tool left out is not registered at all: tools/list does not
 // show it and tools/call answers it as an unknown tool, on every transport.
 // Resources and prompts are always served.
