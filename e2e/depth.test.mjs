@@ -12,7 +12,7 @@
 //   - resources/subscribe to clara://tasks/{id} (stdio);
 //   - completion/complete of clara://tasks/{task_id} (stdio and HTTP);
 //   - elicitation: buy_credits confirmed or declined by the client (stdio);
-//   - --mcp-toolsets and --mcp-read-only (stdio);
+//   - --toolsets and --read-only (stdio);
 //   - a task started through one `clara serve` read through another that
 //     shares its PostgreSQL database (skipped without PostgreSQL).
 //
@@ -21,8 +21,7 @@
 // CLARA_BIN names the binary (default ../bin/clara, relative to this folder).
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
@@ -38,201 +37,31 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 
 import {
-  BIN, PASSWORD, baseEnv, checkBinary, latestCode, listenLocal, replyJSON, sleep, startCluster, startServe, tempDir, withStderrOf,
+  BIN, CHECKOUT_URL, PASSWORD, checkBinary, deliver, exited, grantCredits, latestCode, signedEvent, sleep, startCluster,
+  startFakes, startServe, stripeID, tempDir, until, within, withStderrOf,
 } from './harness.mjs';
 
-// ---- Fakes ------------------------------------------------------------------
-
-const MODEL = 'gpt-e2e';
-const MODEL_KEY = 'sk-e2e';
-const STRIPE_KEY = 'sk_test_e2e';
-const STRIPE_WEBHOOK_SECRET = 'whsec_e2e';
-
-/** The fakes of this run. */
-let model;
-let stripe;
-
-/**
- * Starts a fake OpenAI-compatible chat completions server on 127.0.0.1 that
- * answers every request with a final analysis (MOSTLY_TRUE). hold(marker)
- * makes requests whose body contains marker wait until released (or 30 s,
- * or the caller hangs up): it returns { arrived, hungUp, release }: arrived()
- * a promise of the first such request, hungUp() of the caller hanging up
- * on a held one.
- */
-async function startFakeModel() {
-  const requests = [];
-  const holds = [];
-  const srv = await listenLocal(async (req, res) => {
-    let raw = '';
-    for await (const chunk of req) raw += chunk;
-    const path = new URL(req.url, 'http://model').pathname;
-    if (req.method !== 'POST' || path !== '/v1/chat/completions') {
-      return replyJSON(res, 404, { error: { message: `no route ${req.method} ${path}`, type: 'invalid_request_error' } });
-    }
-    if (req.headers.authorization !== `Bearer ${MODEL_KEY}`) {
-      return replyJSON(res, 401, { error: { message: 'Incorrect API key provided.', type: 'invalid_request_error' } });
-    }
-    const body = JSON.parse(raw);
-    requests.push(body);
-    const hold = holds.find((h) => raw.includes(h.marker));
-    if (hold) {
-      hold.arrive();
-      const gone = new Promise((r) => res.once('close', () => {
-        if (!res.writableEnded) hold.hangUp();
-        r();
-      }));
-      let timer;
-      await Promise.race([hold.released, gone, new Promise((r) => (timer = setTimeout(r, 30_000)))]);
-      clearTimeout(timer);
-      if (res.destroyed || res.writableEnded) return;
-    }
-    const text = JSON.stringify(body.messages);
-    const sources = text.includes('attachment:notes.txt') ? [{ url: 'attachment:notes.txt', title: 'Notes' }] : [];
-    const answer = {
-      verdict: 'MOSTLY_TRUE',
-      confidence: 0.8,
-      summary: 'The notes support the claim.',
-      claims: [{ claim: 'The tower is in Paris.', verdict: 'TRUE', explanation: 'The notes say so.', sources }],
-      sources,
-    };
-    return replyJSON(res, 200, {
-      id: `chatcmpl-e2e-${requests.length}`, object: 'chat.completion', created: Math.floor(Date.now() / 1000), model: body.model,
-      choices: [{ index: 0, message: { role: 'assistant', content: JSON.stringify(answer), refusal: null }, finish_reason: 'stop', logprobs: null }],
-      usage: { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 },
-    });
-  });
-  const hold = (marker) => {
-    let arrive, release, hangUp;
-    const arrived = new Promise((r) => (arrive = r));
-    const released = new Promise((r) => (release = r));
-    const hungUp = new Promise((r) => (hangUp = r));
-    const h = { marker, arrive, released, hangUp };
-    holds.push(h);
-    return {
-      arrived: () => within(arrived, 15_000, `the model request of ${marker}`),
-      hungUp: () => within(hungUp, 10_000, `clara to hang up the held model request of ${marker}`),
-      release: () => {
-        release();
-        holds.splice(holds.indexOf(h), 1);
-      },
-    };
-  };
-  return { ...srv, requests, hold };
-}
-
-/** A random id of n alphanumeric characters, as Stripe's ids look. */
-function stripeID(n) {
-  const abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-  return Array.from(randomBytes(n), (b) => abc[b % abc.length]).join('');
-}
-
-/** A fake of the Stripe calls clara makes to open a checkout; it records each request. */
-async function startFakeStripe() {
-  const requests = [];
-  const srv = await listenLocal(async (req, res) => {
-    let raw = '';
-    for await (const chunk of req) raw += chunk;
-    const form = Object.fromEntries(new URLSearchParams(raw));
-    const path = new URL(req.url, 'http://stripe').pathname;
-    requests.push({ method: req.method, path, form });
-    if (req.headers.authorization !== `Bearer ${STRIPE_KEY}`) {
-      return replyJSON(res, 401, { error: { type: 'invalid_request_error', message: 'Invalid API Key provided.' } });
-    }
-    const created = Math.floor(Date.now() / 1000);
-    if (req.method === 'POST' && path === '/v1/checkout/sessions') {
-      const id = `cs_test_${stripeID(58)}`;
-      return replyJSON(res, 200, {
-        id, object: 'checkout.session', mode: 'payment', status: 'open', payment_status: 'unpaid', created,
-        url: `https://checkout.stripe.com/c/pay/${id}#${stripeID(24)}`,
-      });
-    }
-    if (req.method === 'POST' && path === '/v1/customers') {
-      return replyJSON(res, 200, { id: `cus_${stripeID(14)}`, object: 'customer', email: form.email ?? null, created });
-    }
-    return replyJSON(res, 404, { error: { type: 'invalid_request_error', message: `Unrecognized request URL (${req.method}: ${path}).` } });
-  });
-  return { ...srv, requests, checkouts: () => requests.filter((r) => r.path === '/v1/checkout/sessions').length };
-}
-
-const CHECKOUT_URL = /^https:\/\/checkout\.stripe\.com\/c\/pay\/(cs_test_[A-Za-z0-9]+)#/;
-
-/** Posts Stripe's signed report that checkout session was paid to clara serve at base. */
-async function paid(base, session) {
-  const t = Math.floor(Date.now() / 1000);
-  const body = JSON.stringify({
-    id: `evt_${stripeID(24)}`, object: 'event', api_version: '2023-10-16', created: t, type: 'checkout.session.completed', livemode: false,
-    pending_webhooks: 1, request: { id: null, idempotency_key: null },
-    data: { object: { id: session, object: 'checkout.session', mode: 'payment', status: 'complete', payment_status: 'paid', customer: null } },
-  });
-  const v1 = createHmac('sha256', STRIPE_WEBHOOK_SECRET).update(`${t}.${body}`).digest('hex');
-  const res = await fetch(`${base}/api/v1/stripe/webhook`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json; charset=utf-8', 'Stripe-Signature': `t=${t},v1=${v1}` },
-    body,
-    signal: AbortSignal.timeout(10_000),
-  });
-  await res.arrayBuffer();
-  assert.equal(res.status, 200, 'webhook delivery');
-}
+/** The fakes of this run (see startFakes). */
+let fakes;
 
 before(checkBinary);
 before(async () => {
-  model = await startFakeModel();
-  stripe = await startFakeStripe();
+  fakes = await startFakes();
 });
 after(async () => {
-  await model?.close();
-  await stripe?.close();
+  await fakes?.close();
 });
 
 /** The environment of a spawned clara talking to the fakes. */
-function claraEnv(dataDir, extra = {}) {
-  return baseEnv(dataDir, {
-    CLARA_STRIPE_SECRET_KEY: STRIPE_KEY,
-    CLARA_STRIPE_WEBHOOK_SECRET: STRIPE_WEBHOOK_SECRET,
-    CLARA_STRIPE_API_URL: stripe.url,
-    CLARA_MODEL_PROVIDER: 'openai',
-    CLARA_MODEL: MODEL,
-    CLARA_MODEL_BASE_URL: `${model.url}/v1`,
-    CLARA_MODEL_API_KEY: MODEL_KEY,
-    ...extra,
-  });
+const claraEnv = (dataDir, extra = {}) => fakes.env(dataDir, extra);
+
+/** Posts Stripe's signed report that checkout session was paid to clara serve at base. */
+async function paid(base, session) {
+  const [status] = await deliver(base, signedEvent('checkout.session.completed', session));
+  assert.equal(status, 200, 'webhook delivery');
 }
 
 // ---- Helpers ----------------------------------------------------------------
-
-/** promise, or a failure naming what after ms. */
-function within(promise, ms, what) {
-  let timer;
-  return Promise.race([
-    promise,
-    new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms))),
-  ]).finally(() => clearTimeout(timer));
-}
-
-/** Polls check() every 100 ms until it returns something truthy, for at most ms. */
-async function until(check, ms, what) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) assert.fail(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
-/** Resolves with [code, signal] when child exits, or null after ms. */
-function exited(child, ms) {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve([child.exitCode, child.signalCode]);
-  return new Promise((r) => {
-    const timer = setTimeout(() => r(null), ms);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      r([code, signal]);
-    });
-  });
-}
 
 /** The structuredContent of a successful tool result. */
 function ok(res, what) {
@@ -303,23 +132,10 @@ function stdioDriver(dataDir, logs) {
     } finally {
       await close(anon);
     }
-    if (credits) await grantCredits(dataDir, email, credits);
+    if (credits) await grantCredits(claraEnv(dataDir), email, credits);
     return key;
   };
   return { label: 'stdio', open, close, user, closeAll: () => Promise.all([...children.keys()].map(close)) };
-}
-
-/** Runs `clara credits grant` on dataDir, which no other clara may hold. */
-async function grantCredits(dataDir, email, credits) {
-  const child = spawn(BIN, ['credits', 'grant', '--email', email, '--credits', String(credits), '--reason', 'e2e'], {
-    env: claraEnv(dataDir),
-    cwd: dataDir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (b) => (out += b));
-  child.stderr.on('data', (b) => (out += b));
-  assert.deepEqual(await exited(child, 15_000), [0, null], `clara credits grant: ${out}`);
 }
 
 /** Streamable HTTP to `clara serve` at serve.base (anonymous access on, for register). */
@@ -380,7 +196,7 @@ async function taskFlow(d, email) {
   const me = await d.open(token);
   const start = ok(await call(me, 'view_user'), 'view_user').credits;
   const query = claim();
-  const hold = model.hold(query);
+  const hold = fakes.model.hold(query);
   try {
     const created = await startTask(me, { query, attachments: [attachment('notes.txt', NOTES)] });
     const { task } = created;
@@ -439,7 +255,7 @@ async function cancelFlow(d, email) {
   const token = await d.user(email, 100);
   const me = await d.open(token);
   const query = claim();
-  const hold = model.hold(query);
+  const hold = fakes.model.hold(query);
   try {
     const start = ok(await call(me, 'view_user'), 'view_user').credits;
     const { task } = await startTask(me, { query });
@@ -526,7 +342,7 @@ describe('stdio: clara mcp', () => {
   stdioTest('stdio: resources/subscribe to clara://tasks/{id} gets updated on completion', async (d) => {
     const me = await d.open(await d.user('sub.stdio@example.com', 100));
     const query = claim();
-    const hold = model.hold(query);
+    const hold = fakes.model.hold(query);
     try {
       const { task } = await startTask(me, { query });
       const uri = `clara://tasks/${task.taskId}`;
@@ -577,30 +393,30 @@ describe('stdio: clara mcp', () => {
     };
 
     const yes = await open('accept');
-    let before = stripe.checkouts();
+    let before = fakes.stripe.checkouts();
     const bought = ok(await call(yes.me, 'buy_credits', { amount: 5 }), 'buy_credits accepted');
     assert.match(bought.url, CHECKOUT_URL);
     assert.equal(bought.value_in_credits, 500);
-    assert.equal(stripe.checkouts(), before + 1, 'one checkout request');
+    assert.equal(fakes.stripe.checkouts(), before + 1, 'one checkout request');
     assert.equal(yes.asked.length, 1, 'asked once');
     assert.match(yes.asked[0].message, /Buy 500 Clara credits for \$5\.00\?/);
     assert.equal(yes.asked[0].requestedSchema?.properties?.confirm?.type, 'boolean');
     await d.close(yes.me);
 
     const no = await open('decline');
-    before = stripe.checkouts();
+    before = fakes.stripe.checkouts();
     const res = await call(no.me, 'buy_credits', { amount: 5 });
     assert.equal(res.isError, true, `declined: isError (got ${JSON.stringify(res)})`);
     assert.match(res.content[0].text, /^The user declined: no checkout was opened and nothing was charged\./);
     assert.equal(no.asked.length, 1, 'asked once');
-    assert.equal(stripe.checkouts(), before, 'no checkout request after a decline');
+    assert.equal(fakes.stripe.checkouts(), before, 'no checkout request after a decline');
     assert.deepEqual(ok(await call(no.me, 'list_transactions'), 'list_transactions').items, []);
     console.log(`stdio: elicitation accepted → ${bought.url.slice(0, 40)}…; declined → "${res.content[0].text.split('\n')[0]}"`);
   });
 
-  stdioTest('stdio: --mcp-toolsets analysis,system --mcp-read-only', async (d) => {
+  stdioTest('stdio: --toolsets analysis,system --read-only', async (d) => {
     const key = await d.user('tools.stdio@example.com', 0);
-    const me = await d.open(key, { args: ['--mcp-toolsets', 'analysis,system', '--mcp-read-only'] });
+    const me = await d.open(key, { args: ['--toolsets', 'analysis,system', '--read-only'] });
     const { tools } = await me.listTools();
     assert.deepEqual(tools.map((t) => t.name).sort(), ['health', 'list_tasks', 'supported_attachments', 'version', 'view_task']);
     assert.ok(tools.every((t) => t.annotations?.readOnlyHint === true), 'all read-only');
@@ -699,7 +515,7 @@ describe('two clara serve sharing a PostgreSQL database', () => {
         const ca = await da.open(token);
         const cb = await db.open(token);
         const query = claim();
-        const hold = model.hold(query);
+        const hold = fakes.model.hold(query);
         try {
           const { task } = await startTask(ca, { query });
           await hold.arrived();

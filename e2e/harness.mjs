@@ -3,13 +3,15 @@
 // the clara binary, temporary data directories, free ports, `clara serve`
 // started and waited for, one-time codes read from the development mailer's
 // outbox (<CLARA_DATA_DIR>/outbox), Clara's REST API, and little HTTP
-// servers on 127.0.0.1 for the fakes a test plays, and a throwaway
+// servers on 127.0.0.1 for the fakes a test plays (an OpenAI-compatible
+// model and the Stripe API), `clara credits grant`, and a throwaway
 // PostgreSQL cluster.
 //
 // CLARA_BIN names the binary (default ../bin/clara, relative to this folder).
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createHmac, randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer as createHTTPServer } from 'node:http';
@@ -31,6 +33,38 @@ export const SCOPES = ['clara:account', 'clara:analysis', 'clara:billing'];
 
 /** Resolves after ms milliseconds. */
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** promise, or a failure naming what after ms. */
+export function within(promise, ms, what) {
+  let timer;
+  return Promise.race([
+    promise,
+    new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms))),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/** Polls check() every 100 ms until it returns something truthy, for at most ms. */
+export async function until(check, ms, what) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > deadline) assert.fail(`timed out after ${ms} ms waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+/** Resolves with [code, signal] when child exits, or null after ms. */
+export function exited(child, ms) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve([child.exitCode, child.signalCode]);
+  return new Promise((r) => {
+    const timer = setTimeout(() => r(null), ms);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      r([code, signal]);
+    });
+  });
+}
 
 /** Fails unless the clara binary BIN exists, saying how to build it. */
 export function checkBinary() {
@@ -237,6 +271,205 @@ export async function listenLocal(handler) {
 export function replyJSON(res, status, body, headers = {}) {
   res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
+}
+
+// ---- The fakes: an OpenAI-compatible model and the Stripe API ---------------
+
+/** The model clara is configured with, and the key it must send. */
+export const MODEL = 'gpt-e2e';
+export const MODEL_KEY = 'sk-e2e';
+
+/** The Stripe keys clara is started with. */
+export const STRIPE_KEY = 'sk_test_e2e';
+export const STRIPE_WEBHOOK_SECRET = 'whsec_e2e';
+
+/** A checkout URL of the fake Stripe API; group 1 is the session id. */
+export const CHECKOUT_URL = /^https:\/\/checkout\.stripe\.com\/c\/pay\/(cs_test_[A-Za-z0-9]+)#/;
+
+/** A random id of n alphanumeric characters, as Stripe's ids look. */
+export function stripeID(n) {
+  const abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  return Array.from(randomBytes(n), (b) => abc[b % abc.length]).join('');
+}
+
+/**
+ * Starts a fake OpenAI-compatible chat completions server on 127.0.0.1. It
+ * records each request's body and answers with a final analysis: verdict
+ * MOSTLY_TRUE, citing the attachment notes.txt when the request carries it
+ * (clara's fetcher refuses loopback pages, so no page can be cited). A
+ * wrong key gets OpenAI's 401. Returns { url, requests, hold, close }.
+ *
+ * hold(marker) makes the requests whose body contains marker wait until
+ * released (or 30 s, or the caller hangs up); it returns { arrived, hungUp,
+ * release }: arrived() a promise of the first such request, hungUp() of the
+ * caller hanging up on a held one, release() lets them all answer.
+ */
+export async function startFakeModel() {
+  const requests = [];
+  const holds = [];
+  const srv = await listenLocal(async (req, res) => {
+    let raw = '';
+    for await (const chunk of req) raw += chunk;
+    const path = new URL(req.url, 'http://model').pathname;
+    if (req.method !== 'POST' || path !== '/v1/chat/completions') {
+      return replyJSON(res, 404, { error: { message: `no route ${req.method} ${path}`, type: 'invalid_request_error' } });
+    }
+    if (req.headers.authorization !== `Bearer ${MODEL_KEY}`) {
+      return replyJSON(res, 401, { error: { message: 'Incorrect API key provided.', type: 'invalid_request_error' } });
+    }
+    const body = JSON.parse(raw);
+    requests.push(body);
+    const hold = holds.find((h) => raw.includes(h.marker));
+    if (hold) {
+      hold.arrive();
+      const gone = new Promise((r) => res.once('close', () => {
+        if (!res.writableEnded) hold.hangUp();
+        r();
+      }));
+      let timer;
+      await Promise.race([hold.released, gone, new Promise((r) => (timer = setTimeout(r, 30_000)))]);
+      clearTimeout(timer);
+      if (res.destroyed || res.writableEnded) return;
+    }
+    const sources = JSON.stringify(body.messages).includes('attachment:notes.txt') ? [{ url: 'attachment:notes.txt', title: 'Notes' }] : [];
+    const answer = {
+      verdict: 'MOSTLY_TRUE',
+      confidence: 0.8,
+      summary: 'The notes support the claim.',
+      claims: [{ claim: 'The tower is in Paris.', verdict: 'TRUE', explanation: 'The notes say so.', sources }],
+      sources,
+    };
+    return replyJSON(res, 200, {
+      id: `chatcmpl-e2e-${requests.length}`, object: 'chat.completion', created: Math.floor(Date.now() / 1000), model: body.model,
+      choices: [{ index: 0, message: { role: 'assistant', content: JSON.stringify(answer), refusal: null }, finish_reason: 'stop', logprobs: null }],
+      usage: { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 },
+    });
+  });
+  const hold = (marker) => {
+    let arrive, release, hangUp;
+    const arrived = new Promise((r) => (arrive = r));
+    const released = new Promise((r) => (release = r));
+    const hungUp = new Promise((r) => (hangUp = r));
+    const h = { marker, arrive, released, hangUp };
+    holds.push(h);
+    return {
+      arrived: () => within(arrived, 15_000, `the model request of ${marker}`),
+      hungUp: () => within(hungUp, 10_000, `clara to hang up the held model request of ${marker}`),
+      release: () => {
+        release();
+        holds.splice(holds.indexOf(h), 1);
+      },
+    };
+  };
+  return { ...srv, requests, hold };
+}
+
+/**
+ * Starts a fake of the three Stripe API calls clara makes, on 127.0.0.1:
+ * checkout sessions, customers and billing portal sessions. It records
+ * each request's path and form fields; a wrong secret key gets Stripe's 401.
+ * Returns { url, requests, checkouts, close }: checkouts() counts the
+ * checkout sessions asked for.
+ */
+export async function startFakeStripe() {
+  const requests = [];
+  const reply = (res, status, body) => replyJSON(res, status, body, { 'Request-Id': `req_${stripeID(14)}` });
+  const srv = await listenLocal(async (req, res) => {
+    let raw = '';
+    for await (const chunk of req) raw += chunk;
+    const form = Object.fromEntries(new URLSearchParams(raw));
+    const path = new URL(req.url, 'http://stripe').pathname;
+    requests.push({ method: req.method, path, form });
+    if (req.headers.authorization !== `Bearer ${STRIPE_KEY}`) {
+      return reply(res, 401, { error: { type: 'invalid_request_error', message: 'Invalid API Key provided.' } });
+    }
+    const created = Math.floor(Date.now() / 1000);
+    if (req.method === 'POST' && path === '/v1/checkout/sessions') {
+      const id = `cs_test_${stripeID(58)}`;
+      return reply(res, 200, {
+        id, object: 'checkout.session', mode: 'payment', status: 'open', payment_status: 'unpaid', created,
+        url: `https://checkout.stripe.com/c/pay/${id}#${stripeID(24)}`,
+      });
+    }
+    if (req.method === 'POST' && path === '/v1/customers') {
+      return reply(res, 200, { id: `cus_${stripeID(14)}`, object: 'customer', email: form.email ?? null, created });
+    }
+    if (req.method === 'POST' && path === '/v1/billing_portal/sessions') {
+      return reply(res, 200, {
+        id: `bps_${stripeID(24)}`, object: 'billing_portal.session', customer: form.customer, created,
+        url: `https://billing.stripe.com/p/session/test_${stripeID(40)}`,
+      });
+    }
+    return reply(res, 404, { error: { type: 'invalid_request_error', message: `Unrecognized request URL (${req.method}: ${path}).` } });
+  });
+  return { ...srv, requests, checkouts: () => requests.filter((r) => r.path === '/v1/checkout/sessions').length };
+}
+
+/**
+ * Starts both fakes. Returns { model, stripe, env, close }: env(dataDir,
+ * extra) is baseEnv with billing talking to the fake Stripe API and
+ * analyses to the fake model; close() stops both.
+ */
+export async function startFakes() {
+  const model = await startFakeModel();
+  let stripe;
+  try {
+    stripe = await startFakeStripe();
+  } catch (err) {
+    await model.close();
+    throw err;
+  }
+  const env = (dataDir, extra = {}) => baseEnv(dataDir, {
+    CLARA_STRIPE_SECRET_KEY: STRIPE_KEY,
+    CLARA_STRIPE_WEBHOOK_SECRET: STRIPE_WEBHOOK_SECRET,
+    CLARA_STRIPE_API_URL: stripe.url,
+    CLARA_MODEL_PROVIDER: 'openai',
+    CLARA_MODEL: MODEL,
+    CLARA_MODEL_BASE_URL: `${model.url}/v1`,
+    CLARA_MODEL_API_KEY: MODEL_KEY,
+    ...extra,
+  });
+  return { model, stripe, env, close: () => Promise.all([model.close(), stripe.close()]) };
+}
+
+/**
+ * A webhook delivery as Stripe signs it: the body, and the
+ * Stripe-Signature header (HMAC-SHA256 of "<t>.<body>" with the endpoint's
+ * secret).
+ */
+export function signedEvent(type, session, secret = STRIPE_WEBHOOK_SECRET) {
+  const t = Math.floor(Date.now() / 1000);
+  const body = JSON.stringify({
+    id: `evt_${stripeID(24)}`, object: 'event', api_version: '2023-10-16', created: t, type, livemode: false,
+    pending_webhooks: 1, request: { id: null, idempotency_key: null },
+    data: { object: { id: session, object: 'checkout.session', mode: 'payment', status: 'complete', payment_status: 'paid', customer: null } },
+  });
+  const v1 = createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
+  return { body, signature: `t=${t},v1=${v1}` };
+}
+
+/** Posts a webhook delivery to clara serve at base; returns [status, body]. */
+export async function deliver(base, { body, signature }) {
+  const res = await fetch(`${base}/api/v1/stripe/webhook`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json; charset=utf-8', 'Stripe-Signature': signature },
+    body,
+    signal: AbortSignal.timeout(10_000),
+  });
+  return [res.status, await res.json()];
+}
+
+/** Runs `clara credits grant` with env (whose CLARA_DATA_DIR no other clara may hold). */
+export async function grantCredits(env, email, credits) {
+  const child = spawn(BIN, ['credits', 'grant', '--email', email, '--credits', String(credits), '--reason', 'e2e'], {
+    env,
+    cwd: env.CLARA_DATA_DIR,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (b) => (out += b));
+  child.stderr.on('data', (b) => (out += b));
+  assert.deepEqual(await exited(child, 15_000), [0, null], `clara credits grant: ${out}`);
 }
 
 // ---- A throwaway PostgreSQL cluster ------------------------------------------

@@ -18,8 +18,6 @@
 // The helpers shared with oauth.test.mjs are in harness.mjs.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createHmac, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
@@ -34,7 +32,8 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 
 import {
-  BIN, PASSWORD, SCOPES, baseEnv, checkBinary, latestCode, listenLocal, replyJSON, startServe, tempDir, withStderrOf,
+  BIN, CHECKOUT_URL, MODEL, PASSWORD, SCOPES, checkBinary, deliver, exited, grantCredits, latestCode, signedEvent, startFakes,
+  startServe, tempDir, withStderrOf,
 } from './harness.mjs';
 
 // The protocol revision the SDK negotiates with mcp-go.
@@ -102,25 +101,18 @@ function checkTools(tools, names, what) {
 const SEMVER =
   /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
 
+/** The fakes of this run (see startFakes), started before every test. */
+let fakes;
+
 /**
  * The environment of a spawned clara: that of baseEnv (nothing from this
  * process but PATH and HOME, the per-caller rate limit raised for the
  * test's bursts), billing talking to the fake Stripe API and analyses to
- * the fake model (both started before every test).
+ * the fake model.
  */
 function claraEnv(dataDir, extra = {}) {
-  assert.ok(stripe, 'the fake Stripe API is running');
-  assert.ok(model, 'the fake model is running');
-  return baseEnv(dataDir, {
-    CLARA_STRIPE_SECRET_KEY: STRIPE_KEY,
-    CLARA_STRIPE_WEBHOOK_SECRET: STRIPE_WEBHOOK_SECRET,
-    CLARA_STRIPE_API_URL: stripe.url,
-    CLARA_MODEL_PROVIDER: 'openai',
-    CLARA_MODEL: MODEL,
-    CLARA_MODEL_BASE_URL: `${model.url}/v1`,
-    CLARA_MODEL_API_KEY: MODEL_KEY,
-    ...extra,
-  });
+  assert.ok(fakes, 'the fake Stripe API and model are running');
+  return fakes.env(dataDir, extra);
 }
 
 /**
@@ -169,20 +161,6 @@ async function probe(label, transport, { beforeClose } = {}) {
   } finally {
     await client.close();
   }
-}
-
-/** Resolves with [code, signal] when child exits, or null after ms. */
-function exited(child, ms) {
-  if (child.exitCode !== null || child.signalCode !== null) {
-    return Promise.resolve([child.exitCode, child.signalCode]);
-  }
-  return new Promise((r) => {
-    const timer = setTimeout(() => r(null), ms);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      r([code, signal]);
-    });
-  });
 }
 
 // ---- Account flow -------------------------------------------------------
@@ -416,86 +394,6 @@ function httpDriver(base) {
 
 // ---- Billing -----------------------------------------------------------
 
-// The Stripe keys clara is started with.
-const STRIPE_KEY = 'sk_test_e2e';
-const STRIPE_WEBHOOK_SECRET = 'whsec_e2e';
-
-/** The fake Stripe API of this run: { url, requests, close }. */
-let stripe;
-
-/** A random id of n alphanumeric characters, as Stripe's ids look. */
-function stripeID(n) {
-  const abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-  return Array.from(randomBytes(n), (b) => abc[b % abc.length]).join('');
-}
-
-/**
- * Starts a fake of the three Stripe API calls clara makes, on 127.0.0.1:
- * checkout sessions, customers and billing portal sessions. It records
- * each request's path and form fields; a wrong secret key gets Stripe's 401.
- */
-async function startFakeStripe() {
-  const requests = [];
-  const reply = (res, status, body) => replyJSON(res, status, body, { 'Request-Id': `req_${stripeID(14)}` });
-  const srv = await listenLocal(async (req, res) => {
-    let raw = '';
-    for await (const chunk of req) raw += chunk;
-    const form = Object.fromEntries(new URLSearchParams(raw));
-    const path = new URL(req.url, 'http://stripe').pathname;
-    requests.push({ method: req.method, path, form });
-    if (req.headers.authorization !== `Bearer ${STRIPE_KEY}`) {
-      return reply(res, 401, { error: { type: 'invalid_request_error', message: 'Invalid API Key provided.' } });
-    }
-    const created = Math.floor(Date.now() / 1000);
-    if (req.method === 'POST' && path === '/v1/checkout/sessions') {
-      const id = `cs_test_${stripeID(58)}`;
-      return reply(res, 200, {
-        id, object: 'checkout.session', mode: 'payment', status: 'open', payment_status: 'unpaid', created,
-        url: `https://checkout.stripe.com/c/pay/${id}#${stripeID(24)}`,
-      });
-    }
-    if (req.method === 'POST' && path === '/v1/customers') {
-      return reply(res, 200, { id: `cus_${stripeID(14)}`, object: 'customer', email: form.email ?? null, created });
-    }
-    if (req.method === 'POST' && path === '/v1/billing_portal/sessions') {
-      return reply(res, 200, {
-        id: `bps_${stripeID(24)}`, object: 'billing_portal.session', customer: form.customer, created,
-        url: `https://billing.stripe.com/p/session/test_${stripeID(40)}`,
-      });
-    }
-    return reply(res, 404, { error: { type: 'invalid_request_error', message: `Unrecognized request URL (${req.method}: ${path}).` } });
-  });
-  return { ...srv, requests };
-}
-
-/**
- * A webhook delivery as Stripe signs it: the body, and the
- * Stripe-Signature header (HMAC-SHA256 of "<t>.<body>" with the endpoint's
- * secret).
- */
-function signedEvent(type, session, secret = STRIPE_WEBHOOK_SECRET) {
-  const t = Math.floor(Date.now() / 1000);
-  const body = JSON.stringify({
-    id: `evt_${stripeID(24)}`, object: 'event', api_version: '2023-10-16', created: t, type, livemode: false,
-    pending_webhooks: 1, request: { id: null, idempotency_key: null },
-    data: { object: { id: session, object: 'checkout.session', mode: 'payment', status: 'complete', payment_status: 'paid', customer: null } },
-  });
-  const v1 = createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
-  return { body, signature: `t=${t},v1=${v1}` };
-}
-
-/** Posts a webhook delivery to clara serve at base; returns [status, body]. */
-async function deliver(base, { body, signature }) {
-  const res = await fetch(`${base}/api/v1/stripe/webhook`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json; charset=utf-8', 'Stripe-Signature': signature },
-    body,
-  });
-  return [res.status, await res.json()];
-}
-
-const CHECKOUT_URL = /^https:\/\/checkout\.stripe\.com\/c\/pay\/(cs_test_[A-Za-z0-9]+)#/;
-
 /**
  * Buys credits over a transport driver d (see accountFlow): a new active
  * user prices credits, has no transactions, and opens a checkout at the
@@ -525,7 +423,7 @@ async function billingFlow(label, d, outbox, webhook) {
     const session = CHECKOUT_URL.exec(bought.url)?.[1];
     assert.ok(session, `checkout url ${bought.url}`);
     assert.deepEqual({ ...bought, url: undefined }, { return_path: '/billing', url: undefined, value_in_credits: 500, value_in_fiat: 5 });
-    const sent = stripe.requests.findLast((r) => r.path === '/v1/checkout/sessions');
+    const sent = fakes.stripe.requests.findLast((r) => r.path === '/v1/checkout/sessions');
     assert.equal(sent.form['line_items[0][price_data][unit_amount]'], '500');
     assert.equal(sent.form['metadata[user_id]'], reg.id);
     assert.equal(sent.form.client_reference_id, reg.id);
@@ -559,65 +457,6 @@ async function billingFlow(label, d, outbox, webhook) {
 }
 
 // ---- Analysis -------------------------------------------------------------
-
-// The model clara is configured with, and the key it must send.
-const MODEL = 'gpt-e2e';
-const MODEL_KEY = 'sk-e2e';
-
-/** The fake model of this run: { url, requests, close }. */
-let model;
-
-/**
- * Starts a fake OpenAI-compatible chat completions server on 127.0.0.1. It
- * records each request's body and answers with a final analysis: verdict
- * MOSTLY_TRUE, citing the attachment notes.txt when the request carries it
- * (clara's fetcher refuses loopback pages, so no page can be cited). A
- * wrong key gets OpenAI's 401.
- */
-async function startFakeModel() {
-  const requests = [];
-  const srv = await listenLocal(async (req, res) => {
-    let raw = '';
-    for await (const chunk of req) raw += chunk;
-    const path = new URL(req.url, 'http://model').pathname;
-    if (req.method !== 'POST' || path !== '/v1/chat/completions') {
-      return replyJSON(res, 404, { error: { message: `no route ${req.method} ${path}`, type: 'invalid_request_error' } });
-    }
-    if (req.headers.authorization !== `Bearer ${MODEL_KEY}`) {
-      return replyJSON(res, 401, { error: { message: 'Incorrect API key provided.', type: 'invalid_request_error' } });
-    }
-    const body = JSON.parse(raw);
-    requests.push(body);
-    const sources = JSON.stringify(body.messages).includes('attachment:notes.txt') ? [{ url: 'attachment:notes.txt', title: 'Notes' }] : [];
-    const answer = {
-      verdict: 'MOSTLY_TRUE',
-      confidence: 0.8,
-      summary: 'The notes support the claim.',
-      claims: [{ claim: 'The tower is in Paris.', verdict: 'TRUE', explanation: 'The notes say so.', sources }],
-      sources,
-    };
-    return replyJSON(res, 200, {
-      id: `chatcmpl-e2e-${requests.length}`, object: 'chat.completion', created: Math.floor(Date.now() / 1000), model: body.model,
-      choices: [{ index: 0, message: { role: 'assistant', content: JSON.stringify(answer), refusal: null }, finish_reason: 'stop', logprobs: null }],
-      usage: { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 },
-    });
-  });
-  return { ...srv, requests };
-}
-
-/** Runs `clara credits grant` on dataDir, which no other clara may hold. */
-async function grantCredits(dataDir, email, credits) {
-  const child = spawn(BIN, ['credits', 'grant', '--email', email, '--credits', String(credits), '--reason', 'e2e'], {
-    env: claraEnv(dataDir),
-    cwd: dataDir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (b) => (out += b));
-  child.stderr.on('data', (b) => (out += b));
-  const status = await exited(child, 15_000);
-  assert.deepEqual(status, [0, null], `clara credits grant: ${out}`);
-}
 
 const CLAIM = 'The Eiffel Tower is in Paris.';
 const NOTES = 'Notes: the Eiffel Tower stands on the Champ de Mars in Paris.';
@@ -660,7 +499,7 @@ async function analysisFlow(label, d, outbox, fund) {
     assert.equal(ok(await me.call('view_user'), 'view_user').credits, credits);
 
     const ticks = [];
-    const seen = model.requests.length;
+    const seen = fakes.model.requests.length;
     const task = ok(
       await me.call(
         'analyze',
@@ -680,7 +519,7 @@ async function analysisFlow(label, d, outbox, fund) {
     assert.equal(done.total, 3);
     assert.match(done.message ?? '', /completed/);
     assert.deepEqual(ticks.map((t) => t.progress), [...ticks.map((t) => t.progress)].sort((a, b) => a - b), 'progress grows');
-    const sent = model.requests.slice(seen);
+    const sent = fakes.model.requests.slice(seen);
     assert.ok(sent.some((r) => JSON.stringify(r.messages).includes(NOTES) && JSON.stringify(r.messages).includes(CLAIM)), 'the model read the claim and the notes');
 
     assert.deepEqual(ok(await me.call('view_task', { task_id: task.id }), 'view_task'), task);
@@ -698,13 +537,11 @@ async function analysisFlow(label, d, outbox, fund) {
 }
 
 before(async () => {
-  stripe = await startFakeStripe();
-  model = await startFakeModel();
+  fakes = await startFakes();
 });
 
 after(async () => {
-  await stripe?.close();
-  await model?.close();
+  await fakes?.close();
 });
 
 before(checkBinary);
@@ -765,7 +602,7 @@ stdioTest('stdio: buying credits over clara mcp', (_dir, driver, outbox) => bill
 stdioTest('stdio: an analysis over clara mcp, with progress', (dir, driver, outbox) =>
   analysisFlow('stdio', driver, outbox, async (_me, email) => {
     // Grant between sessions, through the command line on the same data directory.
-    await grantCredits(dir, email, 100);
+    await grantCredits(claraEnv(dir), email, 100);
     return 100;
   }));
 
