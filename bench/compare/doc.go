@@ -5,17 +5,28 @@
 // Clara's GET /api/v1/health answer) as a child process of its own, then
 // `clara serve` on the embedded store, drives each with the same
 // keep-alive load for a fixed time, and prints a Markdown table of the
-// median over rounds of requests per second and p50/p99 latency. It also
-// times `clara mcp` from start to its initialize answer against a bare
-// mcp-go stdio server, and reads the idle resident memory of both servers.
+// median over rounds of requests per second, p50/p99 latency and the
+// server process's CPU time per request (utime + stime from
+// /proc/<pid>/stat over the counted window).
 //
-// With -pg (the default) and PostgreSQL's initdb on PATH, it also starts a
-// throwaway cluster on 127.0.0.1 (as "nobody" when run as root), `clara
-// serve` on it, registers a user through Clara and activates it in the
-// database, and compares GET /api/v1/users/{id} with a bare net/http + pgx
-// handler reading the same row; without PostgreSQL that pair is skipped
-// with a note on stderr.
+// Over stdio it keeps -c tools/call requests in flight on the one pipe of
+// `clara mcp` and of a bare mcp-go stdio server (each started afresh for
+// every run), and it times both from start to their initialize answer.
+// It reads the idle resident memory of Clara and of the health floor, and
+// how much a fresh `clara serve` and a fresh bare mcp-go SSE server grow
+// with 1,000 (-sse) open legacy SSE sessions; it raises its open-file
+// limit for them, which the servers inherit.
 //
+// With -pg (the default) and PostgreSQL's initdb on PATH (or under
+// /usr/lib/postgresql/*/bin), it also starts a throwaway cluster on
+// 127.0.0.1 (as "nobody" when run as root), `clara serve` on it, registers
+// a user through Clara, activates it in the database and makes its API
+// key through Clara, then compares GET /api/v1/users/{id} with a bare
+// net/http + pgx handler reading the same row, and the MCP tool view_user
+// called with the API key with the floor's echo tool; without PostgreSQL
+// those pairs are skipped with a note on stderr.
+//
+// -only mcp,rest,pg,stdio,start,rss,sse runs only the named sections.
 // Run it with `make bench-compare`, or:
 //
 //	go build -o bin/clara ./cmd/clara

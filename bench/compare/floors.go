@@ -40,11 +40,20 @@ func floorMCPServer() *server.MCPServer {
 	return s
 }
 
-// serveFloor runs the floor kind ("mcp-http", "health", "mcp-stdio" or
-// "pg-user", which reads the database at dbURL) in this process until it
-// is interrupted (or, for stdio, its input ends).
+// serveFloor runs the floor kind ("mcp-http", "mcp-sse", "health",
+// "mcp-stdio" or "pg-user", which reads the database at dbURL) in this
+// process until it is interrupted (or, for stdio, its input ends).
 func serveFloor(kind, addr, dbURL string) error {
 	switch kind {
+	case "mcp-sse":
+		// The legacy SSE transport with Clara's keep-alive interval, and
+		// /ready for start to poll (GET /sse would not end).
+		sse := server.NewSSEServer(floorMCPServer(), server.WithKeepAliveInterval(25*time.Second))
+		mux := http.NewServeMux()
+		mux.Handle("/sse", sse.SSEHandler())
+		mux.Handle("/message", sse.MessageHandler())
+		mux.HandleFunc("/ready", func(http.ResponseWriter, *http.Request) {})
+		return listenAndServe(addr, mux)
 	case "pg-user":
 		return serveUserFloor(addr, dbURL)
 	case "mcp-stdio":

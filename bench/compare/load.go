@@ -27,15 +27,37 @@ type result struct {
 	RPS      float64
 	P50, P99 time.Duration
 	Errors   int
+	// CPU is the server process's CPU time per counted request.
+	CPU time.Duration
 }
 
 // warmup is how long a run loads the server before it starts counting.
 const warmup = 300 * time.Millisecond
 
+// runner is one side of a pair: a server and the request a load run
+// sends it.
+type runner interface {
+	// run loads the server from clients concurrent senders for d after a
+	// short warm-up and returns what it measured.
+	run(clients int, d time.Duration) (result, error)
+}
+
+// httpSide is a runner of target t against the server process proc.
+type httpSide struct {
+	t    target
+	proc *child
+}
+
+// run calls runLoad on the side's target, measuring the server's CPU.
+func (h httpSide) run(clients int, d time.Duration) (result, error) {
+	return runLoad(h.t, h.proc.cmd.Process.Pid, clients, d)
+}
+
 // runLoad sends t from clients keep-alive clients for d after a short
-// warm-up and returns the rate and latency percentiles of the answers.
-// Each client checks every answer: status 200 and, if set, t.Want.
-func runLoad(t target, clients int, d time.Duration) (result, error) {
+// warm-up and returns the rate and latency percentiles of the answers and
+// the CPU time process pid used per counted request. Each client checks
+// every answer: status 200 and, if set, t.Want.
+func runLoad(t target, pid, clients int, d time.Duration) (result, error) {
 	tr := &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients, DisableCompression: true}
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
@@ -44,6 +66,7 @@ func runLoad(t target, clients int, d time.Duration) (result, error) {
 	}
 	start := time.Now().Add(warmup)
 	end := start.Add(d)
+	meter := startCPUMeter(pid, start)
 	lat := make([][]time.Duration, clients)
 	errs := make([]int, clients)
 	var wg sync.WaitGroup
@@ -69,15 +92,30 @@ func runLoad(t target, clients int, d time.Duration) (result, error) {
 		})
 	}
 	wg.Wait()
+	r, err := tally(lat, errs, d, meter)
+	if err != nil {
+		return r, fmt.Errorf("%s %s: %w", t.Method, t.URL, err)
+	}
+	return r, nil
+}
+
+// tally turns the latencies and error counts of the clients of a run that
+// counted for d into its result, with the CPU time meter measured.
+func tally(lat [][]time.Duration, errs []int, d time.Duration, meter *cpuMeter) (result, error) {
+	cpu, err := meter.stop()
+	if err != nil {
+		return result{}, fmt.Errorf("server CPU: %w", err)
+	}
 	all := slices.Concat(lat...)
 	r := result{Errors: sumInts(errs)}
 	if len(all) == 0 {
-		return r, fmt.Errorf("%s %s: no request succeeded", t.Method, t.URL)
+		return r, fmt.Errorf("no request succeeded")
 	}
 	slices.Sort(all)
 	r.RPS = float64(len(all)) / d.Seconds()
 	r.P50 = all[len(all)/2]
 	r.P99 = all[len(all)*99/100]
+	r.CPU = cpu / time.Duration(len(all)+r.Errors)
 	return r, nil
 }
 
@@ -102,12 +140,21 @@ func check(c *http.Client, t target) error {
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("%s %s: status %d: %.200s", t.Method, t.URL, resp.StatusCode, body)
 	}
-	if t.Want != "" && !bytes.Contains(body, []byte(t.Want)) {
-		return fmt.Errorf("%s %s: answer lacks %q: %.300s", t.Method, t.URL, t.Want, body)
+	if err := checkBody(body, t.Want, t.Reject); err != nil {
+		return fmt.Errorf("%s %s: %w", t.Method, t.URL, err)
 	}
-	for _, bad := range t.Reject {
+	return nil
+}
+
+// checkBody verifies that an answer holds want (when set) and none of
+// reject.
+func checkBody(body []byte, want string, reject []string) error {
+	if want != "" && !bytes.Contains(body, []byte(want)) {
+		return fmt.Errorf("answer lacks %q: %.300s", want, body)
+	}
+	for _, bad := range reject {
 		if bytes.Contains(body, []byte(bad)) {
-			return fmt.Errorf("%s %s: answer has %q: %.300s", t.Method, t.URL, bad, body)
+			return fmt.Errorf("answer has %q: %.300s", bad, body)
 		}
 	}
 	return nil
@@ -123,14 +170,19 @@ func mcpCall(url, tool, args, want string) target {
 	h.Set("MCP-Protocol-Version", "2025-11-25")
 	body := fmt.Sprintf(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":%q,"arguments":%s}}`, tool, args)
 	return target{Method: http.MethodPost, URL: url, Body: []byte(body), Header: h, Want: want,
-		Reject: []string{`"isError":true`, `"error":{`}}
+		Reject: mcpFailures}
 }
+
+// mcpFailures mark an MCP answer as failed: a tool result with isError or
+// a JSON-RPC error.
+var mcpFailures = []string{`"isError":true`, `"error":{`}
 
 // get is a target that GETs url and expects want in the answer.
 func get(url, want string) target {
 	return target{Method: http.MethodGet, URL: url, Want: want}
 }
 
+// sumInts returns the sum of xs.
 func sumInts(xs []int) int {
 	n := 0
 	for _, x := range xs {

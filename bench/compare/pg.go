@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"syscall"
 	"time"
@@ -25,8 +27,8 @@ type pgCluster struct {
 // with trust authentication and durability off, listening on a free port
 // of 127.0.0.1.
 func startPG() (*pgCluster, error) {
-	if _, err := exec.LookPath("initdb"); err != nil {
-		return nil, fmt.Errorf("no PostgreSQL on PATH: %w", err)
+	if err := findPG(); err != nil {
+		return nil, err
 	}
 	dir, err := os.MkdirTemp("", "clara-bench-pg-*")
 	if err != nil {
@@ -63,6 +65,32 @@ func startPG() (*pgCluster, error) {
 	}
 	c.URL = "postgres://postgres@127.0.0.1:" + port + "/postgres?sslmode=disable"
 	return c, nil
+}
+
+// findPG makes sure initdb and pg_ctl are on PATH: when they are not, it
+// adds the newest /usr/lib/postgresql/*/bin that holds them (Debian's
+// layout) to the front of PATH.
+func findPG() error {
+	if _, err := exec.LookPath("initdb"); err == nil {
+		return nil
+	}
+	found, _ := filepath.Glob("/usr/lib/postgresql/*/bin/initdb")
+	if len(found) == 0 {
+		return errors.New("no PostgreSQL: initdb is neither on PATH nor under /usr/lib/postgresql/*/bin")
+	}
+	slices.SortFunc(found, func(a, b string) int { return versionOf(a) - versionOf(b) })
+	dir := filepath.Dir(found[len(found)-1])
+	if err := os.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH")); err != nil {
+		return fmt.Errorf("add %s to PATH: %w", dir, err)
+	}
+	return nil
+}
+
+// versionOf returns the major version in a path
+// /usr/lib/postgresql/<version>/bin/initdb, or 0.
+func versionOf(initdb string) int {
+	n, _ := strconv.Atoi(filepath.Base(filepath.Dir(filepath.Dir(initdb))))
+	return n
 }
 
 // stop stops the cluster at once and removes its directory.

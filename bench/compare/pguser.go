@@ -64,9 +64,9 @@ func serveUserFloor(addr, dbURL string) error {
 // pgSetup is what the PostgreSQL pair runs on: a cluster, Clara serving
 // on it, the user floor, and a registered, activated user.
 type pgSetup struct {
-	cluster       *pgCluster
-	clara, floor  *child
-	userID, token string
+	cluster               *pgCluster
+	clara, floor          *child
+	userID, token, apiKey string
 }
 
 // publicKey is the client app key Clara on PostgreSQL is given.
@@ -88,6 +88,8 @@ func startPGPair(bin string) (*pgSetup, error) {
 	return s, nil
 }
 
+// start starts `clara serve` on the cluster, registers and activates the
+// user, makes its API key, and starts the pgx floor.
 func (s *pgSetup) start(bin string) error {
 	dir, err := os.MkdirTemp("", "clara-bench-*")
 	if err != nil {
@@ -108,6 +110,9 @@ func (s *pgSetup) start(bin string) error {
 		return err
 	}
 	if err := s.register(); err != nil {
+		return err
+	}
+	if err := s.createAPIKey(); err != nil {
 		return err
 	}
 	self, err := os.Executable()
@@ -160,14 +165,6 @@ func (s *pgSetup) register() error {
 		return fmt.Errorf("activate: %w", err)
 	}
 	return nil
-}
-
-// pair returns the floor and Clara targets reading the user.
-func (s *pgSetup) pair() pair {
-	want := `"id":"` + s.userID + `"`
-	c := get(s.clara.base+"/api/v1/users/"+s.userID, want)
-	c.Header = http.Header{"Authorization": {"Bearer " + s.token}}
-	return pair{"GET /api/v1/users/{id} (PostgreSQL; floor: pgx)", get(s.floor.base+"/users/"+s.userID, want), c}
 }
 
 // stop stops every process of the setup and removes its directories.

@@ -50,8 +50,10 @@ func startFloor(kind, readyPath string) (*child, error) {
 }
 
 // startClara starts `clara serve` on the embedded store in a fresh
-// temporary data directory, on a free port, with anonymous MCP and a rate
-// limit the load cannot reach, and waits until it is healthy.
+// temporary data directory, on a free port, with anonymous MCP, a rate
+// limit the load cannot reach and caps of anonymous SSE streams above
+// what the SSE figure opens (the defaults are 8 per address, 512 in all),
+// and waits until it is healthy.
 func startClara(bin string) (*child, error) {
 	dir, err := os.MkdirTemp("", "clara-bench-*")
 	if err != nil {
@@ -68,6 +70,8 @@ func startClara(bin string) (*child, error) {
 		"CLARA_HTTP_ADDR="+addr,
 		"CLARA_MCP_ANONYMOUS=true",
 		"CLARA_RATE_LIMIT=1000000",
+		"CLARA_SSE_ANONYMOUS_PER_ADDRESS=1000000",
+		"CLARA_SSE_ANONYMOUS_TOTAL=1000000",
 		"CLARA_LOG_LEVEL=error",
 		"CLARA_LOG_FORMAT=json",
 	)
@@ -132,6 +136,7 @@ func (c *child) stop() {
 	c.cleanup()
 }
 
+// cleanup removes the child's temporary directory, if any.
 func (c *child) cleanup() {
 	if c.tmp != "" {
 		os.RemoveAll(c.tmp)

@@ -1,0 +1,132 @@
+package main
+
+import (
+	"fmt"
+	"os/exec"
+	"time"
+)
+
+// servers are the long-running servers of a comparison, each started the
+// first time a section needs it.
+type servers struct {
+	bin                        string
+	mcpFloor, restFloor, clara *child
+	stops                      []func() // other things to stop, such as the PostgreSQL setup
+}
+
+// get returns *slot, starting it with start first if it is not running.
+func (s *servers) get(slot **child, start func() (*child, error)) (*child, error) {
+	if *slot != nil {
+		return *slot, nil
+	}
+	c, err := start()
+	if err != nil {
+		return nil, err
+	}
+	*slot = c
+	return c, nil
+}
+
+// mcpAndClara returns the Streamable HTTP floor and Clara on the embedded
+// store, starting them if needed.
+func (s *servers) mcpAndClara() (floor, clara *child, err error) {
+	if floor, err = s.get(&s.mcpFloor, func() (*child, error) { return startFloor("mcp-http", "/mcp") }); err != nil {
+		return nil, nil, err
+	}
+	if clara, err = s.get(&s.clara, func() (*child, error) { return startClara(s.bin) }); err != nil {
+		return nil, nil, err
+	}
+	return floor, clara, nil
+}
+
+// stop stops every server started so far; it may be called again.
+func (s *servers) stop() {
+	for _, c := range []**child{&s.mcpFloor, &s.restFloor, &s.clara} {
+		if *c != nil {
+			(*c).stop()
+			*c = nil
+		}
+	}
+	for _, f := range s.stops {
+		f()
+	}
+	s.stops = nil
+}
+
+// idleRSS starts the health floor and Clara (if not running yet), lets
+// them idle for sseSettle and adds their resident memory to m.
+func idleRSS(s *servers, m *measures) error {
+	floor, err := s.get(&s.restFloor, func() (*child, error) { return startFloor("health", "/") })
+	if err != nil {
+		return err
+	}
+	clara, err := s.get(&s.clara, func() (*child, error) { return startClara(s.bin) })
+	if err != nil {
+		return err
+	}
+	time.Sleep(sseSettle)
+	floorRSS, err := rssMiB(floor.cmd.Process.Pid)
+	if err != nil {
+		return fmt.Errorf("health floor: %w", err)
+	}
+	claraRSS, err := rssMiB(clara.cmd.Process.Pid)
+	if err != nil {
+		return fmt.Errorf("clara serve: %w", err)
+	}
+	m.add("idle RSS 2 s after start (floor: bare health server)", mib(floorRSS), mib(claraRSS), claraRSS/floorRSS)
+	return nil
+}
+
+// startupTimes adds to m the median start → initialize time of the stdio
+// floor and of `clara mcp` on the embedded store in dataDir.
+func startupTimes(o options, self, bin, dataDir string, m *measures) error {
+	floorStart, err := startupMedian(floorStdioCmd(self), o.starts)
+	if err != nil {
+		return fmt.Errorf("stdio floor start-up: %w", err)
+	}
+	claraStart, err := startupMedian(claraMCPCmd(bin, dataDir), o.starts)
+	if err != nil {
+		return fmt.Errorf("clara mcp start-up: %w", err)
+	}
+	m.add(fmt.Sprintf("stdio start → initialize answered (median of %d)", o.starts),
+		ms(floorStart), ms(claraStart), float64(claraStart)/float64(floorStart))
+	return nil
+}
+
+// sseFigures starts a fresh mcp-go SSE floor and then a fresh `clara
+// serve` on the embedded store, lets each idle for sseSettle, and adds to
+// m how much each one's resident memory grows with o.sse open legacy SSE
+// sessions.
+func sseFigures(o options, bin string, m *measures) error {
+	growth := func(start func() (*child, error)) (float64, error) {
+		c, err := start()
+		if err != nil {
+			return 0, err
+		}
+		defer c.stop()
+		time.Sleep(sseSettle)
+		return sseGrowth(c, o.sse)
+	}
+	floor, err := growth(func() (*child, error) { return startFloor("mcp-sse", "/ready") })
+	if err != nil {
+		return err
+	}
+	clara, err := growth(func() (*child, error) { return startClara(bin) })
+	if err != nil {
+		return err
+	}
+	m.add(fmt.Sprintf("RSS added by %s open legacy-SSE sessions (floor: bare mcp-go SSE)", thousands(o.sse)),
+		mib(floor), mib(clara), clara/floor)
+	return nil
+}
+
+// claraStdioLoadCmd returns a maker of `clara mcp` commands for the load
+// runs: claraMCPCmd's, with a rate limit the load cannot reach.
+func claraStdioLoadCmd(bin, dataDir string) func() *exec.Cmd {
+	newCmd := claraMCPCmd(bin, dataDir)
+	return func() *exec.Cmd {
+		cmd := newCmd()
+		cmd.Env = append(cmd.Env, "CLARA_RATE_LIMIT=1000000")
+		return cmd
+	}
+}
