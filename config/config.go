@@ -22,6 +22,7 @@ import (
 type Config struct {
 	DatabaseURL     string        // "" or sqlite://… = embedded SQLite; postgres://… = PostgreSQL
 	HTTPAddr        string        // where `clara serve` listens
+	PprofAddr       string        // loopback host:port serving runtime profiles; "" = none
 	DataDir         string        // the embedded store's home and generated secrets
 	PublicURL       string        // the URL clients reach Clara at, without a trailing slash
 	LogLevel        slog.Level    // minimum level logged

@@ -60,6 +60,21 @@ var settings = []setting{
 			c.HTTPAddr = v
 			return nil
 		}},
+	{env: "CLARA_PPROF_ADDR", flag: "pprof-addr", usage: "loopback host:port of a second listener serving Go's runtime profiles (/debug/pprof/) for `clara serve`; empty: none",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			if v == "" {
+				return nil
+			}
+			host, _, err := net.SplitHostPort(v)
+			if err != nil {
+				return fmt.Errorf("%q is not host:port", v)
+			}
+			if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+				return fmt.Errorf("%q is not a loopback address: profiles reveal the process's memory", v)
+			}
+			c.PprofAddr = v
+			return nil
+		}},
 	{env: "CLARA_DATA_DIR", flag: "data-dir", usage: "where the embedded store and generated secrets live (default $XDG_DATA_HOME/clara or ~/.local/share/clara)",
 		apply: func(c *Config, v string, lookupEnv func(string) (string, bool)) error {
 			if v == "" {

@@ -32,6 +32,9 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	if err := a.startWorkers(ctx); err != nil {
 		return err
 	}
+	if err := servePprof(ctx, a.cfg.PprofAddr, a.log); err != nil {
+		return err
+	}
 	reg := a.metrics
 	mcpServer := tools.NewServer(a.svc, tools.Options{Logger: a.log, Version: version, Metrics: reg,
 		Toolsets: a.cfg.MCPToolsets, ReadOnly: a.cfg.MCPReadOnly})
