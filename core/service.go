@@ -130,16 +130,10 @@ const (
 	StatusUnhealthy = "unhealthy"
 )
 
-// healthTimeout bounds the database ping of a health check, so that a hung
-// database gives a prompt "unhealthy" rather than a hung probe.
-const healthTimeout = 2 * time.Second
-
 // Health reports whether Clara can serve: it pings the store. When the store
 // does not answer it returns an unavailable error whose Data is the unhealthy
 // report, so both adapters can show it.
 func (s *Service) Health(ctx context.Context) (Health, error) {
-	ctx, cancel := context.WithTimeout(ctx, healthTimeout)
-	defer cancel()
 	if err := s.store.Ping(ctx); err != nil {
 		h := Health{Service: ServiceName, Status: StatusUnhealthy}
 		e := ErrUnavailable(err)

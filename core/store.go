@@ -14,7 +14,11 @@ type Store interface {
 	// transaction: everything fn does commits together when it returns nil,
 	// and nothing does when it returns an error (which InTx returns).
 	InTx(ctx context.Context, fn func(q Queries) error) error
-	// Ping checks that the database answers.
+	// Ping checks that the database answers, and gives up within a few
+	// seconds, so that a hung database makes a prompt "unhealthy" rather
+	// than a hung health probe. It is called on every health check: an
+	// implementation may share one ping among concurrent callers and reuse
+	// a success for a moment.
 	Ping(ctx context.Context) error
 	// Close releases the store's connections.
 	Close() error

@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 
+	"github.com/clara-backend/clara/store/internal/pingshare"
 	"github.com/clara-backend/clara/store/internal/sqlq"
 	"github.com/clara-backend/clara/store/migrate"
 )
@@ -35,6 +36,7 @@ type DB struct {
 	pool      *pgxpool.Pool // the pgx pool
 	sqlDB     *sql.DB       // database/sql view of pool, for goose
 	migrator  *migrate.Migrator
+	pinger    *pingshare.Pinger // shares Ping among callers
 	closeOnce sync.Once
 }
 
@@ -72,7 +74,7 @@ func Open(ctx context.Context, url string, opts ...Option) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("connect to postgres %s: %w", where, err)
 	}
-	db := &DB{pool: pool, sqlDB: stdlib.OpenDBFromPool(pool)}
+	db := &DB{pool: pool, sqlDB: stdlib.OpenDBFromPool(pool), pinger: pingshare.New(pool.Ping)}
 	db.queries = sqlq.On(conn{pool}, dialect, func(ctx context.Context, fn func(tx sqlq.Conn) error) error {
 		return inTx(ctx, pool, fn)
 	})
@@ -104,9 +106,10 @@ func (db *DB) Dialect() string { return "postgres" }
 // Pool returns the underlying pgx pool, for transactions and River.
 func (db *DB) Pool() *pgxpool.Pool { return db.pool }
 
-// Ping checks that the database answers.
+// Ping checks that the database answers. Concurrent callers share one
+// ping, and a success answers for a second (pingshare).
 func (db *DB) Ping(ctx context.Context) error {
-	if err := db.pool.Ping(ctx); err != nil {
+	if err := db.pinger.Ping(ctx); err != nil {
 		return fmt.Errorf("ping postgres: %w", err)
 	}
 	return nil
@@ -116,6 +119,7 @@ func (db *DB) Ping(ctx context.Context) error {
 func (db *DB) Close() error {
 	var err error
 	db.closeOnce.Do(func() {
+		db.pinger.Close()
 		err = db.sqlDB.Close()
 		db.pool.Close()
 	})

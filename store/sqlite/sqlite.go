@@ -17,6 +17,7 @@ import (
 
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 
+	"github.com/clara-backend/clara/store/internal/pingshare"
 	"github.com/clara-backend/clara/store/internal/sqlq"
 	"github.com/clara-backend/clara/store/migrate"
 )
@@ -40,6 +41,7 @@ type DB struct {
 	db        *sql.DB
 	path      string
 	migrator  *migrate.Migrator
+	pinger    *pingshare.Pinger
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -68,7 +70,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		_ = sqlDB.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	db := &DB{db: sqlDB, path: path}
+	db := &DB{db: sqlDB, path: path, pinger: pingshare.New(sqlDB.PingContext)}
 	db.queries = sqlq.On(conn{sqlDB}, dialect, func(ctx context.Context, fn func(tx sqlq.Conn) error) error {
 		return inTx(ctx, sqlDB, fn)
 	})
@@ -85,9 +87,10 @@ func (db *DB) Dialect() string { return "sqlite" }
 // SQL returns the underlying database/sql handle.
 func (db *DB) SQL() *sql.DB { return db.db }
 
-// Ping checks that the database answers.
+// Ping checks that the database answers. Concurrent callers share one
+// ping, and a success answers for a second (pingshare).
 func (db *DB) Ping(ctx context.Context) error {
-	if err := db.db.PingContext(ctx); err != nil {
+	if err := db.pinger.Ping(ctx); err != nil {
 		return fmt.Errorf("ping sqlite %s: %w", db.path, err)
 	}
 	return nil
@@ -96,6 +99,7 @@ func (db *DB) Ping(ctx context.Context) error {
 // Close closes every connection. Later calls return the first call's result.
 func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
+		db.pinger.Close()
 		if err := db.db.Close(); err != nil {
 			db.closeErr = fmt.Errorf("close sqlite %s: %w", db.path, err)
 		}
