@@ -89,7 +89,7 @@ func newEnv(t *testing.T, o envOptions) *env {
 	})
 	e.srv = httptest.NewUnstartedServer(nil)
 	e.url = "http://" + e.srv.Listener.Addr().String()
-	mcpHTTP := mcpserve.NewHTTPHandlers(tools.NewServer(e.svc, tools.Options{Logger: logger, Version: "test"}), mcpserve.HTTPOptions{
+	mcpHTTP := mcpserve.NewHTTPHandlers(tools.NewServer(e.svc, tools.Options{ValidateOutput: true, Logger: logger, Version: "test"}), mcpserve.HTTPOptions{
 		Logger: logger, Service: e.svc, AllowedHosts: []string{e.srv.Listener.Addr().String()}, PublicURL: e.url,
 	})
 	opts := authserver.Options{

@@ -124,7 +124,7 @@ func newEnvTweaked(t *testing.T, withBilling bool, analysis *analysisConfig, twe
 // server returns a new MCP server over the env's core, as the command line
 // builds it.
 func (e *accountsEnv) server() *server.MCPServer {
-	return NewServer(e.svc, Options{Logger: e.logger})
+	return NewServer(e.svc, Options{ValidateOutput: true, Logger: e.logger})
 }
 
 // codePattern finds the one-time code in a message's text.

@@ -135,7 +135,7 @@ func TestStdioWithAPIKeyDoesNotBind(t *testing.T) {
 // they work on a server that has no public API key at all.
 func TestSignUpWithoutPublicKey(t *testing.T) {
 	e := newEnvTweaked(t, false, nil, func(d *core.Deps) { d.PublicAPIKey = "" })
-	c := inProcess(t, NewServer(e.svc, Options{Logger: e.logger}), false)
+	c := inProcess(t, NewServer(e.svc, Options{ValidateOutput: true, Logger: e.logger}), false)
 	ok(t, call(t, c, "register", map[string]any{"first_name": "Ada", "last_name": "Lovelace", "email": flowEmail, "password": flowPassword}))
 	ok(t, call(t, c, "activate_account", map[string]any{"email": flowEmail, "code": e.code(t, flowEmail)}))
 	ok(t, call(t, c, "send_otp", map[string]any{"email": flowEmail, "otp_type": "CHANGE_PASSWORD"}))

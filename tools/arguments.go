@@ -23,6 +23,9 @@ type argumentSchema struct {
 	tool   string
 	names  []string // the tool's arguments, in the schema's order
 	schema *jsonschema.Schema
+	// emptyOK is whether a call without arguments satisfies the schema,
+	// worked out once: most calls of tools that take none have none.
+	emptyOK bool
 }
 
 // compileArguments compiles the input schema raw of tool. It panics on a
@@ -47,6 +50,7 @@ func compileArguments(tool string, raw json.RawMessage) *argumentSchema {
 		a.names = append(a.names, name)
 	}
 	slices.Sort(a.names)
+	a.emptyOK = schema.Validate(map[string]any{}) == nil
 	return a
 }
 
@@ -57,7 +61,10 @@ func (a *argumentSchema) check(args any) error {
 	if a == nil {
 		return nil
 	}
-	if args == nil {
+	if m, ok := args.(map[string]any); args == nil || ok && len(m) == 0 {
+		if a.emptyOK {
+			return nil
+		}
 		args = map[string]any{}
 	}
 	raw, err := json.Marshal(args)

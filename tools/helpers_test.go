@@ -81,7 +81,7 @@ func newTestServer(t *testing.T) (*server.MCPServer, *sqlite.DB, *logbuf.Buffer)
 	t.Helper()
 	svc, db := newService(t)
 	logger, logs := testLogger(t)
-	s := NewServer(svc, Options{Logger: logger})
+	s := NewServer(svc, Options{ValidateOutput: true, Logger: logger})
 	addTestTools(s, logger)
 	return s, db, logs
 }

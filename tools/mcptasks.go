@@ -1,6 +1,7 @@
 package tools
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -92,6 +93,9 @@ func (m *TaskMethods) serve(s *server.MCPServer) {
 // Handles reports whether message is a request (with an id) of a task
 // method or a task-augmented tools/call, which Handle answers.
 func (m *TaskMethods) Handles(message json.RawMessage) bool {
+	if !mayConcern(message, "task") {
+		return false
+	}
 	var req struct {
 		JSONRPC string          `json:"jsonrpc"`
 		ID      json.RawMessage `json:"id"`
@@ -110,6 +114,14 @@ func (m *TaskMethods) Handles(message json.RawMessage) bool {
 		return present(req.Params.Task)
 	}
 	return false
+}
+
+// mayConcern reports whether a JSON message could hold word, in a method
+// name or a key: whether its text has word, or escapes characters (and so
+// could spell it otherwise). Hooks that look for one kind of message skip
+// decoding all the others with it.
+func mayConcern(message []byte, word string) bool {
+	return bytes.Contains(message, []byte(word)) || bytes.IndexByte(message, '\\') >= 0
 }
 
 // present reports whether a JSON value is there and not null.

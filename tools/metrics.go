@@ -56,7 +56,12 @@ func (m *metrics) observe(h *server.Hooks, known func(name string) bool) {
 		if r, ok := result.(*mcp.CallToolResult); ok && r.IsError {
 			outcome = outcomeToolError
 		}
-		m.calls.WithLabelValues(label(req), outcome).Inc()
+		// A call with a result named a tool that exists.
+		name := unknownTool
+		if req != nil {
+			name = req.Params.Name
+		}
+		m.calls.WithLabelValues(name, outcome).Inc()
 	})
 	h.AddOnError(func(_ context.Context, _ any, method mcp.MCPMethod, message any, _ error) {
 		if method != mcp.MethodToolsCall {

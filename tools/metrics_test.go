@@ -35,7 +35,7 @@ func TestToolCallMetrics(t *testing.T) {
 	logger, _ := testLogger(t)
 	reg := prometheus.NewRegistry()
 	_ = NewServer(svc, Options{Metrics: reg}) // a second server reuses the counter
-	s := NewServer(svc, Options{Logger: logger, Metrics: reg})
+	s := NewServer(svc, Options{ValidateOutput: true, Logger: logger, Metrics: reg})
 	addTestTools(s, logger)
 	c := inProcess(t, s, false)
 

@@ -81,7 +81,7 @@ func TestFactCheckPromptCost(t *testing.T) {
 	policy := core.DefaultPolicy()
 	policy.AnalysisCost = 35
 	svc := core.New(core.Deps{Store: newStore(t), Version: testVersion, Policy: &policy})
-	got := factCheck(t, inProcess(t, NewServer(svc, Options{}), false), "Water boils at 100 °C at sea level.")
+	got := factCheck(t, inProcess(t, NewServer(svc, Options{ValidateOutput: true}), false), "Water boils at 100 °C at sea level.")
 	if !strings.Contains(got, "35 credits") || strings.Contains(got, "20 credits") {
 		t.Errorf("message does not give the core's cost:\n%s", got)
 	}

@@ -28,6 +28,12 @@ type Options struct {
 	Toolsets []string
 	// ReadOnly serves only the tools whose readOnlyHint is true.
 	ReadOnly bool
+	// ValidateOutput checks every tool result's structuredContent against
+	// the tool's output schema, and turns a mismatch into an error. The
+	// tests turn it on; a serving process need not pay for it on every
+	// call: results are typed Go values and each output schema is derived
+	// from the same type.
+	ValidateOutput bool
 }
 
 // Instructions tell a host model what Clara is and how to use its tools.
@@ -103,7 +109,7 @@ func NewServer(svc *core.Service, opts Options) *server.MCPServer {
 		m := newMetrics(opts.Metrics)
 		m.observe(hooks, func(name string) bool { return s.GetTool(name) != nil })
 	}
-	s = server.NewMCPServer(ServerName, version,
+	options := []server.ServerOption{
 		server.WithTitle("Clara"),
 		server.WithInstructions(Instructions),
 		server.WithToolCapabilities(true),
@@ -114,12 +120,15 @@ func NewServer(svc *core.Service, opts Options) *server.MCPServer {
 		server.WithResourceCompletionProvider(completions{rt}),
 		server.WithPromptCompletionProvider(completions{rt}),
 		server.WithRecovery(),
-		server.WithOutputSchemaValidation(),
 		server.WithLogger(logger),
 		server.WithHooks(hooks),
 		tasks.capability(),
 		server.WithToolHandlerMiddleware(rt.elicitRounds), // questions to the user (elicit.go)
-	)
+	}
+	if opts.ValidateOutput {
+		options = append(options, server.WithOutputSchemaValidation())
+	}
+	s = server.NewMCPServer(ServerName, version, options...)
 	subs.srv = s
 	for _, d := range catalogue {
 		mustAdd(s, rt, d)

@@ -56,7 +56,7 @@ func catalogueServer(t *testing.T) (*server.MCPServer, context.Context) {
 	e := newAccountsEnv(t)
 	m := e.newMember(t, "ada@example.com", 0)
 	ctx := caller.WithCredentials(t.Context(), core.Credentials{Authorization: "Bearer " + m.Token, Transport: core.TransportInProcess})
-	return NewServer(e.svc, Options{}), ctx
+	return NewServer(e.svc, Options{ValidateOutput: true}), ctx
 }
 
 // TestListSnapshots compares tools/list, resources/templates/list and

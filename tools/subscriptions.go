@@ -68,7 +68,7 @@ func (w *subscriptions) hook(hooks *server.Hooks) {
 // another user's task (with the REST message).
 func (w *subscriptions) check(ctx context.Context, _ any, message any) error {
 	raw, ok := message.(json.RawMessage)
-	if !ok {
+	if !ok || !mayConcern(raw, "subscri") {
 		return nil
 	}
 	var req struct {

@@ -153,7 +153,7 @@ func TestToolsetsAndReadOnly(t *testing.T) {
 	m := e.newMember(t, "ada@example.com", 0)
 	args := minimalArguments(t)
 	for _, sel := range selections {
-		s := NewServer(e.svc, Options{Logger: e.logger, Toolsets: sel.toolsets, ReadOnly: sel.readOnly})
+		s := NewServer(e.svc, Options{ValidateOutput: true, Logger: e.logger, Toolsets: sel.toolsets, ReadOnly: sel.readOnly})
 		want := sel.expected(t)
 		for _, tr := range toolsetTransports {
 			t.Run(sel.name+"/"+tr.name, func(t *testing.T) {

@@ -97,7 +97,7 @@ func TestPerAddressLimitsFollowForwardedAddress(t *testing.T) {
 		Passwords: auth.NewPasswords(auth.FastPasswordParams), Limiter: ratelimit.New(nil),
 		Mailer: mail.NewDev(filepath.Join(t.TempDir(), "outbox"), logger),
 	})
-	ts := serveHTTPWith(t, NewServer(svc, Options{Logger: logger}),
+	ts := serveHTTPWith(t, NewServer(svc, Options{ValidateOutput: true, Logger: logger}),
 		mcpserve.HTTPOptions{Logger: logger, Service: svc, TrustProxy: true, Anonymous: true})
 	register := func(forwardedFor, email string) *mcp.CallToolResult {
 		tr, err := transport.NewStreamableHTTP(ts.URL+"/mcp", transport.WithHTTPHeaders(map[string]string{"X-Forwarded-For": forwardedFor}))
