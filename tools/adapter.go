@@ -33,14 +33,20 @@ type toolEnv struct {
 //lint:ignore ST1005 the message is the contract's sentence, shown to callers as is.
 var errServerFault = errors.New(core.MsgInternal)
 
-// bind implements Definition: the mcp-go tool (schemas inferred from In and
-// Out, all four hints) and the raw handler around t.Handle.
+// bind implements Definition: the mcp-go tool (the schemas of In and Out,
+// all four hints) and the raw handler around t.Handle. The schemas come
+// from generatedSchemas, worked out when Clara was built, or for a tool not
+// there (the tests' own), from In and Out now.
 func (t Tool[In, Out]) bind(rt *toolEnv) boundTool {
+	s, ok := generatedSchemas[t.Name]
+	if !ok {
+		s = t.schemas()
+	}
 	tool := mcp.NewTool(t.Name,
 		mcp.WithToolTitle(t.Title),
 		mcp.WithDescription(t.Description),
-		mcp.WithInputSchema[In](),
-		withOutputSchema[Out](),
+		mcp.WithRawInputSchema(withVars(json.RawMessage(s.Input), t.Vars)),
+		mcp.WithRawOutputSchema(json.RawMessage(s.Output)),
 		mcp.WithToolAnnotation(mcp.ToolAnnotation{
 			Title:           t.Title,
 			ReadOnlyHint:    mcp.ToBoolPtr(t.Hints.ReadOnly()),
@@ -49,12 +55,23 @@ func (t Tool[In, Out]) bind(rt *toolEnv) boundTool {
 			OpenWorldHint:   mcp.ToBoolPtr(t.Hints.OpenWorld()),
 		}),
 	)
-	tool.RawInputSchema = withVars(withProperties(withoutNull(tool.RawInputSchema)), t.Vars)
+	tool.InputSchema = mcp.ToolInputSchema{} // NewTool's default; the raw schema is served
+	args := lazyArguments(t.Name, tool.RawInputSchema)
+	return boundTool{Tool: tool, Handler: adapt(rt, t.Name, needOf(t.Capability), args, t.Handle, t.Images, t.RefusalData)}
+}
+
+// schemas implements Definition: the input and output schemas inferred
+// from In and Out, as served, but for the input's {name} placeholders.
+func (t Tool[In, Out]) schemas() toolSchemas {
+	tool := mcp.NewTool(t.Name, mcp.WithInputSchema[In](), withOutputSchema[Out]())
 	if t.RefusalData {
 		tool.OutputSchema.Required = nil // a refusal's data holds some of the properties
 	}
-	args := compileArguments(t.Name, tool.RawInputSchema)
-	return boundTool{Tool: tool, Handler: adapt(rt, t.Name, needOf(t.Capability), args, t.Handle, t.Images, t.RefusalData)}
+	output, err := json.Marshal(tool.OutputSchema)
+	if err != nil {
+		panic(fmt.Sprintf("tools: output schema of %s: %v", t.Name, err))
+	}
+	return toolSchemas{Input: string(withProperties(withoutNull(tool.RawInputSchema))), Output: string(output)}
 }
 
 // withProperties adds "properties": {} to an object schema that has none

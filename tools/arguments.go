@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
@@ -20,38 +21,53 @@ import (
 // core.FieldError per argument, in plain words that name it ("email: is
 // required"), never the validator's own notation.
 type argumentSchema struct {
-	tool   string
-	names  []string // the tool's arguments, in the schema's order
-	schema *jsonschema.Schema
+	tool    string
+	raw     json.RawMessage // the input schema
+	compile sync.Once       // fills in the fields below from raw
+	names   []string        // the tool's arguments, in the schema's order
+	schema  *jsonschema.Schema
 	// emptyOK is whether a call without arguments satisfies the schema,
 	// worked out once: most calls of tools that take none have none.
 	emptyOK bool
 }
 
-// compileArguments compiles the input schema raw of tool. It panics on a
+// lazyArguments returns the checker of the arguments of tool against its
+// input schema raw, compiled on the first call: a process that serves one
+// call of one tool, or none, compiles one schema, or none.
+func lazyArguments(tool string, raw json.RawMessage) *argumentSchema {
+	return &argumentSchema{tool: tool, raw: raw}
+}
+
+// compileArguments is lazyArguments compiled at once. It panics on a
 // schema that does not compile: a programming error, which the package's
 // tests catch.
 func compileArguments(tool string, raw json.RawMessage) *argumentSchema {
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+	a := lazyArguments(tool, raw)
+	a.compile.Do(a.build)
+	return a
+}
+
+// build compiles a.raw, as compileArguments describes.
+func (a *argumentSchema) build() {
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(a.raw))
 	if err != nil {
-		panic(fmt.Sprintf("tools: input schema of %s: %v", tool, err))
+		panic(fmt.Sprintf("tools: input schema of %s: %v", a.tool, err))
 	}
-	url := "mem:///clara/tools/" + tool + "/input.json"
+	url := "mem:///clara/tools/" + a.tool + "/input.json"
 	c := jsonschema.NewCompiler()
 	if err := c.AddResource(url, doc); err != nil {
-		panic(fmt.Sprintf("tools: input schema of %s: %v", tool, err))
+		panic(fmt.Sprintf("tools: input schema of %s: %v", a.tool, err))
 	}
 	schema, err := c.Compile(url)
 	if err != nil {
-		panic(fmt.Sprintf("tools: input schema of %s: %v", tool, err))
+		panic(fmt.Sprintf("tools: input schema of %s: %v", a.tool, err))
 	}
-	a := &argumentSchema{tool: tool, schema: schema}
+	a.schema = schema
 	for name := range schema.Properties {
 		a.names = append(a.names, name)
 	}
 	slices.Sort(a.names)
 	a.emptyOK = schema.Validate(map[string]any{}) == nil
-	return a
 }
 
 // check returns nil when args (a call's arguments as decoded JSON, nil
@@ -61,6 +77,7 @@ func (a *argumentSchema) check(args any) error {
 	if a == nil {
 		return nil
 	}
+	a.compile.Do(a.build)
 	if m, ok := args.(map[string]any); args == nil || ok && len(m) == 0 {
 		if a.emptyOK {
 			return nil

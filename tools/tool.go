@@ -68,6 +68,8 @@ type Definition interface {
 	Validate() error
 	// bind turns the declaration into an mcp-go tool (adapter.go).
 	bind(rt *toolEnv) boundTool
+	// schemas infers the tool's schemas from its Go types (adapter.go).
+	schemas() toolSchemas
 }
 
 // Descriptor is the SDK-independent surface of a tool, without its schemas.
