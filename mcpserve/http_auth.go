@@ -1,6 +1,7 @@
 package mcpserve
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 
@@ -24,16 +25,28 @@ func identifyAtEdge(next http.Handler, svc *core.Service, transport core.Transpo
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := r.Context()
-		p, err := svc.Identify(ctx, requestCredentials(r, transport, trustProxy, resource))
-		switch core.ErrorCode(err) {
-		case "":
-		case core.CodeUnauthenticated:
-			c.refuse(w, r)
-			return
-		default:
-			log.WarnContext(ctx, "mcp: credentials not checked", "err", err)
+		ctx, ok := identifyRequest(w, r, svc, transport, trustProxy, resource, log, c)
+		if ok {
+			next.ServeHTTP(w, r.WithContext(ctx))
 		}
-		next.ServeHTTP(w, r.WithContext(caller.WithPrincipal(ctx, p)))
 	})
+}
+
+// identifyRequest is the identification of identifyAtEdge: the context of
+// r with the caller's principal, or false once it has refused r. It is a
+// function of its own so that the credentials and principal it handles do
+// not stay on the stack under every handler after it: a legacy SSE stream
+// keeps that stack for as long as it is open.
+func identifyRequest(w http.ResponseWriter, r *http.Request, svc *core.Service, transport core.Transport, trustProxy bool, resource string, log *slog.Logger, c challenge) (context.Context, bool) {
+	ctx := r.Context()
+	p, err := svc.Identify(ctx, requestCredentials(r, transport, trustProxy, resource))
+	switch core.ErrorCode(err) {
+	case "":
+	case core.CodeUnauthenticated:
+		c.refuse(w, r)
+		return nil, false
+	default:
+		log.WarnContext(ctx, "mcp: credentials not checked", "err", err)
+	}
+	return caller.WithPrincipal(ctx, p), true
 }

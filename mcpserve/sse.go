@@ -93,30 +93,54 @@ func (s *sseSessions) open(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r) // mcp-go answers 405
 			return
 		}
-		if r.Header.Get("Authorization") == "" {
-			addr := clientaddr.Of(r, s.trustProxy)
-			if status := s.admit(addr); status != 0 {
-				w.Header().Set("Retry-After", strconv.Itoa(sseRetryAfter))
-				message := core.MsgRateLimited
-				if status == http.StatusServiceUnavailable {
-					message = core.MsgUnavailable
-				}
-				writeRPCError(w, status, mcp.INVALID_REQUEST, message)
-				return
-			}
-			defer s.release(addr)
+		t, ok := s.enter(w, r)
+		if !ok {
+			return
 		}
-		id := rand.Text()
-		s.mu.Lock()
-		s.owners[id] = opener(r)
-		s.mu.Unlock()
-		defer func() {
-			s.mu.Lock()
-			delete(s.owners, id)
-			s.mu.Unlock()
-		}()
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), sseSessionKey{}, id)))
+		defer s.leave(t)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), sseSessionKey{}, t.id)))
 	})
+}
+
+// sseTicket is an open stream's place: its session id and, for an
+// anonymous stream, the client address whose share it takes.
+type sseTicket struct {
+	id, addr  string
+	anonymous bool
+}
+
+// enter admits the stream r opens, or answers r with the refusal and
+// returns false. It is apart from open so that its work does not stay on
+// the stack under the stream, for as long as the stream is open.
+func (s *sseSessions) enter(w http.ResponseWriter, r *http.Request) (sseTicket, bool) {
+	var t sseTicket
+	if r.Header.Get("Authorization") == "" {
+		t.addr, t.anonymous = clientaddr.Of(r, s.trustProxy), true
+		if status := s.admit(t.addr); status != 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(sseRetryAfter))
+			message := core.MsgRateLimited
+			if status == http.StatusServiceUnavailable {
+				message = core.MsgUnavailable
+			}
+			writeRPCError(w, status, mcp.INVALID_REQUEST, message)
+			return t, false
+		}
+	}
+	t.id = rand.Text()
+	s.mu.Lock()
+	s.owners[t.id] = opener(r)
+	s.mu.Unlock()
+	return t, true
+}
+
+// leave frees the place of a stream that enter admitted.
+func (s *sseSessions) leave(t sseTicket) {
+	s.mu.Lock()
+	delete(s.owners, t.id)
+	s.mu.Unlock()
+	if t.anonymous {
+		s.release(t.addr)
+	}
 }
 
 // admit takes a place for an anonymous stream of addr, or returns the

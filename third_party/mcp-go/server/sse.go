@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log"
 	"net/http"
 	"net/url"
@@ -479,9 +480,23 @@ func (s *SSEServer) CloseSessions() {
 // handleSSE handles incoming SSE connection requests.
 // It sets up appropriate headers and creates a new session for the client.
 func (s *SSEServer) handleSSE(w http.ResponseWriter, r *http.Request) {
+	// The stream holds this goroutine's stack for as long as it is open,
+	// so this frame is kept small: setting up the session and serving its
+	// events happen in functions of their own, which return or run on top.
+	session, flusher := s.openSSESession(w, r)
+	if session == nil {
+		return
+	}
+	defer s.closeSSESession(r, session)
+	s.serveSSESession(w, r, flusher, session)
+}
+
+// openSSESession checks r, creates and registers its session and writes the
+// endpoint event. On failure it answers r and returns nil.
+func (s *SSEServer) openSSESession(w http.ResponseWriter, r *http.Request) (*sseSession, http.Flusher) {
 	if r.Method != http.MethodGet {
 		http.Error(w, "Method not allowed", http.StatusMethodNotAllowed)
-		return
+		return nil, nil
 	}
 
 	w.Header().Set("Content-Type", "text/event-stream")
@@ -498,94 +513,32 @@ func (s *SSEServer) handleSSE(w http.ResponseWriter, r *http.Request) {
 	flusher, ok := w.(http.Flusher)
 	if !ok {
 		http.Error(w, "Streaming unsupported", http.StatusInternalServerError)
-		return
+		return nil, nil
 	}
 
 	sessionID, err := s.sessionIDGenFunc(r.Context(), r)
-	if err != nil {
+	if err != nil || sessionID == "" {
 		http.Error(w, "Failed to create session ID", http.StatusInternalServerError)
-		return
-	}
-	if sessionID == "" {
-		http.Error(w, "Failed to create session ID", http.StatusInternalServerError)
-		return
+		return nil, nil
 	}
 
 	session := &sseSession{
 		done:                make(chan struct{}),
-		eventQueue:          make(chan string, 100), // Buffer for events
+		eventQueue:          make(chan string, sseEventQueueSize), // Buffer for events
 		sessionID:           sessionID,
-		notificationChannel: make(chan mcp.JSONRPCNotification, 100),
+		notificationChannel: make(chan mcp.JSONRPCNotification, sseNotificationQueueSize),
 	}
-	// Whichever way the stream ends, release the goroutines waiting to
-	// queue a response for it.
-	defer session.closeDone()
-
 	s.sessions.Store(sessionID, session)
-	defer s.sessions.Delete(sessionID)
-
 	if err := s.server.RegisterSession(r.Context(), session); err != nil {
+		// Release the goroutines waiting to queue a response for it.
+		session.closeDone()
+		s.sessions.Delete(sessionID)
 		http.Error(
 			w,
 			fmt.Sprintf("Session registration failed: %v", err),
 			http.StatusInternalServerError,
 		)
-		return
-	}
-	defer s.server.UnregisterSession(r.Context(), sessionID)
-
-	// Start notification handler for this session
-	go func() {
-		for {
-			select {
-			case notification := <-session.notificationChannel:
-				eventData, err := json.Marshal(notification)
-				if err == nil {
-					select {
-					case session.eventQueue <- fmt.Sprintf("event: message\ndata: %s\n\n", eventData):
-						// Event queued successfully
-					case <-session.done:
-						return
-					}
-				}
-			case <-session.done:
-				return
-			case <-r.Context().Done():
-				return
-			}
-		}
-	}()
-
-	// Start keep alive : ping
-	if s.keepAlive {
-		go func() {
-			ticker := time.NewTicker(s.keepAliveInterval)
-			defer ticker.Stop()
-			for {
-				select {
-				case <-ticker.C:
-					message := mcp.JSONRPCRequest{
-						JSONRPC: "2.0",
-						ID:      mcp.NewRequestId(session.requestID.Add(1)),
-						Request: mcp.Request{
-							Method: string(mcp.MethodPing),
-						},
-					}
-					messageBytes, _ := json.Marshal(message)
-					pingMsg := fmt.Sprintf("event: message\ndata:%s\n\n", messageBytes)
-					select {
-					case session.eventQueue <- pingMsg:
-						// Message sent successfully
-					case <-session.done:
-						return
-					}
-				case <-session.done:
-					return
-				case <-r.Context().Done():
-					return
-				}
-			}
-		}()
+		return nil, nil
 	}
 
 	// Send the initial endpoint event
@@ -595,13 +548,49 @@ func (s *SSEServer) handleSSE(w http.ResponseWriter, r *http.Request) {
 	}
 	fmt.Fprintf(w, "event: endpoint\ndata: %s\r\n\r\n", endpoint)
 	flusher.Flush()
+	return session, flusher
+}
 
-	// Main event loop - this runs in the HTTP handler goroutine
+// closeSSESession ends a session openSSESession opened: whichever way the
+// stream ends, it releases the goroutines waiting to queue a response for
+// it, and forgets it.
+func (s *SSEServer) closeSSESession(r *http.Request, session *sseSession) {
+	session.closeDone()
+	s.sessions.Delete(session.sessionID)
+	s.server.UnregisterSession(r.Context(), session.sessionID)
+}
+
+// serveSSESession is the event loop of an open stream. One goroutine
+// serves the session: this one. Notifications and keep-alive pings are
+// written here rather than handed over by goroutines of their own, which
+// cost each open stream two more stacks. A notification waiting when a
+// response is written goes out first, so that a request's notifications
+// precede its response.
+func (s *SSEServer) serveSSESession(w io.Writer, r *http.Request, flusher http.Flusher, session *sseSession) {
+	var keepAlive <-chan time.Time
+	if s.keepAlive {
+		ticker := time.NewTicker(s.keepAliveInterval)
+		defer ticker.Stop()
+		keepAlive = ticker.C
+	}
 	for {
 		select {
+		case notification := <-session.notificationChannel:
+			writeSSENotification(w, notification)
+			flusher.Flush()
 		case event := <-session.eventQueue:
-			// Write the event to the response
-			fmt.Fprint(w, event)
+			for drained := false; !drained; {
+				select {
+				case notification := <-session.notificationChannel:
+					writeSSENotification(w, notification)
+				default:
+					drained = true
+				}
+			}
+			io.WriteString(w, event)
+			flusher.Flush()
+		case <-keepAlive:
+			writeSSEPing(w, session)
 			flusher.Flush()
 		case <-r.Context().Done():
 			session.closeDone()
@@ -609,6 +598,37 @@ func (s *SSEServer) handleSSE(w http.ResponseWriter, r *http.Request) {
 		case <-session.done:
 			return
 		}
+	}
+}
+
+// writeSSEPing writes a keep-alive ping request of session to w.
+func writeSSEPing(w io.Writer, session *sseSession) {
+	message := mcp.JSONRPCRequest{
+		JSONRPC: "2.0",
+		ID:      mcp.NewRequestId(session.requestID.Add(1)),
+		Request: mcp.Request{
+			Method: string(mcp.MethodPing),
+		},
+	}
+	messageBytes, _ := json.Marshal(message)
+	fmt.Fprintf(w, "event: message\ndata:%s\n\n", messageBytes)
+}
+
+// The buffers of an SSE session. The event loop of the stream writes
+// notifications to the wire itself, so its queue holds only a burst;
+// responses wait for room rather than being dropped. Upstream has 100 of
+// each, some 6 KB for every open stream.
+const (
+	sseEventQueueSize        = 16
+	sseNotificationQueueSize = 16
+)
+
+// writeSSENotification writes notification to w as an SSE message event;
+// one that does not marshal is dropped.
+func writeSSENotification(w io.Writer, notification mcp.JSONRPCNotification) {
+	eventData, err := json.Marshal(notification)
+	if err == nil {
+		fmt.Fprintf(w, "event: message\ndata: %s\n\n", eventData)
 	}
 }
 
