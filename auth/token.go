@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	lru "github.com/hashicorp/golang-lru/v2"
 )
 
 // The prefixes of Clara's bearer tokens (contract §2). A prefix always names
@@ -92,7 +93,16 @@ type Tokens struct {
 	apiKeys *jwt.Parser
 	oauth   *jwt.Parser
 	pending *jwt.Parser
+	// verified remembers the claims of tokens Parse verified lately, by
+	// the whole token: a client sends the same token with every request,
+	// and checking its signature and decoding its claims again would cost
+	// more than the database read that follows. Only a verified token gets
+	// in; an expired one is dropped on its next use.
+	verified *lru.Cache[string, Claims]
 }
+
+// verifiedTokens is how many verified tokens Tokens remembers.
+const verifiedTokens = 1024
 
 // NewTokens returns Tokens signing with k's JWT key under o.
 func NewTokens(k Keys, o TokenOptions) *Tokens {
@@ -125,9 +135,20 @@ func NewTokens(k Keys, o TokenOptions) *Tokens {
 		apiKeys: jwt.NewParser(common...),
 		// An OAuth token's audience is a resource, checked by its caller
 		// against the resource the request reached (see parse).
-		oauth:   jwt.NewParser(append(slices.Clip(base), jwt.WithExpirationRequired(), jwt.WithIssuedAt())...),
-		pending: jwt.NewParser(append(slices.Clip(common), jwt.WithExpirationRequired())...),
+		oauth:    jwt.NewParser(append(slices.Clip(base), jwt.WithExpirationRequired(), jwt.WithIssuedAt())...),
+		pending:  jwt.NewParser(append(slices.Clip(common), jwt.WithExpirationRequired())...),
+		verified: mustLRU[string, Claims](verifiedTokens),
 	}
+}
+
+// mustLRU returns an LRU cache of size entries; size is a positive
+// constant, for which lru.New cannot fail.
+func mustLRU[K comparable, V any](size int) *lru.Cache[K, V] {
+	c, err := lru.New[K, V](size)
+	if err != nil {
+		panic(fmt.Sprintf("auth: LRU cache of %d: %v", size, err))
+	}
+	return c
 }
 
 // IssueUser returns a user token for the session sessionID of userID:
@@ -233,10 +254,17 @@ type tokenClaims struct {
 // request reached. Every failure wraps ErrInvalidToken. Whether the
 // session, key or grant is still current is for the caller to check.
 func (t *Tokens) Parse(token string) (Claims, error) {
+	if c, ok := t.verified.Get(token); ok {
+		if c.ExpiresAt.IsZero() || t.opts.Now().Before(c.ExpiresAt) {
+			return c, nil
+		}
+		t.verified.Remove(token)
+	}
 	c, err := t.parse(token)
 	if err != nil {
 		return Claims{}, fmt.Errorf("%w: %w", ErrInvalidToken, err)
 	}
+	t.verified.Add(token, c)
 	return c, nil
 }
 

@@ -344,3 +344,27 @@ func BenchmarkParse(b *testing.B) {
 		}
 	}
 }
+
+// TestRememberedTokenExpires checks that a token Parse remembers is
+// refused once it expires, and that a token differing by one character
+// from a remembered one is verified on its own.
+func TestRememberedTokenExpires(t *testing.T) {
+	tk, clock := newTestTokens("secret")
+	tok, exp, err := tk.IssueUser("user_1", "session_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if _, err := tk.Parse(tok); err != nil {
+			t.Fatalf("fresh token: %v", err)
+		}
+	}
+	tampered := tok[:len(tok)-1] + string(rune('A'+(tok[len(tok)-1]-'A'+1)%26))
+	if _, err := tk.Parse(tampered); !errors.Is(err, ErrInvalidToken) {
+		t.Errorf("tampered token: err = %v, want ErrInvalidToken", err)
+	}
+	clock.t = exp
+	if _, err := tk.Parse(tok); !errors.Is(err, ErrInvalidToken) {
+		t.Errorf("remembered token at expiry: err = %v, want ErrInvalidToken", err)
+	}
+}
