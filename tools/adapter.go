@@ -143,6 +143,9 @@ func adapt[In, Out any](rt *toolEnv, name string, n need, args *argumentSchema, 
 			return failure(ctx, rt, name, p, n, core.ErrInternal(fmt.Errorf("render %s output: %w", name, err)))
 		}
 		res = mcp.NewToolResultStructured(out, string(text))
+		// The structured content goes on the wire as the bytes of the
+		// text, encoded once; out stays for the hooks and tests in process.
+		res.RawStructuredContent = text
 		if images != nil {
 			for _, img := range images(out) {
 				res.Content = append(res.Content, mcp.NewImageContent(img.Base64, img.MIMEType))

@@ -84,16 +84,18 @@ func (a *argumentSchema) check(args any) error {
 		}
 		args = map[string]any{}
 	}
-	raw, err := json.Marshal(args)
-	if err != nil {
-		return core.ErrInvalid(core.FieldError{Field: argumentsField, Problem: "must be a JSON object matching the input schema"})
-	}
-	value, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
-	if err != nil {
-		return core.ErrInvalid(core.FieldError{Field: argumentsField, Problem: "must be a JSON object matching the input schema"})
-	}
-	err = a.schema.Validate(value)
+	// Arguments decoded from JSON (a map of JSON values) are checked as
+	// they are; others, and any the validator does not take, are first
+	// turned into JSON values by a round trip through JSON.
+	err := a.schema.Validate(args)
 	var verr *jsonschema.ValidationError
+	if _, decoded := args.(map[string]any); !decoded || err != nil && !errors.As(err, &verr) {
+		value, rerr := jsonValue(args)
+		if rerr != nil {
+			return core.ErrInvalid(core.FieldError{Field: argumentsField, Problem: "must be a JSON object matching the input schema"})
+		}
+		err = a.schema.Validate(value)
+	}
 	if err == nil {
 		return nil
 	}
@@ -108,6 +110,16 @@ func (a *argumentSchema) check(args any) error {
 		fields = []core.FieldError{{Field: argumentsField, Problem: "must match the input schema"}}
 	}
 	return core.ErrInvalid(fields...)
+}
+
+// jsonValue returns v as the validator's JSON values: v encoded as JSON and
+// decoded again, numbers as json.Number.
+func jsonValue(v any) (any, error) {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("encode arguments: %w", err)
+	}
+	return jsonschema.UnmarshalJSON(bytes.NewReader(raw))
 }
 
 // leaves returns the innermost failures of a validation: the nodes above

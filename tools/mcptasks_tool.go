@@ -56,6 +56,7 @@ func taskResult(t core.Task) (*mcp.CallToolResult, error) {
 		return nil, core.ErrInternal(fmt.Errorf("render task %s: %w", t.ID, err))
 	}
 	res := mcp.NewToolResultStructured(t, string(text))
+	res.RawStructuredContent = text // encoded once, as in adapt
 	res.Content = append(res.Content, taskLink(t))
 	return res, nil
 }
