@@ -60,7 +60,7 @@ var settings = []setting{
 			c.HTTPAddr = v
 			return nil
 		}},
-	{env: "CLARA_PPROF_ADDR", flag: "pprof-addr", usage: "loopback host:port of a second listener serving Go's runtime profiles (/debug/pprof/) for `clara serve`; empty: none",
+	{env: "CLARA_PPROF_ADDR", flag: "pprof-addr", usage: "loopback host:port of a second listener serving Go's runtime profiles (/debug/pprof/) of `clara serve` and `clara mcp`; empty: none",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			if v == "" {
 				return nil

@@ -19,6 +19,9 @@ func runMCP(ctx context.Context, env *environment, args []string) error {
 	if err := a.startWorkers(ctx); err != nil {
 		return err
 	}
+	if err := servePprof(ctx, a.cfg.PprofAddr, a.log); err != nil {
+		return err
+	}
 	creds := core.Credentials{Transport: core.TransportMCPStdio}
 	if a.cfg.APIKey != "" {
 		creds.Authorization = "Bearer " + a.cfg.APIKey
