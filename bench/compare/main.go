@@ -128,6 +128,12 @@ func run(o options) error {
 			return err
 		}
 	}
+	// Start-up times first, on a machine no load run has disturbed yet.
+	if o.only["start"] {
+		if err := startupTimes(o, self, bin, dataDir, &others); err != nil {
+			return err
+		}
+	}
 	pairs, err := buildPairs(o, srv, self, bin, dataDir)
 	if err != nil {
 		return err
@@ -140,12 +146,7 @@ func run(o options) error {
 	if err != nil {
 		return err
 	}
-	srv.stop() // the SSE figures and start-up times want a quiet machine
-	if o.only["start"] {
-		if err := startupTimes(o, self, bin, dataDir, &others); err != nil {
-			return err
-		}
-	}
+	srv.stop() // the SSE figures want a quiet machine
 	if o.only["sse"] {
 		if err := sseFigures(o, bin, &others); err != nil {
 			return err

@@ -38,16 +38,17 @@ func (s *pgSetup) createAPIKey() error {
 }
 
 // pairs returns the pairs on PostgreSQL: GET /api/v1/users/{id} with the
-// user's token against the pgx floor, and the MCP tool view_user with the
-// API key against the echo tool of echoFloor (the Streamable HTTP floor).
+// API key against the pgx floor (which reads the same row: the user joined
+// with its key), and the MCP tool view_user with the API key against the
+// echo tool of echoFloor (the Streamable HTTP floor).
 func (s *pgSetup) pairs(echoFloor *child) []pair {
 	want := `"id":"` + s.userID + `"`
 	rest := get(s.clara.base+"/api/v1/users/"+s.userID, want)
-	rest.Header = http.Header{"Authorization": {"Bearer " + s.token}}
+	rest.Header = http.Header{"Authorization": {"Bearer " + s.apiKey}}
 	view := mcpCall(s.clara.base+"/mcp", "view_user", `{"user_id":"`+s.userID+`"}`, `"id":"`+s.userID+`"`)
 	view.Header.Set("Authorization", "Bearer "+s.apiKey)
 	return []pair{
-		{"GET /api/v1/users/{id} (PostgreSQL; floor: pgx)",
+		{"GET /api/v1/users/{id} (PostgreSQL, API key; floor: pgx, user joined with key)",
 			httpSide{get(s.floor.base+"/users/"+s.userID, want), s.floor}, httpSide{rest, s.clara}},
 		{"MCP tools/call view_user (PostgreSQL, API key; floor: echo)",
 			httpSide{echoTarget(echoFloor), echoFloor}, httpSide{view, s.clara}},

@@ -30,9 +30,14 @@ type userRow struct {
 	UpdatedAt    time.Time `json:"updated_at"`
 }
 
-// userQuery reads one user by id from Clara's PostgreSQL schema.
-const userQuery = `SELECT created_at, credits, email, first_name, id, is_2fa_enabled, is_active,
-	is_dark_mode, last_name, updated_at FROM users WHERE id = $1`
+// userQuery reads one user by id from Clara's PostgreSQL schema, joined
+// with the user's API key, as Clara reads the caller of a request made
+// with an API key: the key's columns and every column of the user.
+const userQuery = `SELECT k.id, k.user_id, k.created_at, k.updated_at,
+	u.id, u.email, u.first_name, u.last_name, u.password_hash, u.is_active, u.is_2fa_enabled,
+	u.is_dark_mode, u.credits, u.totp_secret, u.totp_enabled, u.totp_last_step, u.created_at,
+	u.updated_at, u.held, u.stripe_customer_id
+	FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.user_id = $1`
 
 // serveUserFloor serves GET /users/{id} on addr: one pgx query of the
 // users table of the database at dbURL, answered in Clara's envelope.
@@ -44,9 +49,18 @@ func serveUserFloor(addr, dbURL string) error {
 	defer pool.Close()
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /users/{id}", func(w http.ResponseWriter, r *http.Request) {
-		var u userRow
-		err := pool.QueryRow(r.Context(), userQuery, r.PathValue("id")).Scan(&u.CreatedAt, &u.Credits, &u.Email,
-			&u.FirstName, &u.ID, &u.Is2FAEnabled, &u.IsActive, &u.IsDarkMode, &u.LastName, &u.UpdatedAt)
+		var (
+			u                              userRow
+			keyID, keyUser, hash, customer string
+			keyCreated, keyUpdated         time.Time
+			totpSecret                     []byte
+			totpEnabled                    bool
+			totpStep, held                 int64
+		)
+		err := pool.QueryRow(r.Context(), userQuery, r.PathValue("id")).Scan(&keyID, &keyUser, &keyCreated, &keyUpdated,
+			&u.ID, &u.Email, &u.FirstName, &u.LastName, &hash, &u.IsActive, &u.Is2FAEnabled,
+			&u.IsDarkMode, &u.Credits, &totpSecret, &totpEnabled, &totpStep, &u.CreatedAt,
+			&u.UpdatedAt, &held, &customer)
 		if err == pgx.ErrNoRows {
 			http.NotFound(w, r)
 			return
