@@ -2,11 +2,13 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -65,33 +67,10 @@ func runLoad(t target, pid, clients int, d time.Duration) (result, error) {
 		return result{}, err
 	}
 	start := time.Now().Add(warmup)
-	end := start.Add(d)
 	meter := startCPUMeter(pid, start)
-	lat := make([][]time.Duration, clients)
-	errs := make([]int, clients)
-	var wg sync.WaitGroup
-	for i := range clients {
-		wg.Go(func() {
-			own := make([]time.Duration, 0, 1<<16)
-			for {
-				t0 := time.Now()
-				if !t0.Before(end) {
-					break
-				}
-				err := check(client, t)
-				if t0.Before(start) {
-					continue
-				}
-				if err != nil {
-					errs[i]++
-					continue
-				}
-				own = append(own, time.Since(t0))
-			}
-			lat[i] = own
-		})
-	}
-	wg.Wait()
+	lat, errs, _ := drive(clients, start, d, func() func() error {
+		return func() error { return check(client, t) }
+	})
 	r, err := tally(lat, errs, d, meter)
 	if err != nil {
 		return r, fmt.Errorf("%s %s: %w", t.Method, t.URL, err)
@@ -117,6 +96,53 @@ func tally(lat [][]time.Duration, errs []int, d time.Duration, meter *cpuMeter) 
 	r.P99 = all[len(all)*99/100]
 	r.CPU = cpu / time.Duration(len(all)+r.Errors)
 	return r, nil
+}
+
+// errStop, returned by a call of drive, ends its client at once.
+var errStop = errors.New("stop")
+
+// drive runs clients clients, each making the calls newCall gives it one
+// after another from now until d after start, and returns each client's
+// latencies of the successful calls made from start on, each client's
+// count of failed ones, and the first error wrapping errStop, which ends
+// its client.
+func drive(clients int, start time.Time, d time.Duration, newCall func() func() error) ([][]time.Duration, []int, error) {
+	end := start.Add(d)
+	lat := make([][]time.Duration, clients)
+	errs := make([]int, clients)
+	var fatal atomic.Pointer[error]
+	var wg sync.WaitGroup
+	for i := range clients {
+		wg.Go(func() {
+			call := newCall()
+			own := make([]time.Duration, 0, 1<<16)
+			for {
+				t0 := time.Now()
+				if !t0.Before(end) {
+					break
+				}
+				err := call()
+				if errors.Is(err, errStop) {
+					fatal.CompareAndSwap(nil, &err)
+					break
+				}
+				if t0.Before(start) {
+					continue
+				}
+				if err != nil {
+					errs[i]++
+					continue
+				}
+				own = append(own, time.Since(t0))
+			}
+			lat[i] = own
+		})
+	}
+	wg.Wait()
+	if err := fatal.Load(); err != nil {
+		return lat, errs, *err
+	}
+	return lat, errs, nil
 }
 
 // check sends t once and verifies the answer.

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os/exec"
@@ -18,7 +17,7 @@ import (
 const stdioTimeout = 10 * time.Second
 
 // errStdioEnded is the error of a call whose server's output ended.
-var errStdioEnded = errors.New("stdio server's output ended")
+var errStdioEnded = fmt.Errorf("stdio server's output ended: %w", errStop)
 
 // stdioSide is a runner that starts an MCP stdio server with newCmd for
 // each run and calls tool with args over its one pipe; an answer must
@@ -180,42 +179,14 @@ func (s stdioSide) run(clients int, d time.Duration) (result, error) {
 		return result{}, err
 	}
 	start := time.Now().Add(warmup)
-	end := start.Add(d)
 	meter := startCPUMeter(conn.cmd.Process.Pid, start)
-	lat := make([][]time.Duration, clients)
-	errs := make([]int, clients)
-	var fatal atomic.Pointer[error]
-	var wg sync.WaitGroup
-	for i := range clients {
-		wg.Go(func() {
-			own := make([]time.Duration, 0, 1<<16)
-			buf, ch, timer := make([]byte, 0, 256), make(chan []byte, 1), time.NewTimer(stdioTimeout)
-			for {
-				t0 := time.Now()
-				if !t0.Before(end) {
-					break
-				}
-				err := s.once(conn, &next, buf, ch, timer)
-				if errors.Is(err, errStdioEnded) {
-					fatal.Store(&err)
-					break
-				}
-				if t0.Before(start) {
-					continue
-				}
-				if err != nil {
-					errs[i]++
-					continue
-				}
-				own = append(own, time.Since(t0))
-			}
-			lat[i] = own
-		})
-	}
-	wg.Wait()
-	if err := fatal.Load(); err != nil {
+	lat, errs, err := drive(clients, start, d, func() func() error {
+		buf, ch, timer := make([]byte, 0, 256), make(chan []byte, 1), time.NewTimer(stdioTimeout)
+		return func() error { return s.once(conn, &next, buf, ch, timer) }
+	})
+	if err != nil {
 		conn.close() // so that its stderr is complete
-		return result{}, fmt.Errorf("stdio %s: %w (stderr: %s)", s.tool, *err, conn.stderr.String())
+		return result{}, fmt.Errorf("stdio %s: %w (stderr: %s)", s.tool, err, conn.stderr.String())
 	}
 	r, err := tally(lat, errs, d, meter)
 	if err != nil {
