@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/clara-backend/clara/internal/quietlog"
 	"github.com/clara-backend/clara/store"
 )
 
@@ -14,7 +15,8 @@ import (
 // migrate one at a time; on an up-to-date database it changes nothing. It
 // logs the migrations it applies to logger (none when nil).
 func Migrate(ctx context.Context, db store.DB, logger *slog.Logger) error {
-	if err := db.MigrateJobs(ctx, logger); err != nil {
+	// River's account of each migration is routine: debug output.
+	if err := db.MigrateJobs(ctx, quietlog.Demoted(logger)); err != nil {
 		return fmt.Errorf("jobs: %w", err)
 	}
 	return nil

@@ -20,6 +20,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/clara-backend/clara/core"
+	"github.com/clara-backend/clara/internal/quietlog"
 	"github.com/clara-backend/clara/store"
 )
 
@@ -131,7 +132,7 @@ func New(db store.DB, cfg Config) (*Jobs, error) {
 	}
 	rc := &river.Config{
 		ErrorHandler:         errorLogger{cfg.Logger},
-		Logger:               cfg.Logger,
+		Logger:               quietlog.Demoted(cfg.Logger), // River's routine at debug; its warnings and errors stay
 		MaxAttempts:          cfg.MaxAttempts,
 		JobTimeout:           cfg.JobTimeout,
 		RescueStuckJobsAfter: cfg.RescueStuckJobsAfter,

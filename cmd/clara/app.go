@@ -37,6 +37,9 @@ type app struct {
 	svc     *core.Service
 	jobs    *jobs.Jobs
 	metrics *prometheus.Registry // what /metrics shows (clara serve)
+	// generatedKey: the public API key is the embedded store's own,
+	// generated in its data directory, which client apps need to know.
+	generatedKey bool
 
 	closeOnce sync.Once
 }
@@ -113,10 +116,6 @@ func open(ctx context.Context, loader *config.Loader, env *environment, sendsCod
 		db.Close()
 		return nil, fmt.Errorf("migrate jobs: %w", err)
 	}
-	if generated {
-		log.Info("embedded store: client apps authenticate with this public API key (set CLARA_PUBLIC_API_KEY to choose your own)",
-			"public_api_key", cfg.PublicAPIKey, "data_dir", cfg.DataDir)
-	}
 	mailer, err := newMailer(cfg, log, sendsCodes)
 	if err != nil {
 		db.Close()
@@ -166,7 +165,26 @@ func open(ctx context.Context, loader *config.Loader, env *environment, sendsCod
 		Attachments:  agent.Files(),
 		Queue:        queue,
 	})
-	return &app{cfg: cfg, log: log, db: db, svc: svc, jobs: queue, metrics: reg}, nil
+	return &app{cfg: cfg, log: log, db: db, svc: svc, jobs: queue, metrics: reg, generatedKey: generated}, nil
+}
+
+// readyAttrs are the attributes of the one line a command logs once it
+// serves: its store, its model, whether billing is on, and a public API
+// key generated for the embedded store (client apps need it).
+func (a *app) readyAttrs() []any {
+	model := "none (analyses off)"
+	if a.cfg.Model.Provider != "" {
+		model = a.cfg.Model.Provider + "/" + a.cfg.Model.Name
+	}
+	billing := "off"
+	if a.cfg.StripeSecretKey != "" {
+		billing = "on"
+	}
+	attrs := []any{"version", version, "store", a.db.Dialect(), "model", model, "billing", billing}
+	if a.generatedKey {
+		attrs = append(attrs, "public_api_key", a.cfg.PublicAPIKey, "data_dir", a.cfg.DataDir)
+	}
+	return attrs
 }
 
 // policy returns the account rules with the configured numbers.

@@ -27,6 +27,6 @@ func runMCP(ctx context.Context, env *environment, args []string) error {
 		creds.Authorization = "Bearer " + a.cfg.APIKey
 	}
 	s := tools.NewServer(a.svc, tools.Options{Logger: a.log, Version: version, Toolsets: a.cfg.MCPToolsets, ReadOnly: a.cfg.MCPReadOnly})
-	a.log.Debug("serving MCP over stdio", "store", a.db.Dialect())
+	a.log.Info("clara is serving MCP over stdio", a.readyAttrs()...)
 	return mcpserve.ServeStdio(ctx, s, env.stdin, env.stdout, tools.StdioSession(creds))
 }

@@ -89,8 +89,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	srv.RegisterOnShutdown(fresh.closeAll)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	a.log.Info("clara is serving", "version", version, "addr", ln.Addr().String(),
-		"store", a.db.Dialect(), "public_url", a.cfg.PublicURL)
+	a.log.Info("clara is serving", append([]any{"addr", ln.Addr().String(), "public_url", a.cfg.PublicURL}, a.readyAttrs()...)...)
 
 	select {
 	case err := <-served:

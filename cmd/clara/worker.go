@@ -23,7 +23,7 @@ func runWorker(ctx context.Context, env *environment, args []string) error {
 	if err := a.startWorkers(ctx); err != nil {
 		return err
 	}
-	a.log.Info("clara worker is running", "version", version, "workers", a.cfg.Jobs.Workers, "store", a.db.Dialect())
+	a.log.Info("clara worker is running", append([]any{"workers", a.cfg.Jobs.Workers}, a.readyAttrs()...)...)
 	<-ctx.Done()
 	a.log.Info("shutting down: finishing running analyses", "timeout", a.cfg.ShutdownTimeout.String())
 	return nil
