@@ -52,11 +52,12 @@ func runGrant(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return describe(err)
 	}
-	verb := "granted"
-	if !applied {
-		verb = "already granted with this key, nothing added"
+	what := fmt.Sprintf("%d credits to %s", int64(tx.ValueInCredits), strings.ToLower(*email))
+	if applied {
+		fmt.Fprintf(env.stdout, "%s: granted %s (key %s)\n", tx.ID, what, *key)
+	} else {
+		fmt.Fprintf(env.stdout, "%s: nothing added: key %s already granted %s\n", tx.ID, *key, what)
 	}
-	fmt.Fprintf(env.stdout, "%s: %s %d credits to %s (key %s)\n", tx.ID, verb, int64(tx.ValueInCredits), strings.ToLower(*email), *key)
 	return nil
 }
 

@@ -269,7 +269,7 @@ func TestCreditsGrantAndReconcile(t *testing.T) {
 	registerUser(t, dataDir, "ada@example.com")
 
 	grant := []string{"credits", "grant", "--email", "Ada@Example.com", "--credits", "250", "--reason", "Welcome credits.", "--key", "welcome-ada"}
-	for i, want := range []string{"granted 250 credits to ada@example.com", "already granted with this key, nothing added"} {
+	for i, want := range []string{"granted 250 credits to ada@example.com", "nothing added: key welcome-ada already granted 250 credits to ada@example.com"} {
 		env, out, errOut := testEnv(t, nil, "CLARA_DATA_DIR", dataDir)
 		if code := run(t.Context(), grant, env); code != 0 || !strings.Contains(out.String(), want) {
 			t.Fatalf("grant %d: exit %d, out %q, err %q", i+1, code, out, errOut)
