@@ -3,12 +3,12 @@ GO      ?= go
 BIN     := bin/clara
 # VERSION, when given (a semantic version), overrides the release built in.
 VERSION ?=
-LDFLAGS := $(if $(VERSION),-X main.version=$(VERSION))
+LDFLAGS := $(if $(VERSION),-X main.releaseOverride=$(VERSION))
 
 .PHONY: build run mcp test test-go test-e2e lint bench fuzz clean
 
 build:
-	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/clara
+	$(GO) build -trimpath -buildvcs=auto -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/clara
 
 run: build
 	./$(BIN) serve

@@ -23,9 +23,8 @@ import (
 	"syscall"
 )
 
-// version is Clara's release; builds may set it with
-// -ldflags "-X main.version=1.2.3".
-var version = "0.1.0"
+// version is Clara's release, without a leading v (see release.go).
+var version = release()
 
 // command is one subcommand of clara.
 type command struct {
