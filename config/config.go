@@ -179,7 +179,9 @@ func (v *boolFlagValue) Set(s string) error { v.value = s; return nil }
 func (v *boolFlagValue) IsBoolFlag() bool { return true }
 
 // Load returns the configuration, with lookupEnv as the process environment
-// (os.LookupEnv in production). Call it after the flag set is parsed.
+// (os.LookupEnv in production): each setting from its flag, else its
+// variable, else the .env file, else its default; an empty variable counts
+// as unset. Call it after the flag set is parsed.
 func (l *Loader) Load(lookupEnv func(string) (string, bool)) (Config, error) {
 	set := map[string]bool{}
 	l.fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
@@ -192,10 +194,12 @@ func (l *Loader) Load(lookupEnv func(string) (string, bool)) (Config, error) {
 	c.EnvFile = envFile
 	for _, s := range settings {
 		value, source := s.def, s.env
-		if v, ok := dotenv[s.env]; ok {
+		// A variable set but empty counts as unset, as in the shells and
+		// container files that export every name they know of.
+		if v := dotenv[s.env]; v != "" {
 			value = v
 		}
-		if v, ok := lookupEnv(s.env); ok {
+		if v, _ := lookupEnv(s.env); v != "" {
 			value = v
 		}
 		if s.flag != "" && set[s.flag] {

@@ -276,3 +276,16 @@ func TestCORSOrigins(t *testing.T) {
 		t.Fatal("an origin with a path accepted")
 	}
 }
+
+// TestEmptyVariableIsUnset checks that a variable set but empty counts as
+// unset: the setting takes its default, and an empty .env value yields to
+// the default too.
+func TestEmptyVariableIsUnset(t *testing.T) {
+	c, err := load(t, nil, map[string]string{"HOME": "/h", "CLARA_HTTP_ADDR": "", "CLARA_RATE_LIMIT": "", "CLARA_MCP_TOOLSETS": ""})
+	if err != nil {
+		t.Fatalf("empty variables refused: %v", err)
+	}
+	if c.HTTPAddr != "127.0.0.1:8000" || c.RateLimit != 10 || len(c.MCPToolsets) != len(MCPToolsets) {
+		t.Errorf("addr %q, rate limit %d, toolsets %v: want the defaults", c.HTTPAddr, c.RateLimit, c.MCPToolsets)
+	}
+}
