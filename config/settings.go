@@ -45,7 +45,7 @@ var settings = []setting{
 			c.DatabaseURL = v
 			return nil
 		}},
-	{env: "CLARA_HTTP_ADDR", flag: "addr", def: "127.0.0.1:8000", usage: "host:port that `clara serve` listens on",
+	{env: "CLARA_HTTP_ADDR", flag: "addr", def: "127.0.0.1:8000", usage: "`host:port` that clara serve listens on",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			host, port, err := net.SplitHostPort(v)
 			if err != nil {
@@ -60,7 +60,7 @@ var settings = []setting{
 			c.HTTPAddr = v
 			return nil
 		}},
-	{env: "CLARA_PPROF_ADDR", flag: "pprof-addr", usage: "loopback host:port of a second listener serving Go's runtime profiles (/debug/pprof/) of `clara serve` and `clara mcp`; empty: none",
+	{env: "CLARA_PPROF_ADDR", flag: "pprof-addr", usage: "loopback `host:port` of a second listener serving Go's runtime profiles (/debug/pprof/) of clara serve and clara mcp; empty: none",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			if v == "" {
 				return nil
@@ -135,7 +135,7 @@ var settings = []setting{
 			c.PublicAPIKey = v
 			return nil
 		}},
-	{env: "CLARA_API_KEY", secret: true, usage: "an API key (clara_api_…) that identifies the caller of `clara mcp` over stdio",
+	{env: "CLARA_API_KEY", secret: true, usage: "an API key (clara_api_…) that identifies the caller of clara mcp over stdio",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			if v != "" && !printableToken(v) {
 				return errors.New("must be printable characters without spaces")
