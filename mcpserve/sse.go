@@ -97,8 +97,12 @@ func (s *sseSessions) open(next http.Handler) http.Handler {
 		if !ok {
 			return
 		}
+		r = r.WithContext(context.WithValue(r.Context(), sseSessionKey{}, t.id))
+		if detach(w, r, next, func() { s.leave(t) }) {
+			return
+		}
 		defer s.leave(t)
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), sseSessionKey{}, t.id)))
+		next.ServeHTTP(w, r)
 	})
 }
 
