@@ -35,6 +35,7 @@ func (s *server) routes(mounts []Mount, testRoutes func(chi.Router)) {
 		r.Use(captureRoute, apiHeaders, s.limitBody, refuseBadText, s.identify)
 		r.Get(basePath+"/health", s.health)
 		r.Get(basePath+"/version", s.version)
+		r.Get(basePath+"/openapi.json", s.openapi)
 
 		// Auth (contract §5, rows 1–7).
 		r.Post(basePath+"/auth/register", s.register)
