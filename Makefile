@@ -57,3 +57,14 @@ fuzz:
 
 clean:
 	rm -rf bin e2e/node_modules
+
+## release: a stripped, static release binary in bin/clara; VERSION=1.2.3 stamps the release
+## (without it, Go's build info gives the version). Archives for every platform: .goreleaser.yaml.
+## release-check: validate .goreleaser.yaml with GoReleaser itself (downloaded by go run on first use).
+GORELEASER ?= $(GO) run github.com/goreleaser/goreleaser/v2@v2.17.0
+.PHONY: release release-check
+release:
+	CGO_ENABLED=0 $(GO) build -trimpath -buildvcs=auto -ldflags '-s -w $(LDFLAGS)' -o $(BIN) ./cmd/clara
+
+release-check:
+	$(GORELEASER) check
