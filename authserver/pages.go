@@ -2,12 +2,14 @@ package authserver
 
 import (
 	"bytes"
+	"context"
 	"crypto/hmac"
 	"embed"
-	"html/template"
 	"io/fs"
 	"net/http"
 	"strings"
+
+	"github.com/a-h/templ"
 
 	"github.com/clara-backend/clara/core"
 )
@@ -24,15 +26,13 @@ const (
 
 // pages renders the authorization pages and keeps their cookies.
 type pages struct {
-	tmpl   *template.Template
 	csrf   []byte // the key of CSRF tokens
 	secure bool   // cookies only over https
 }
 
-// newPages parses the embedded templates.
+// newPages returns the pages, their CSRF tokens keyed on csrfKey.
 func newPages(csrfKey []byte, secure bool) *pages {
-	tmpl := template.Must(template.New("").ParseFS(webFS, "web/*.html"))
-	return &pages{tmpl: tmpl, csrf: csrfKey, secure: secure}
+	return &pages{csrf: csrfKey, secure: secure}
 }
 
 // assets serves the pages' embedded stylesheet and images.
@@ -98,10 +98,10 @@ var scopeWords = map[string]string{
 	"clara:billing":  "See your credit transactions, start purchases of credits and open your billing portal.",
 }
 
-// render writes the template name with data and status.
-func (p *pages) render(w http.ResponseWriter, status int, name string, data pageData) {
+// render writes page (pages.templ) with data and status.
+func (p *pages) render(w http.ResponseWriter, status int, page func(pageData) templ.Component, data pageData) {
 	var buf bytes.Buffer
-	if err := p.tmpl.ExecuteTemplate(&buf, name, data); err != nil {
+	if err := page(data).Render(context.Background(), &buf); err != nil {
 		http.Error(w, "The page could not be shown.", http.StatusInternalServerError)
 		return
 	}
@@ -112,24 +112,24 @@ func (p *pages) render(w http.ResponseWriter, status int, name string, data page
 
 // renderError shows an error page.
 func (p *pages) renderError(w http.ResponseWriter, status int, msg string) {
-	p.render(w, status, "error.html", pageData{Title: "Something is wrong", Error: msg})
+	p.render(w, status, errorPage, pageData{Title: "Something is wrong", Error: msg})
 }
 
 // signIn shows the sign-in page.
 func (f *flow) signIn(status int, email, msg string) {
-	f.s.pages.render(f.w, status, "signin.html", f.data("Sign in to Clara", msg, func(d *pageData) { d.Email = email }))
+	f.s.pages.render(f.w, status, signInPage, f.data("Sign in to Clara", msg, func(d *pageData) { d.Email = email }))
 }
 
 // secondFactor shows the second-factor page of a pending sign-in.
 func (f *flow) secondFactor(status int, pending *core.PendingLogin, msg string) {
-	f.s.pages.render(f.w, status, "second_factor.html", f.data("Confirm it is you", msg, func(d *pageData) {
+	f.s.pages.render(f.w, status, secondFactorPage, f.data("Confirm it is you", msg, func(d *pageData) {
 		d.Pending, d.TOTP = pending.Token, pending.TOTP
 	}))
 }
 
 // consent shows the consent page to user.
 func (f *flow) consent(user core.User, status int, msg string) {
-	f.s.pages.render(f.w, status, "consent.html", f.data("Allow access to Clara?", msg, func(d *pageData) {
+	f.s.pages.render(f.w, status, consentPage, f.data("Allow access to Clara?", msg, func(d *pageData) {
 		d.User = user.Email
 		d.Resource = f.ar.GetRequestForm().Get("resource")
 		d.Client = clientView{Name: f.clientName(), RedirectHost: redirectHost(f.ar.GetRedirectURI()), ID: f.ar.GetClient().GetID()}

@@ -78,14 +78,14 @@ func (f *flow) signUpProblem(err error) (int, string) {
 
 // register shows the sign-up page.
 func (f *flow) register(status int, in core.RegisterInput, msg string) {
-	f.s.pages.render(f.w, status, "register.html", f.data("Create your Clara account", msg, func(d *pageData) {
+	f.s.pages.render(f.w, status, registerPage, f.data("Create your Clara account", msg, func(d *pageData) {
 		d.Email, d.FirstName, d.LastName = in.Email, in.FirstName, in.LastName
 	}))
 }
 
 // activate shows the activation page of the signed-in user.
 func (f *flow) activate(status int, user core.User, msg string) {
-	f.s.pages.render(f.w, status, "activate.html", f.data("Activate your account", msg, func(d *pageData) {
+	f.s.pages.render(f.w, status, activatePage, f.data("Activate your account", msg, func(d *pageData) {
 		d.User = user.Email
 	}))
 }

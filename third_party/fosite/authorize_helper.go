@@ -6,10 +6,12 @@ package fosite
 import (
 	"context"
 	"fmt"
+	"html"
 	"html/template"
 	"io"
 	"net"
 	"net/url"
+	"sort"
 	"strings"
 
 	"github.com/ory/x/errorsx"
@@ -182,14 +184,38 @@ func IsLocalhost(redirectURI *url.URL) bool {
 	return strings.HasSuffix(hn, ".localhost") || isLoopbackAddress(hn) || hn == "localhost"
 }
 
-func WriteAuthorizeFormPostResponse(redirectURL string, parameters url.Values, template *template.Template, rw io.Writer) {
-	_ = template.Execute(rw, struct {
-		RedirURL   string
-		Parameters url.Values
-	}{
-		RedirURL:   redirectURL,
-		Parameters: parameters,
-	})
+// WriteAuthorizeFormPostResponse writes the form_post response: the form of
+// DefaultFormPostTemplate, written directly rather than by executing a
+// template (a configured template is not used). Executing any template makes
+// text/template's method lookups by name reachable, which makes the linker keep
+// every exported method of every type in the program. As html/template does,
+// an action URL whose scheme is not http, https or mailto becomes #ZgotmplZ.
+func WriteAuthorizeFormPostResponse(redirectURL string, parameters url.Values, _ *template.Template, rw io.Writer) {
+	action := redirectURL
+	if u, err := url.Parse(redirectURL); err != nil || (u.Scheme != "" && u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "mailto") {
+		action = "#ZgotmplZ"
+	}
+	var b strings.Builder
+	b.WriteString("<html>\n   <head>\n      <title>Submit This Form</title>\n   </head>\n" +
+		"   <body onload=\"javascript:document.forms[0].submit()\">\n      <form method=\"post\" action=\"")
+	b.WriteString(html.EscapeString(action))
+	b.WriteString("\">\n")
+	keys := make([]string, 0, len(parameters))
+	for k := range parameters {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		for _, v := range parameters[k] {
+			b.WriteString("\t\t      <input type=\"hidden\" name=\"")
+			b.WriteString(html.EscapeString(k))
+			b.WriteString("\" value=\"")
+			b.WriteString(html.EscapeString(v))
+			b.WriteString("\"/>\n")
+		}
+	}
+	b.WriteString("      </form>\n   </body>\n</html>")
+	_, _ = io.WriteString(rw, b.String())
 }
 
 // Deprecated: Do not use.
