@@ -19,8 +19,11 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/debug"
 	"syscall"
+
+	"github.com/clara-backend/clara/auth"
 )
 
 // version is Clara's release, without a leading v (see release.go).
@@ -54,17 +57,35 @@ func commands() []command {
 
 // defaultGCPercent is the garbage collector's target when GOGC is not set:
 // Clara's live heap is small (a few MB) and every request allocates, so at
-// Go's default of 100 the collector runs tens of times a second and costs a
-// quarter of the CPU of a request. 400 lets the heap grow to five times
-// the live heap between collections: some 15 MB more at peak, for a third
-// more requests a second. GOMEMLIMIT bounds the heap in small containers
-// (see the README).
+// Go's default of 100 the collector runs tens of times a second and costs
+// a fifth of the CPU of a request. 400 lets the heap grow to five times
+// the live heap between collections: some 15 MB more under load.
 const defaultGCPercent = 400
 
-func main() {
-	if _, set := os.LookupEnv("GOGC"); !set {
+// defaultMemoryLimit is the soft memory limit when GOMEMLIMIT is not set:
+// room for a base heap and for twice the password hashes that may run at
+// once (each takes DefaultPasswordParams.Memory). Under a flood of logins
+// the heap is then collected as it nears the limit, rather than growing
+// to five times the hashes' memory; below it, defaultGCPercent rules.
+func defaultMemoryLimit() int64 {
+	const base = 64 << 20
+	hash := int64(auth.DefaultPasswordParams.Memory) << 10
+	return base + 2*int64(runtime.GOMAXPROCS(0))*hash
+}
+
+// tuneGC applies defaultGCPercent and defaultMemoryLimit, each unless its
+// variable (GOGC, GOMEMLIMIT) is set.
+func tuneGC(lookupEnv func(string) (string, bool)) {
+	if _, set := lookupEnv("GOGC"); !set {
 		debug.SetGCPercent(defaultGCPercent)
 	}
+	if _, set := lookupEnv("GOMEMLIMIT"); !set {
+		debug.SetMemoryLimit(defaultMemoryLimit())
+	}
+}
+
+func main() {
+	tuneGC(os.LookupEnv)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], &environment{os.Stdin, os.Stdout, os.Stderr, os.LookupEnv})
 	stop()
