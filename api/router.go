@@ -89,6 +89,7 @@ func (s *server) routes(mounts []Mount, testRoutes func(chi.Router)) {
 	// total under its own limit (upload.go).
 	mux.With(captureRoute, apiHeaders, refuseBadText, s.identify).Post(analysisRoute, s.analyze)
 
+	mountDocs(mux) // GET /docs, the API reference (docs.go)
 	matched := mux.With(captureRoute)
 	for _, m := range mounts {
 		matched.Handle(m.Pattern, m.Handler)

@@ -1,0 +1,138 @@
+package api
+
+import (
+	"bytes"
+	"crypto/sha256"
+	_ "embed" // for the page's scripts
+	"encoding/hex"
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+)
+
+// The API's reference documentation: GET /docs is a page on which Redoc
+// (https://github.com/Redocly/redoc, MIT, see docs/LICENSE) renders the
+// OpenAPI document of GET /api/v1/openapi.json. Redoc's standalone bundle
+// is embedded in the binary, so the page loads nothing from elsewhere; it is
+// a copy of the npm package redoc pinned in e2e/package-lock.json, which
+// docs_test.go proves byte-identical.
+const (
+	// docsPath is the path of the documentation page.
+	docsPath = "/docs"
+	// docsScriptPath is the path of Redoc's bundle.
+	docsScriptPath = docsPath + "/redoc.standalone.js"
+	// docsPatchPath is the path of clara-docs.js, loaded before the bundle.
+	docsPatchPath = docsPath + "/clara-docs.js"
+)
+
+// redocBundle is Redoc's standalone bundle (redoc/bundles/redoc.standalone.js).
+//
+//go:embed docs/redoc.standalone.js
+var redocBundle []byte
+
+// docsPatch is Clara's script of the page, run before Redoc's: it keeps
+// Redoc's side menu from asking for the Redocly logo on its CDN, which the
+// CSP refuses (see the file).
+//
+//go:embed docs/clara-docs.js
+var docsPatch []byte
+
+// docsCSP is the Content-Security-Policy of the page, the least with which
+// Redoc works and the browser reports no violation: scripts from this
+// origin only (clara-docs.js and Redoc's bundle, no inline script); inline
+// styles, which Redoc's styled-components inject (and the page's margin);
+// data: images, Redoc's icons (and the page's empty icon); the OpenAPI
+// document fetched from this origin; and the search index's web worker,
+// which Redoc starts from a blob: URL. Fonts are the browser's own. The page cannot be framed, nor
+// post forms, nor change its base.
+const docsCSP = "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; " +
+	"img-src data:; connect-src 'self'; worker-src blob:; " +
+	"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+// redocETag and docsPatchETag are the entity tags of the scripts, the start
+// of their SHA-256; the page asks for each with its tag as the query, so
+// that the scripts can be cached for long yet never outlive a change.
+var (
+	redocETag     = contentTag(redocBundle)
+	docsPatchETag = contentTag(docsPatch)
+)
+
+// contentTag returns the start of the SHA-256 of b, in hex.
+func contentTag(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:8])
+}
+
+// docsPage is the HTML of GET /docs: a <redoc> element that the bundle
+// renders from the document's URL on load. Its empty icon spares the
+// browser a request for /favicon.ico.
+var docsPage = []byte(`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Clara API reference</title>
+<link rel="icon" href="data:,">
+<style>body{margin:0;padding:0}</style>
+</head>
+<body>
+<redoc spec-url="` + basePath + `/openapi.json"></redoc>
+<script src="` + docsPatchPath + `?v=` + docsPatchETag + `"></script>
+<script src="` + docsScriptPath + `?v=` + redocETag + `"></script>
+</body>
+</html>
+`)
+
+var (
+	hdrHTML       = []string{"text/html; charset=utf-8"}
+	hdrJavaScript = []string{"application/javascript"}
+	hdrDocsCSP    = []string{docsCSP}
+	hdrNoCache    = []string{"no-cache"}
+	hdrLongCache  = []string{"public, max-age=31536000, immutable"}
+	hdrRedocETag  = []string{`"` + redocETag + `"`}
+	hdrPatchETag  = []string{`"` + docsPatchETag + `"`}
+	hdrNoReferrer = []string{"no-referrer"}
+)
+
+// mountDocs registers GET /docs, GET /docs/redoc.standalone.js and GET
+// /docs/clara-docs.js at the root of mux, outside /api/v1 (HEAD too, through GetHead).
+func mountDocs(mux chi.Router) {
+	r := mux.With(captureRoute)
+	r.Get(docsPath, serveDocsPage)
+	r.Get(docsScriptPath, serveRedocBundle)
+	r.Get(docsPatchPath, serveDocsPatch)
+}
+
+// serveDocsPage answers GET /docs with the page, under its CSP.
+func serveDocsPage(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h["Content-Type"] = hdrHTML
+	h["Content-Security-Policy"] = hdrDocsCSP
+	h["X-Content-Type-Options"] = hdrNosniff
+	h["Cache-Control"] = hdrNoCache
+	h["Referrer-Policy"] = hdrNoReferrer
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(docsPage) // an error means the client has gone
+}
+
+// serveRedocBundle answers GET /docs/redoc.standalone.js with Redoc's
+// bundle, cacheable for a year; conditional and range requests work.
+func serveRedocBundle(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h["Content-Type"] = hdrJavaScript
+	h["X-Content-Type-Options"] = hdrNosniff
+	h["Cache-Control"] = hdrLongCache
+	h["Etag"] = hdrRedocETag
+	http.ServeContent(w, r, "redoc.standalone.js", time.Time{}, bytes.NewReader(redocBundle))
+}
+
+// serveDocsPatch answers GET /docs/clara-docs.js like serveRedocBundle.
+func serveDocsPatch(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h["Content-Type"] = hdrJavaScript
+	h["X-Content-Type-Options"] = hdrNosniff
+	h["Cache-Control"] = hdrLongCache
+	h["Etag"] = hdrPatchETag
+	http.ServeContent(w, r, "clara-docs.js", time.Time{}, bytes.NewReader(docsPatch))
+}
