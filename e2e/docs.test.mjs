@@ -99,6 +99,19 @@ describe('API reference page (/docs, Redoc)', () => {
 
   const withStderr = withStderrOf(serve);
 
+  test('docs: the embedded Redoc bundle is the one the lockfile pins', async () => {
+    // The Go test of the same check runs before npm ci in make test; here the
+    // package is installed.
+    for (const [embedded, pinned] of [
+      ['../api/docs/redoc.standalone.js', 'node_modules/redoc/bundles/redoc.standalone.js'],
+      ['../api/docs/redoc.standalone.js.LICENSE.txt', 'node_modules/redoc/bundles/redoc.standalone.js.LICENSE.txt'],
+      ['../api/docs/LICENSE', 'node_modules/redoc/LICENSE'],
+    ]) {
+      const [a, b] = await Promise.all([readFile(new URL(embedded, import.meta.url)), readFile(new URL(pinned, import.meta.url))]);
+      assert.ok(a.equals(b), `${embedded} differs from ${pinned}`);
+    }
+  });
+
   test(
     'docs: Redoc renders every operation of the OpenAPI document, under the CSP, without errors',
     { timeout: TEST_MS },
