@@ -13,8 +13,9 @@ func runCredits(ctx context.Context, env *environment, args []string) error {
 	const usage = "grant --email EMAIL --credits N --reason TEXT [--key KEY] | reconcile"
 	if len(args) == 0 || (args[0] != "grant" && args[0] != "reconcile") {
 		fs := newFlagSet("credits", usage, creditsAbout, env)
-		fs.Usage()
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+		help := len(args) > 0 && (args[0] == "help" || asksHelp(args[:1]))
+		showUsage(fs, help)
+		if help {
 			return nil
 		}
 		return errUsage

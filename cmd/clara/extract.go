@@ -16,7 +16,7 @@ func runExtract(ctx context.Context, env *environment, args []string) error {
 	const about = "Read a document from standard input as an analysis does (PDF and HTML are parsed in an\n" +
 		"isolated child process with bounded memory and CPU time) and print its readable text."
 	fs := flag.NewFlagSet("clara extract", flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
+	fs.SetOutput(&flagOutput{out: env.stdout, err: env.stderr})
 	name := fs.String("name", "", "the file's name; its extension gives its type (e.g. report.pdf)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: clara extract --name FILE < FILE\n\n%s\n\nFlags:\n", about)
@@ -27,7 +27,7 @@ func runExtract(ctx context.Context, env *environment, args []string) error {
 	}
 	if *name == "" {
 		fmt.Fprintln(env.stderr, "clara extract: --name is required")
-		fs.Usage()
+		showUsage(fs, false)
 		return errUsage
 	}
 	limit := core.DefaultPolicy().MaxFileBytes

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/clara-backend/clara/config"
@@ -13,7 +14,7 @@ import (
 // when it reads configuration, every CLARA_* variable.
 func newFlagSet(name, args, about string, env *environment) *flag.FlagSet {
 	fs := flag.NewFlagSet("clara "+name, flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
+	fs.SetOutput(&flagOutput{out: env.stdout, err: env.stderr})
 	fs.Usage = func() {
 		w := fs.Output()
 		fmt.Fprintf(w, "Usage: clara %s %s\n\n%s\n", name, args, about)
@@ -36,8 +37,49 @@ func newFlagSet(name, args, about string, env *environment) *flag.FlagSet {
 	return fs
 }
 
+// flagOutput is where a flag set writes: its help, when asked for, to
+// standard output; its complaints to standard error.
+type flagOutput struct {
+	out, err io.Writer
+	help     bool // the arguments ask for help
+}
+
+// Write implements io.Writer.
+func (o *flagOutput) Write(b []byte) (int, error) {
+	if o.help {
+		return o.out.Write(b)
+	}
+	return o.err.Write(b)
+}
+
+// asksHelp reports whether args, up to a "--", hold -h or -help, with one
+// dash or two.
+func asksHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-h", "--h", "-help", "--help":
+			return true
+		}
+	}
+	return false
+}
+
+// showUsage prints fs's usage: on standard output when help was asked
+// for, else (a usage error) on standard error.
+func showUsage(fs *flag.FlagSet, help bool) {
+	if o, ok := fs.Output().(*flagOutput); ok {
+		o.help = help
+	}
+	fs.Usage()
+}
+
 // parse parses args, refusing stray positional arguments.
 func parse(fs *flag.FlagSet, args []string) error {
+	if o, ok := fs.Output().(*flagOutput); ok {
+		o.help = asksHelp(args)
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err

@@ -8,7 +8,7 @@
 //	clara credits grant|reconcile  grant credits; check balances against the ledger
 //	clara extract --name FILE  print a document's text, parsed in isolation
 //	clara eval --claims FILE  measure verdicts over labelled claims
-//	clara version            print the release
+//	clara version            print the release (also clara --version)
 package main
 
 import (
@@ -94,12 +94,15 @@ func main() {
 
 // run executes the command line args and returns the exit code.
 func run(ctx context.Context, args []string, env *environment) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	switch {
+	case len(args) == 0:
 		usage(env.stderr)
-		if len(args) == 0 {
-			return 2
-		}
+		return 2
+	case args[0] == "help" || asksHelp(args[:1]):
+		usage(env.stdout)
 		return 0
+	case args[0] == "-version" || args[0] == "--version":
+		args = append([]string{"version"}, args[1:]...)
 	}
 	for _, c := range commands() {
 		if c.name != args[0] {

@@ -46,17 +46,33 @@ func TestVersion(t *testing.T) {
 
 func TestHelpOnEveryCommand(t *testing.T) {
 	for _, c := range commands() {
-		env, _, errOut := testEnv(t, nil)
+		env, out, errOut := testEnv(t, nil)
 		if code := run(t.Context(), []string{c.name, "--help"}, env); code != 0 {
 			t.Errorf("%s --help: exit %d", c.name, code)
 		}
-		if !strings.Contains(errOut.String(), "Usage: clara "+c.name) {
-			t.Errorf("%s --help printed %q", c.name, errOut.String())
+		if !strings.Contains(out.String(), "Usage: clara "+c.name) || errOut.String() != "" {
+			t.Errorf("%s --help printed %q to stdout, %q to stderr", c.name, out.String(), errOut.String())
 		}
 	}
-	env, _, errOut := testEnv(t, nil)
-	if code := run(t.Context(), []string{"serve", "--help"}, env); code != 0 || !strings.Contains(errOut.String(), "CLARA_HTTP_ADDR") {
-		t.Errorf("serve --help must list the environment: %q", errOut.String())
+	env, out, _ := testEnv(t, nil)
+	if code := run(t.Context(), []string{"serve", "--help"}, env); code != 0 || !strings.Contains(out.String(), "CLARA_HTTP_ADDR") {
+		t.Errorf("serve --help must list the environment: %q", out.String())
+	}
+	env, out, errOut := testEnv(t, nil)
+	if code := run(t.Context(), []string{"--help"}, env); code != 0 || !strings.Contains(out.String(), "Usage:") || errOut.String() != "" {
+		t.Errorf("--help: exit %d, stdout %q, stderr %q", code, out.String(), errOut.String())
+	}
+	env, out, errOut = testEnv(t, nil)
+	if code := run(t.Context(), nil, env); code != 2 || out.String() != "" || !strings.Contains(errOut.String(), "Usage:") {
+		t.Errorf("no command: exit %d, stdout %q, stderr %q", code, out.String(), errOut.String())
+	}
+	env, _, errOut = testEnv(t, nil)
+	if code := run(t.Context(), []string{"serve", "--no-such-flag"}, env); code != 2 || !strings.Contains(errOut.String(), "no-such-flag") {
+		t.Errorf("unknown flag: exit %d, stderr %q", code, errOut.String())
+	}
+	env, out, _ = testEnv(t, nil)
+	if code := run(t.Context(), []string{"--version"}, env); code != 0 || out.String() != "clara "+version+"\n" {
+		t.Errorf("--version: exit %d, out %q", code, out.String())
 	}
 }
 

@@ -16,11 +16,11 @@ func runMigrate(ctx context.Context, env *environment, args []string) error {
 			"whether each is applied (status).\n"+
 			"`clara serve` and `clara mcp` also migrate on start.", env)
 	if len(args) == 0 || (args[0] != "up" && args[0] != "status") {
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
-			fs.Usage()
+		if len(args) > 0 && (args[0] == "help" || asksHelp(args[:1])) {
+			showUsage(fs, true)
 			return nil
 		}
-		fs.Usage()
+		showUsage(fs, false)
 		return errUsage
 	}
 	action := args[0]
