@@ -100,8 +100,8 @@ var (
 func mountDocs(mux chi.Router) {
 	r := mux.With(captureRoute)
 	r.Get(docsPath, serveDocsPage)
-	r.Get(docsScriptPath, serveRedocBundle)
-	r.Get(docsPatchPath, serveDocsPatch)
+	r.Get(docsScriptPath, serveScript("redoc.standalone.js", redocBundle, hdrRedocETag))
+	r.Get(docsPatchPath, serveScript("clara-docs.js", docsPatch, hdrPatchETag))
 }
 
 // serveDocsPage answers GET /docs with the page, under its CSP.
@@ -116,23 +116,16 @@ func serveDocsPage(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(docsPage) // an error means the client has gone
 }
 
-// serveRedocBundle answers GET /docs/redoc.standalone.js with Redoc's
-// bundle, cacheable for a year; conditional and range requests work.
-func serveRedocBundle(w http.ResponseWriter, r *http.Request) {
-	h := w.Header()
-	h["Content-Type"] = hdrJavaScript
-	h["X-Content-Type-Options"] = hdrNosniff
-	h["Cache-Control"] = hdrLongCache
-	h["Etag"] = hdrRedocETag
-	http.ServeContent(w, r, "redoc.standalone.js", time.Time{}, bytes.NewReader(redocBundle))
-}
-
-// serveDocsPatch answers GET /docs/clara-docs.js like serveRedocBundle.
-func serveDocsPatch(w http.ResponseWriter, r *http.Request) {
-	h := w.Header()
-	h["Content-Type"] = hdrJavaScript
-	h["X-Content-Type-Options"] = hdrNosniff
-	h["Cache-Control"] = hdrLongCache
-	h["Etag"] = hdrPatchETag
-	http.ServeContent(w, r, "clara-docs.js", time.Time{}, bytes.NewReader(docsPatch))
+// serveScript returns the handler of an embedded script named name with
+// body and etag, cacheable for a year (its URL changes with its content);
+// conditional and range requests work.
+func serveScript(name string, body []byte, etag []string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h["Content-Type"] = hdrJavaScript
+		h["X-Content-Type-Options"] = hdrNosniff
+		h["Cache-Control"] = hdrLongCache
+		h["Etag"] = etag
+		http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(body))
+	}
 }

@@ -18,15 +18,13 @@
 // other host, and a request to one would fail the test.
 
 import assert from 'node:assert/strict';
-import { accessSync, constants } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
 
-import { baseEnv, checkBinary, startServe, withStderrOf } from './harness.mjs';
+import { baseEnv, checkBinary, findChromium, startServe, withStderrOf } from './harness.mjs';
 
 const OPENAPI = fileURLToPath(new URL('../api/openapi.json', import.meta.url));
 const SCREENSHOT = fileURLToPath(new URL('../docs/api-docs.png', import.meta.url));
@@ -36,25 +34,6 @@ const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'tr
 // Time bounds of one browser step and of the whole test.
 const STEP_MS = 30_000;
 const TEST_MS = 120_000;
-
-/**
- * The Chromium to drive: $CHROMIUM, /usr/bin/chromium, or chromium on
- * PATH; null when there is none.
- */
-function findChromium() {
-  const candidates = process.env.CHROMIUM
-    ? [process.env.CHROMIUM]
-    : ['/usr/bin/chromium', ...(process.env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'chromium'))];
-  for (const c of candidates) {
-    try {
-      accessSync(c, constants.X_OK);
-      return c;
-    } catch {
-      // next
-    }
-  }
-  return null;
-}
 
 /** The operations of the OpenAPI document: [{ method, path, operationId, summary }]. */
 async function operations() {

@@ -12,12 +12,12 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { accessSync, chownSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer as createHTTPServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The clara binary under test: $CLARA_BIN, else ../bin/clara. */
@@ -67,6 +67,25 @@ export function exited(child, ms) {
 }
 
 /** Fails unless the clara binary BIN exists, saying how to build it. */
+/**
+ * The Chromium to drive: $CHROMIUM, /usr/bin/chromium, or chromium on
+ * PATH; null when there is none.
+ */
+export function findChromium() {
+  const candidates = process.env.CHROMIUM
+    ? [process.env.CHROMIUM]
+    : ['/usr/bin/chromium', ...(process.env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'chromium'))];
+  for (const c of candidates) {
+    try {
+      accessSync(c, constants.X_OK);
+      return c;
+    } catch {
+      // next
+    }
+  }
+  return null;
+}
+
 export function checkBinary() {
   assert.ok(existsSync(BIN), `no clara binary at ${BIN}: run go build -o bin/clara ./cmd/clara, or set CLARA_BIN`);
 }

@@ -22,9 +22,8 @@
 
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants } from 'node:fs';
 import { copyFile, mkdir } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
@@ -34,7 +33,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { chromium } from 'playwright-core';
 
 import {
-  PASSWORD, SCOPES, baseEnv, checkBinary, listenLocal, nextCode, outboxNames, replyJSON, rest, startServe, tempDir, withStderrOf,
+  PASSWORD, SCOPES, baseEnv, checkBinary, findChromium, listenLocal, nextCode, outboxNames, replyJSON, rest, startServe, tempDir, withStderrOf,
 } from './harness.mjs';
 
 const DOCS = fileURLToPath(new URL('../docs/', import.meta.url));
@@ -56,25 +55,6 @@ const PUBLIC_API_KEY = 'e2e-public-api-key-0123456789';
 // Time bounds of the browser's steps and of the whole authorization.
 const STEP_MS = 15_000;
 const TEST_MS = 120_000;
-
-/**
- * The Chromium to drive: $CHROMIUM, /usr/bin/chromium, or chromium on
- * PATH; null when there is none.
- */
-function findChromium() {
-  const candidates = process.env.CHROMIUM
-    ? [process.env.CHROMIUM]
-    : ['/usr/bin/chromium', ...(process.env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'chromium'))];
-  for (const c of candidates) {
-    try {
-      accessSync(c, constants.X_OK);
-      return c;
-    } catch {
-      // next
-    }
-  }
-  return null;
-}
 
 /**
  * Starts `clara serve` (see startServe) with its public URL its own

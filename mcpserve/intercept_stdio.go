@@ -57,9 +57,7 @@ func (t *stdioTasks) take(line []byte) bool {
 		return false
 	}
 	msg := bytes.Clone(line)
-	var m message
-	_ = json.Unmarshal(msg, &m)
-	id := idKey(m.ID)
+	id, _ := peek(msg)
 	ctx, cancel := context.WithCancel(t.ctx)
 	t.mu.Lock()
 	t.inflight[id] = cancel

@@ -5,6 +5,12 @@ import (
 	"testing"
 )
 
+// message is the id and method of a JSON-RPC message, decoded whole.
+type message struct {
+	ID     json.RawMessage `json:"id"`
+	Method string          `json:"method"`
+}
+
 // TestPeekMatchesDecoding checks that peek reads the id and method of a
 // message as decoding the whole message does, ids of every shape
 // included.

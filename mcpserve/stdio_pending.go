@@ -32,12 +32,6 @@ func newPending(ctx context.Context) *pending {
 	return &pending{ctx: ctx, open: map[string]int{}, changed: make(chan struct{})}
 }
 
-// message is what pending reads of a JSON-RPC message.
-type message struct {
-	ID     json.RawMessage `json:"id"`
-	Method string          `json:"method"`
-}
-
 // idKey returns the canonical JSON of a message's id, or "" for none.
 func idKey(raw json.RawMessage) string {
 	var v any
