@@ -73,11 +73,13 @@ EXPOSE 8000
 # Numeric, so that Kubernetes' runAsNonRoot can verify it.
 USER 65532:65532
 
-# No HEALTHCHECK: distroless has no shell and no curl, and clara has no
-# subcommand that probes a running server (clara version only prints the
-# release), so there is nothing in the image to run one with. Orchestrators
-# probe GET /api/v1/health over HTTP instead (a Kubernetes httpGet probe, or a
-# load balancer's health check); it answers 200 with "status":"healthy".
+# distroless has no shell and no curl: the binary probes itself. clara health
+# asks GET /api/v1/health on CLARA_HTTP_ADDR (0.0.0.0 means this container)
+# and exits 1 unless it answers 200, which it does only while the database
+# answers. Kubernetes ignores HEALTHCHECK: give it an httpGet probe on the
+# same path instead.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
+    CMD ["/clara", "health", "--timeout", "4s"]
 
 # clara serve drains requests and closes the database pool on SIGTERM, which is
 # what docker stop sends.

@@ -6,11 +6,11 @@ package config
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"log/slog"
 	"net/url"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/joho/godotenv"
@@ -123,6 +123,9 @@ type Jobs struct {
 // store rather than PostgreSQL.
 func (c Config) Embedded() bool { return !isPostgresURL(c.DatabaseURL) }
 
+// OutboxDir is the development mail outbox: <data dir>/outbox.
+func (c Config) OutboxDir() string { return filepath.Join(c.DataDir, "outbox") }
+
 // PublicHost returns the host (and port, if any) of PublicURL.
 func (c Config) PublicHost() string {
 	u, err := url.Parse(c.PublicURL)
@@ -132,61 +135,12 @@ func (c Config) PublicHost() string {
 	return u.Host
 }
 
-// Loader binds Clara's flags to a flag set and, once it is parsed, builds
-// the Config.
-type Loader struct {
-	fs      *flag.FlagSet
-	flags   map[string]*string // setting env name → flag value
-	envFile *string
-}
-
-// Bind defines a flag on fs for every setting that has one, and the
-// --env-file flag, and returns the Loader that reads them.
-func Bind(fs *flag.FlagSet) *Loader {
-	l := &Loader{fs: fs, flags: map[string]*string{}}
-	for _, s := range settings {
-		if s.flag == "" {
-			continue
-		}
-		if s.boolFlag {
-			v := &boolFlagValue{}
-			fs.Var(v, s.flag, s.usage+" ("+s.env+")")
-			l.flags[s.env] = &v.value
-			continue
-		}
-		l.flags[s.env] = fs.String(s.flag, "", s.usage+" ("+s.env+")")
-	}
-	l.envFile = fs.String("env-file", "", "read settings from this file ("+envFileVar+`, default ".env" when present)`)
-	return l
-}
-
-const envFileVar = "CLARA_ENV_FILE"
-
-// boolFlagValue is the value of a flag that may stand alone, meaning
-// "true"; the setting's apply checks it like any other value.
-type boolFlagValue struct{ value string }
-
-func (v *boolFlagValue) String() string {
-	if v == nil {
-		return ""
-	}
-	return v.value
-}
-
-func (v *boolFlagValue) Set(s string) error { v.value = s; return nil }
-
-// IsBoolFlag tells the flag package that the flag may stand alone.
-func (v *boolFlagValue) IsBoolFlag() bool { return true }
-
 // Load returns the configuration, with lookupEnv as the process environment
 // (os.LookupEnv in production): each setting from its flag, else its
 // variable, else the .env file, else its default; an empty variable counts
 // as unset. Call it after the flag set is parsed.
 func (l *Loader) Load(lookupEnv func(string) (string, bool)) (Config, error) {
-	set := map[string]bool{}
-	l.fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-
-	dotenv, envFile, err := readEnvFile(*l.envFile, set["env-file"], lookupEnv)
+	dotenv, envFile, err := readEnvFile(l.envFile.value, l.changed(envFileFlag), lookupEnv)
 	if err != nil {
 		return Config{}, err
 	}
@@ -202,8 +156,8 @@ func (l *Loader) Load(lookupEnv func(string) (string, bool)) (Config, error) {
 		if v, _ := lookupEnv(s.env); v != "" {
 			value = v
 		}
-		if s.flag != "" && set[s.flag] {
-			value, source = *l.flags[s.env], "--"+s.flag
+		if f, ok := l.flags[s.env]; ok && l.changed(s.flag) {
+			value, source = f.value, "--"+s.flag
 		}
 		if err := s.apply(&c, value, lookupEnv); err != nil {
 			return Config{}, fmt.Errorf("%s: %w", source, err)

@@ -1,7 +1,6 @@
 package config
 
 import (
-	"flag"
 	"io"
 	"log/slog"
 	"os"
@@ -10,15 +9,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spf13/pflag"
+
 	"github.com/clara-backend/clara/core"
 )
 
 // load parses args and builds a Config from env alone (no process env).
 func load(t *testing.T, args []string, env map[string]string) (Config, error) {
 	t.Helper()
-	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	l := Bind(fs)
+	l := Bind(fs, ^Group(0))
 	if err := fs.Parse(args); err != nil {
 		t.Fatalf("parse %v: %v", args, err)
 	}

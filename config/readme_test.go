@@ -1,9 +1,10 @@
 package config
 
 import (
-	"os"
 	"strings"
 	"testing"
+
+	"github.com/clara-backend/clara/internal/golden"
 )
 
 // settingsTable renders Settings as the README's Markdown table.
@@ -30,26 +31,5 @@ func settingsTable() string {
 // TestREADMEListsEverySetting keeps the README's configuration table in step
 // with the code; UPDATE_README=1 rewrites it.
 func TestREADMEListsEverySetting(t *testing.T) {
-	const path, begin, end = "../README.md", "<!-- settings:begin -->\n", "<!-- settings:end -->"
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	readme := string(raw)
-	i, j := strings.Index(readme, begin), strings.Index(readme, end)
-	if i < 0 || j < i {
-		t.Fatalf("README lacks the %q … %q markers", begin, end)
-	}
-	want := settingsTable()
-	if readme[i+len(begin):j] == want {
-		return
-	}
-	if os.Getenv("UPDATE_README") != "" {
-		readme = readme[:i+len(begin)] + want + readme[j:]
-		if err := os.WriteFile(path, []byte(readme), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	t.Fatalf("README configuration table is stale; run UPDATE_README=1 go test ./config/\nwant:\n%s", want)
+	golden.Section(t, "../README.md", "settings", settingsTable(), "UPDATE_README")
 }

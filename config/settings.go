@@ -25,10 +25,8 @@ type setting struct {
 	def    string
 	usage  string
 	secret bool
-	// boolFlag lets the flag stand alone, meaning "true" (--read-only);
-	// a value then follows an equals sign (--read-only=false).
-	boolFlag bool
-	apply    func(c *Config, v string, lookupEnv func(string) (string, bool)) error
+	group  Group // the commands that take its flag
+	apply  func(c *Config, v string, lookupEnv func(string) (string, bool)) error
 }
 
 // MCPToolsets are the toolsets of MCP tools, as CLARA_MCP_TOOLSETS names
@@ -37,7 +35,7 @@ var MCPToolsets = []string{"account", "billing", "analysis", "system"}
 
 // settings lists every value Clara reads, in the order the README shows them.
 var settings = []setting{
-	{env: "CLARA_DATABASE_URL", flag: "database-url", usage: "database: postgres://… for PostgreSQL; empty or sqlite://PATH for the embedded store",
+	{env: "CLARA_DATABASE_URL", group: GroupStore, flag: "database-url", usage: "database: postgres://… for PostgreSQL; empty or sqlite://PATH for the embedded store",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			if v != "" && !isPostgresURL(v) && !strings.HasPrefix(v, "sqlite://") {
 				return errors.New("must start with postgres://, postgresql:// or sqlite:// (or be empty for the embedded store)")
@@ -45,7 +43,7 @@ var settings = []setting{
 			c.DatabaseURL = v
 			return nil
 		}},
-	{env: "CLARA_HTTP_ADDR", flag: "addr", def: "127.0.0.1:8000", usage: "`host:port` that clara serve listens on",
+	{env: "CLARA_HTTP_ADDR", group: GroupHTTP, flag: "addr", def: "127.0.0.1:8000", usage: "`host:port` that clara serve listens on",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			host, port, err := net.SplitHostPort(v)
 			if err != nil {
@@ -60,7 +58,7 @@ var settings = []setting{
 			c.HTTPAddr = v
 			return nil
 		}},
-	{env: "CLARA_PPROF_ADDR", flag: "pprof-addr", usage: "loopback `host:port` of a second listener serving Go's runtime profiles (/debug/pprof/) of clara serve and clara mcp; empty: none",
+	{env: "CLARA_PPROF_ADDR", group: GroupProfiling, flag: "pprof-addr", usage: "loopback `host:port` of a second listener serving Go's runtime profiles (/debug/pprof/) of clara serve and clara mcp; empty: none",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			if v == "" {
 				return nil
@@ -75,7 +73,7 @@ var settings = []setting{
 			c.PprofAddr = v
 			return nil
 		}},
-	{env: "CLARA_DATA_DIR", flag: "data-dir", usage: "where the embedded store and generated secrets live (default $XDG_DATA_HOME/clara or ~/.local/share/clara)",
+	{env: "CLARA_DATA_DIR", group: GroupStore, flag: "data-dir", usage: "where the embedded store and generated secrets live (default $XDG_DATA_HOME/clara or ~/.local/share/clara)",
 		apply: func(c *Config, v string, lookupEnv func(string) (string, bool)) error {
 			if v == "" {
 				d, err := defaultDataDir(lookupEnv)
@@ -91,7 +89,7 @@ var settings = []setting{
 			c.DataDir = abs
 			return nil
 		}},
-	{env: "CLARA_PUBLIC_URL", flag: "public-url", usage: "the URL clients reach Clara at (default http://ADDR)",
+	{env: "CLARA_PUBLIC_URL", group: GroupService, flag: "public-url", usage: "the URL clients reach Clara at (default http://ADDR)",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			if v == "" {
 				return nil
@@ -103,14 +101,14 @@ var settings = []setting{
 			c.PublicURL = strings.TrimRight(v, "/")
 			return nil
 		}},
-	{env: "CLARA_LOG_LEVEL", flag: "log-level", def: "info", usage: "debug, info, warn or error",
+	{env: "CLARA_LOG_LEVEL", group: GroupLogging, flag: "log-level", def: "info", usage: "debug, info, warn or error",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil || strings.ContainsAny(v, "+-") {
 				return fmt.Errorf("%q is not one of debug, info, warn, error", v)
 			}
 			return nil
 		}},
-	{env: "CLARA_LOG_FORMAT", flag: "log-format", def: "auto", usage: "json, text, or auto (text on a terminal, else JSON)",
+	{env: "CLARA_LOG_FORMAT", group: GroupLogging, flag: "log-format", def: "auto", usage: "json, text, or auto (text on a terminal, else JSON)",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			switch v {
 			case "json", "text", "auto":
@@ -119,7 +117,7 @@ var settings = []setting{
 			}
 			return fmt.Errorf("%q is not one of json, text, auto", v)
 		}},
-	{env: "CLARA_TOKEN_SECRET", secret: true, usage: "secret that signs user tokens and API keys, at least 32 bytes (generated into the data directory on the embedded store)",
+	{env: "CLARA_TOKEN_SECRET", group: GroupStore, secret: true, usage: "secret that signs user tokens and API keys, at least 32 bytes (generated into the data directory on the embedded store)",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			if v != "" && len(v) < 32 {
 				return fmt.Errorf("is %d bytes long; use at least 32 random bytes", len(v))
@@ -127,7 +125,7 @@ var settings = []setting{
 			c.TokenSecret = v
 			return nil
 		}},
-	{env: "CLARA_PUBLIC_API_KEY", secret: true, usage: "the key client apps send raw in Authorization, at least 16 characters (generated and printed on the embedded store)",
+	{env: "CLARA_PUBLIC_API_KEY", group: GroupStore, secret: true, usage: "the key client apps send raw in Authorization, at least 16 characters (generated and printed on the embedded store)",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			if v != "" && (len(v) < 16 || !printableToken(v)) {
 				return errors.New("must be at least 16 printable characters without spaces")
@@ -135,7 +133,7 @@ var settings = []setting{
 			c.PublicAPIKey = v
 			return nil
 		}},
-	{env: "CLARA_API_KEY", secret: true, usage: "an API key (clara_api_…) that identifies the caller of clara mcp over stdio",
+	{env: "CLARA_API_KEY", group: GroupStdio, secret: true, usage: "an API key (clara_api_…) that identifies the caller of clara mcp over stdio",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			if v != "" && !printableToken(v) {
 				return errors.New("must be printable characters without spaces")
@@ -143,28 +141,28 @@ var settings = []setting{
 			c.APIKey = v
 			return nil
 		}},
-	{env: "CLARA_SHUTDOWN_TIMEOUT", flag: "shutdown-timeout", def: "15s", usage: "how long a stopping server drains requests",
+	{env: "CLARA_SHUTDOWN_TIMEOUT", group: GroupJobs, flag: "shutdown-timeout", def: "15s", usage: "how long a stopping server drains requests",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			return positiveDuration(v, &c.ShutdownTimeout)
 		}},
-	{env: "CLARA_RATE_LIMIT", flag: "rate-limit", def: "10", usage: "requests per second allowed to one user token, API key or client address",
+	{env: "CLARA_RATE_LIMIT", group: GroupService, flag: "rate-limit", def: "10", usage: "requests per second allowed to one user token, API key or client address",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			return wholeNumber(v, 1, 1_000_000, &c.RateLimit)
 		}},
-	{env: "CLARA_OTP_TTL", flag: "otp-ttl", def: "10m", usage: "how long an emailed one-time code is valid",
+	{env: "CLARA_OTP_TTL", group: GroupService, flag: "otp-ttl", def: "10m", usage: "how long an emailed one-time code is valid",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			return positiveDuration(v, &c.OTPTTL)
 		}},
-	{env: "CLARA_SESSION_TTL", flag: "session-ttl", def: "168h", usage: "how long a user token (a login) is valid",
+	{env: "CLARA_SESSION_TTL", group: GroupService, flag: "session-ttl", def: "168h", usage: "how long a user token (a login) is valid",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			return positiveDuration(v, &c.SessionTTL)
 		}},
-	{env: "CLARA_SMTP_HOST", flag: "smtp-host", usage: "mail server for one-time codes; on PostgreSQL, clara serve and clara mcp require it unless CLARA_DEV_MAIL is on; empty on the embedded store writes codes to the log and <data dir>/outbox instead (development only)",
+	{env: "CLARA_SMTP_HOST", group: GroupService, flag: "smtp-host", usage: "mail server for one-time codes; on PostgreSQL, clara serve and clara mcp require it unless CLARA_DEV_MAIL is on; empty on the embedded store writes codes to the log and <data dir>/outbox instead (development only)",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			c.SMTP.Host = v
 			return nil
 		}},
-	{env: "CLARA_SMTP_PORT", flag: "smtp-port", def: "587", usage: "mail server port",
+	{env: "CLARA_SMTP_PORT", group: GroupService, flag: "smtp-port", def: "587", usage: "mail server port",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 1 || n > 65535 {
@@ -173,17 +171,17 @@ var settings = []setting{
 			c.SMTP.Port = n
 			return nil
 		}},
-	{env: "CLARA_SMTP_USERNAME", flag: "smtp-username", usage: "mail server user name (empty: no authentication)",
+	{env: "CLARA_SMTP_USERNAME", group: GroupService, flag: "smtp-username", usage: "mail server user name (empty: no authentication)",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			c.SMTP.Username = v
 			return nil
 		}},
-	{env: "CLARA_SMTP_PASSWORD", secret: true, usage: "mail server password",
+	{env: "CLARA_SMTP_PASSWORD", group: GroupService, secret: true, usage: "mail server password",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			c.SMTP.Password = v
 			return nil
 		}},
-	{env: "CLARA_SMTP_FROM", flag: "smtp-from", def: "Clara <no-reply@localhost>", usage: "sender of Clara's mail",
+	{env: "CLARA_SMTP_FROM", group: GroupService, flag: "smtp-from", def: "Clara <no-reply@localhost>", usage: "sender of Clara's mail",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			if _, err := mail.ParseAddress(v); err != nil {
 				return fmt.Errorf("%q is not an address such as Clara <no-reply@example.com>", v)
@@ -191,7 +189,7 @@ var settings = []setting{
 			c.SMTP.From = v
 			return nil
 		}},
-	{env: "CLARA_SMTP_SECURITY", flag: "smtp-security", usage: "starttls, tls (implicit, port 465) or none (loopback only); empty picks by port",
+	{env: "CLARA_SMTP_SECURITY", group: GroupService, flag: "smtp-security", usage: "starttls, tls (implicit, port 465) or none (loopback only); empty picks by port",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			switch v {
 			case "", "starttls", "tls", "none":
@@ -200,11 +198,11 @@ var settings = []setting{
 			}
 			return fmt.Errorf("%q is not one of starttls, tls, none", v)
 		}},
-	{env: "CLARA_DEV_MAIL", flag: "dev-mail", def: "false", usage: "write one-time codes to the log and <data dir>/outbox when CLARA_SMTP_HOST is empty, on PostgreSQL too (development only: never with real users)",
+	{env: "CLARA_DEV_MAIL", group: GroupService, flag: "dev-mail", def: "false", usage: "write one-time codes to the log and <data dir>/outbox when CLARA_SMTP_HOST is empty, on PostgreSQL too (development only: never with real users)",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			return boolean(v, &c.DevMail)
 		}},
-	{env: "CLARA_GOOGLE_CLIENT_IDS", flag: "google-client-ids", usage: "comma-separated OAuth client ids whose Google ID tokens sign users in (empty: Google sign-in off)",
+	{env: "CLARA_GOOGLE_CLIENT_IDS", group: GroupService, flag: "google-client-ids", usage: "comma-separated OAuth client ids whose Google ID tokens sign users in (empty: Google sign-in off)",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			c.GoogleClientIDs = nil
 			for _, id := range strings.Split(v, ",") {
@@ -214,24 +212,24 @@ var settings = []setting{
 			}
 			return nil
 		}},
-	{env: "CLARA_GOOGLE_CLIENT_SECRET", secret: true, usage: "client secret of the first of CLARA_GOOGLE_CLIENT_IDS (a web client whose redirect URI is <public URL>/oauth/google/callback): offers Google sign-in on the OAuth sign-in page",
+	{env: "CLARA_GOOGLE_CLIENT_SECRET", group: GroupHTTP, secret: true, usage: "client secret of the first of CLARA_GOOGLE_CLIENT_IDS (a web client whose redirect URI is <public URL>/oauth/google/callback): offers Google sign-in on the OAuth sign-in page",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			c.GoogleClientSecret = v
 			return nil
 		}},
-	{env: "CLARA_GOOGLE_AUTH_URL", flag: "google-auth-url", def: "https://accounts.google.com/o/oauth2/v2/auth", usage: "Google's authorization endpoint, for the sign-in page's Google sign-in",
+	{env: "CLARA_GOOGLE_AUTH_URL", group: GroupHTTP, flag: "google-auth-url", def: "https://accounts.google.com/o/oauth2/v2/auth", usage: "Google's authorization endpoint, for the sign-in page's Google sign-in",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			return absoluteURL(v, &c.GoogleAuthURL)
 		}},
-	{env: "CLARA_GOOGLE_TOKEN_URL", flag: "google-token-url", def: "https://oauth2.googleapis.com/token", usage: "Google's token endpoint, for the sign-in page's Google sign-in",
+	{env: "CLARA_GOOGLE_TOKEN_URL", group: GroupHTTP, flag: "google-token-url", def: "https://oauth2.googleapis.com/token", usage: "Google's token endpoint, for the sign-in page's Google sign-in",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			return absoluteURL(v, &c.GoogleTokenURL)
 		}},
-	{env: "CLARA_GOOGLE_JWKS_URL", flag: "google-jwks-url", def: "https://www.googleapis.com/oauth2/v3/certs", usage: "where Google's token signing keys are fetched",
+	{env: "CLARA_GOOGLE_JWKS_URL", group: GroupService, flag: "google-jwks-url", def: "https://www.googleapis.com/oauth2/v3/certs", usage: "where Google's token signing keys are fetched",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			return absoluteURL(v, &c.GoogleJWKSURL)
 		}},
-	{env: "CLARA_APP_URL", flag: "app-url", usage: "the client app that Stripe's checkout and portal pages return to (default the public URL)",
+	{env: "CLARA_APP_URL", group: GroupService, flag: "app-url", usage: "the client app that Stripe's checkout and portal pages return to (default the public URL)",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			if v == "" {
 				return nil
@@ -242,7 +240,7 @@ var settings = []setting{
 			c.AppURL = strings.TrimRight(v, "/")
 			return nil
 		}},
-	{env: "CLARA_STRIPE_SECRET_KEY", secret: true, usage: "Stripe secret key (sk_… or rk_…); empty turns buying credits and the portal off",
+	{env: "CLARA_STRIPE_SECRET_KEY", group: GroupService, secret: true, usage: "Stripe secret key (sk_… or rk_…); empty turns buying credits and the portal off",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			if v != "" && !strings.HasPrefix(v, "sk_") && !strings.HasPrefix(v, "rk_") {
 				return errors.New("must start with sk_ or rk_")
@@ -250,7 +248,7 @@ var settings = []setting{
 			c.StripeSecretKey = v
 			return nil
 		}},
-	{env: "CLARA_STRIPE_WEBHOOK_SECRET", secret: true, usage: "signing secret (whsec_…) of the Stripe webhook endpoint /api/v1/stripe/webhook",
+	{env: "CLARA_STRIPE_WEBHOOK_SECRET", group: GroupService, secret: true, usage: "signing secret (whsec_…) of the Stripe webhook endpoint /api/v1/stripe/webhook",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			if v != "" && !strings.HasPrefix(v, "whsec_") {
 				return errors.New("must start with whsec_")
@@ -258,7 +256,7 @@ var settings = []setting{
 			c.StripeWebhookSecret = v
 			return nil
 		}},
-	{env: "CLARA_STRIPE_API_URL", flag: "stripe-api-url", usage: "Stripe's API base URL (default Stripe's; for tests and mocks)",
+	{env: "CLARA_STRIPE_API_URL", group: GroupService, flag: "stripe-api-url", usage: "Stripe's API base URL (default Stripe's; for tests and mocks)",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			if v != "" && !absoluteHTTP(v) {
 				return fmt.Errorf("%q is not an absolute http(s) URL", v)
@@ -266,7 +264,7 @@ var settings = []setting{
 			c.StripeAPIURL = v
 			return nil
 		}},
-	{env: "CLARA_CREDIT_TIERS", flag: "credit-tiers", def: "5-10000:100", usage: "credit price list: LOWER-UPPER:RATE in whole dollars and credits per dollar, comma-separated",
+	{env: "CLARA_CREDIT_TIERS", group: GroupService, flag: "credit-tiers", def: "5-10000:100", usage: "credit price list: LOWER-UPPER:RATE in whole dollars and credits per dollar, comma-separated",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			tiers, err := parseTiers(v)
 			if err != nil {
@@ -275,7 +273,7 @@ var settings = []setting{
 			c.CreditTiers = tiers
 			return nil
 		}},
-	{env: "CLARA_MODEL_PROVIDER", flag: "model-provider", usage: "analysis model provider: anthropic, openai (also any OpenAI-compatible server), or empty for none",
+	{env: "CLARA_MODEL_PROVIDER", group: GroupAnalysis, flag: "model-provider", usage: "analysis model provider: anthropic, openai (also any OpenAI-compatible server), or empty for none",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			switch v {
 			case "", "anthropic", "openai":
@@ -284,17 +282,17 @@ var settings = []setting{
 			}
 			return fmt.Errorf("%q is not one of anthropic, openai", v)
 		}},
-	{env: "CLARA_MODEL", flag: "model", usage: "the model's name (default claude-sonnet-4-5 for anthropic, gpt-4o-mini for openai)",
+	{env: "CLARA_MODEL", group: GroupAnalysis, flag: "model", usage: "the model's name (default claude-sonnet-4-5 for anthropic, gpt-4o-mini for openai)",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			c.Model.Name = v
 			return nil
 		}},
-	{env: "CLARA_MODEL_API_KEY", secret: true, usage: "the model provider's API key",
+	{env: "CLARA_MODEL_API_KEY", group: GroupAnalysis, secret: true, usage: "the model provider's API key",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			c.Model.APIKey = v
 			return nil
 		}},
-	{env: "CLARA_MODEL_BASE_URL", flag: "model-base-url", usage: "the provider's API base URL, e.g. http://127.0.0.1:11434/v1 for a local OpenAI-compatible server",
+	{env: "CLARA_MODEL_BASE_URL", group: GroupAnalysis, flag: "model-base-url", usage: "the provider's API base URL, e.g. http://127.0.0.1:11434/v1 for a local OpenAI-compatible server",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			if v != "" && !absoluteHTTP(v) {
 				return fmt.Errorf("%q is not an absolute http(s) URL", v)
@@ -302,7 +300,7 @@ var settings = []setting{
 			c.Model.BaseURL = v
 			return nil
 		}},
-	{env: "CLARA_MODEL_VISION", flag: "model-vision", usage: "whether the model takes images (true or false; empty: the provider's default)",
+	{env: "CLARA_MODEL_VISION", group: GroupAnalysis, flag: "model-vision", usage: "whether the model takes images (true or false; empty: the provider's default)",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			if v == "" {
 				return nil
@@ -314,15 +312,15 @@ var settings = []setting{
 			c.Model.Vision = &b
 			return nil
 		}},
-	{env: "CLARA_AGENT_MAX_STEPS", flag: "agent-max-steps", def: "6", usage: "tool-use rounds (page fetches) an analysis may take",
+	{env: "CLARA_AGENT_MAX_STEPS", group: GroupAnalysis, flag: "agent-max-steps", def: "6", usage: "tool-use rounds (page fetches) an analysis may take",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			return wholeNumber(v, 1, 50, &c.Model.MaxSteps)
 		}},
-	{env: "CLARA_AGENT_MAX_SEARCHES", flag: "agent-max-searches", def: "4", usage: "web searches and fact-check lookups an analysis may make",
+	{env: "CLARA_AGENT_MAX_SEARCHES", group: GroupAnalysis, flag: "agent-max-searches", def: "4", usage: "web searches and fact-check lookups an analysis may make",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			return wholeNumber(v, 1, 50, &c.Model.MaxSearches)
 		}},
-	{env: "CLARA_SEARCH_PROVIDER", flag: "search-provider", usage: "the agent's web search: searxng (self-hosted, CLARA_SEARCH_URL), brave, tavily (CLARA_SEARCH_API_KEY), native (the model provider's own search: Anthropic's web_search tool, or OpenAI's in the Responses API); empty: no search",
+	{env: "CLARA_SEARCH_PROVIDER", group: GroupAnalysis, flag: "search-provider", usage: "the agent's web search: searxng (self-hosted, CLARA_SEARCH_URL), brave, tavily (CLARA_SEARCH_API_KEY), native (the model provider's own search: Anthropic's web_search tool, or OpenAI's in the Responses API); empty: no search",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			switch v {
 			case "", "searxng", "brave", "tavily", "native":
@@ -331,51 +329,51 @@ var settings = []setting{
 			}
 			return fmt.Errorf("%q is not searxng, brave, tavily, native or empty", v)
 		}},
-	{env: "CLARA_SEARCH_URL", flag: "search-url", usage: "the search provider's API root: a SearXNG instance (required for searxng), or another endpoint for brave or tavily",
+	{env: "CLARA_SEARCH_URL", group: GroupAnalysis, flag: "search-url", usage: "the search provider's API root: a SearXNG instance (required for searxng), or another endpoint for brave or tavily",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			if v == "" {
 				return nil
 			}
 			return absoluteURL(v, &c.Search.URL)
 		}},
-	{env: "CLARA_SEARCH_API_KEY", secret: true, usage: "the search provider's API key (brave, tavily)",
+	{env: "CLARA_SEARCH_API_KEY", group: GroupAnalysis, secret: true, usage: "the search provider's API key (brave, tavily)",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			c.Search.APIKey = v
 			return nil
 		}},
-	{env: "CLARA_FACTCHECK_API_KEY", secret: true, usage: "a Google API key with the Fact Check Tools API enabled: gives the agent published fact-checks; empty: none",
+	{env: "CLARA_FACTCHECK_API_KEY", group: GroupAnalysis, secret: true, usage: "a Google API key with the Fact Check Tools API enabled: gives the agent published fact-checks; empty: none",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			c.Search.FactCheckKey = v
 			return nil
 		}},
-	{env: "CLARA_FACTCHECK_URL", flag: "factcheck-url", def: "https://factchecktools.googleapis.com/v1alpha1/claims:search", usage: "the Fact Check Tools claims:search endpoint",
+	{env: "CLARA_FACTCHECK_URL", group: GroupAnalysis, flag: "factcheck-url", def: "https://factchecktools.googleapis.com/v1alpha1/claims:search", usage: "the Fact Check Tools claims:search endpoint",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			return absoluteURL(v, &c.Search.FactCheckURL)
 		}},
-	{env: "CLARA_ANALYSIS_COST", flag: "analysis-cost", def: "20", usage: "credits one analysis costs",
+	{env: "CLARA_ANALYSIS_COST", group: GroupService, flag: "analysis-cost", def: "20", usage: "credits one analysis costs",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			var n int
 			err := wholeNumber(v, 1, 1_000_000, &n)
 			c.AnalysisCost = int64(n)
 			return err
 		}},
-	{env: "CLARA_WORKERS", flag: "workers", def: "2", usage: "analyses one process runs at once (serve, mcp and worker); 0 runs none here",
+	{env: "CLARA_WORKERS", group: GroupJobs, flag: "workers", def: "2", usage: "analyses one process runs at once (serve, mcp and worker); 0 runs none here",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			return wholeNumber(v, 0, 1000, &c.Jobs.Workers)
 		}},
-	{env: "CLARA_JOB_MAX_ATTEMPTS", flag: "job-max-attempts", def: "5", usage: "tries of an analysis (retrying model 429/5xx and timeouts) before it fails and its credits are released",
+	{env: "CLARA_JOB_MAX_ATTEMPTS", group: GroupJobs, flag: "job-max-attempts", def: "5", usage: "tries of an analysis (retrying model 429/5xx and timeouts) before it fails and its credits are released",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			return wholeNumber(v, 1, 25, &c.Jobs.MaxAttempts)
 		}},
-	{env: "CLARA_JOB_TIMEOUT", flag: "job-timeout", def: "10m", usage: "the longest one try of an analysis may take",
+	{env: "CLARA_JOB_TIMEOUT", group: GroupJobs, flag: "job-timeout", def: "10m", usage: "the longest one try of an analysis may take",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			return positiveDuration(v, &c.Jobs.Timeout)
 		}},
-	{env: "CLARA_JOB_RESCUE_AFTER", flag: "job-rescue-after", def: "15m", usage: "when an analysis whose worker died is run again (longer than the job timeout)",
+	{env: "CLARA_JOB_RESCUE_AFTER", group: GroupJobs, flag: "job-rescue-after", def: "15m", usage: "when an analysis whose worker died is run again (longer than the job timeout)",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			return positiveDuration(v, &c.Jobs.RescueAfter)
 		}},
-	{env: "CLARA_CORS_ORIGINS", flag: "cors-origins", usage: "comma-separated origins of browser apps that may call the API, or * (default the app URL's origin)",
+	{env: "CLARA_CORS_ORIGINS", group: GroupHTTP, flag: "cors-origins", usage: "comma-separated origins of browser apps that may call the API, or * (default the app URL's origin)",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			for _, o := range strings.Split(v, ",") {
 				o = strings.TrimRight(strings.TrimSpace(o), "/")
@@ -389,35 +387,35 @@ var settings = []setting{
 			}
 			return nil
 		}},
-	{env: "CLARA_TRUST_PROXY", flag: "trust-proxy", def: "false", usage: "take client addresses from X-Forwarded-For (only behind a proxy you run)",
+	{env: "CLARA_TRUST_PROXY", group: GroupHTTP, flag: "trust-proxy", def: "false", usage: "take client addresses from X-Forwarded-For (only behind a proxy you run)",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			return boolean(v, &c.TrustProxy)
 		}},
-	{env: "CLARA_MCP_ANONYMOUS", flag: "mcp-anonymous", def: "false", usage: "serve MCP over HTTP (/mcp, /sse) to callers without credentials, for the public tools (register, login, health, …); false: they get 401 with the OAuth challenge",
+	{env: "CLARA_MCP_ANONYMOUS", group: GroupHTTP, flag: "mcp-anonymous", def: "false", usage: "serve MCP over HTTP (/mcp, /sse) to callers without credentials, for the public tools (register, login, health, …); false: they get 401 with the OAuth challenge",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			return boolean(v, &c.MCPAnonymous)
 		}},
-	{env: "CLARA_MCP_TOOLSETS", flag: "toolsets", def: "all", usage: "the MCP tools served by clara mcp and clara serve, by toolset: all, or some of account, billing, analysis, system (comma-separated); the others are neither listed nor callable",
+	{env: "CLARA_MCP_TOOLSETS", group: GroupService, flag: "toolsets", def: "all", usage: "the MCP tools served by clara mcp and clara serve, by toolset: all, or some of account, billing, analysis, system (comma-separated); the others are neither listed nor callable",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			return toolsets(v, &c.MCPToolsets)
 		}},
-	{env: "CLARA_MCP_READ_ONLY", flag: "read-only", boolFlag: true, def: "false", usage: "serve only the MCP tools that change nothing (readOnlyHint true), of the toolsets served; the flag alone means true",
+	{env: "CLARA_MCP_READ_ONLY", group: GroupService, flag: "read-only", def: "false", usage: "serve only the MCP tools that change nothing (readOnlyHint true), of the toolsets served; the flag alone means true",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			return boolean(v, &c.MCPReadOnly)
 		}},
-	{env: "CLARA_OAUTH_LOOPBACK_CLIENTS", flag: "oauth-loopback-clients", def: "false", usage: "let OAuth client metadata documents be fetched over http from loopback addresses (development and tests only; never in production)",
+	{env: "CLARA_OAUTH_LOOPBACK_CLIENTS", group: GroupHTTP, flag: "oauth-loopback-clients", def: "false", usage: "let OAuth client metadata documents be fetched over http from loopback addresses (development and tests only; never in production)",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			return boolean(v, &c.OAuthLoopbackClients)
 		}},
-	{env: "CLARA_OAUTH_REGISTRATIONS_PER_HOUR", flag: "oauth-registrations-per-hour", def: "20", usage: "OAuth dynamic client registrations one client address may make an hour (429 beyond)",
+	{env: "CLARA_OAUTH_REGISTRATIONS_PER_HOUR", group: GroupHTTP, flag: "oauth-registrations-per-hour", def: "20", usage: "OAuth dynamic client registrations one client address may make an hour (429 beyond)",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			return wholeNumber(v, 1, 1_000_000, &c.OAuthRegistrationsPerHour)
 		}},
-	{env: "CLARA_SSE_ANONYMOUS_PER_ADDRESS", flag: "sse-anonymous-per-address", def: "8", usage: "MCP SSE streams opened without Authorization that one client address may hold at once (429 beyond)",
+	{env: "CLARA_SSE_ANONYMOUS_PER_ADDRESS", group: GroupHTTP, flag: "sse-anonymous-per-address", def: "8", usage: "MCP SSE streams opened without Authorization that one client address may hold at once (429 beyond)",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			return wholeNumber(v, 1, 1_000_000, &c.SSEAnonymousPerAddress)
 		}},
-	{env: "CLARA_SSE_ANONYMOUS_TOTAL", flag: "sse-anonymous-total", def: "512", usage: "MCP SSE streams opened without Authorization that one process holds at once (503 beyond)",
+	{env: "CLARA_SSE_ANONYMOUS_TOTAL", group: GroupHTTP, flag: "sse-anonymous-total", def: "512", usage: "MCP SSE streams opened without Authorization that one process holds at once (503 beyond)",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			return wholeNumber(v, 1, 1_000_000, &c.SSEAnonymousTotal)
 		}},
@@ -547,14 +545,18 @@ func defaultDataDir(lookupEnv func(string) (string, bool)) (string, error) {
 // Setting describes one configuration value for documentation.
 type Setting struct {
 	Env, Flag, Default, Usage string
-	Secret                    bool
+	// Kind is the flag's value type as help shows it: bool, int,
+	// duration, url, list or string.
+	Kind   string
+	Secret bool
+	Group  Group
 }
 
 // Settings lists every configuration value, for help texts and docs.
 func Settings() []Setting {
 	out := make([]Setting, len(settings))
 	for i, s := range settings {
-		out[i] = Setting{Env: s.env, Flag: s.flag, Default: s.def, Usage: s.usage, Secret: s.secret}
+		out[i] = Setting{Env: s.env, Flag: s.flag, Default: s.def, Usage: s.usage, Kind: s.kind(), Secret: s.secret, Group: s.group}
 	}
 	return out
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"strings"
 	"time"
 
 	"github.com/clara-backend/clara/auth"
@@ -188,13 +189,34 @@ func (s *Service) userByEmail(ctx context.Context, email string) (User, error) {
 	return u, err
 }
 
+// otpPurposes says what each type of one-time code is for, in its email.
+var otpPurposes = map[OTPType]string{
+	OTPActivation:     "activate your Clara account",
+	OTPChangePassword: "change your Clara password",
+	OTPTwoFactor:      "finish signing in to Clara",
+}
+
+// otpSubject starts the subject of a one-time code's email; the code ends it.
+const otpSubject = "Your Clara code: "
+
+// ReadOTPMessage returns the code and type of a one-time code's email, as
+// otpMessage writes it; ok is false for any other message.
+func ReadOTPMessage(subject, text string) (code string, t OTPType, ok bool) {
+	code, ok = strings.CutPrefix(subject, otpSubject)
+	if !ok || code == "" {
+		return "", "", false
+	}
+	for t, purpose := range otpPurposes {
+		if strings.Contains(text, "Your code to "+purpose+" is "+code+".") {
+			return code, t, true
+		}
+	}
+	return "", "", false
+}
+
 // otpMessage is the email that carries a one-time code.
 func otpMessage(u User, t OTPType, code string, ttl time.Duration) Message {
-	purpose := map[OTPType]string{
-		OTPActivation:     "activate your Clara account",
-		OTPChangePassword: "change your Clara password",
-		OTPTwoFactor:      "finish signing in to Clara",
-	}[t]
+	purpose := otpPurposes[t]
 	minutes := int(ttl.Round(time.Minute) / time.Minute)
 	text := fmt.Sprintf("Hello %s,\n\nYour code to %s is %s.\n\nIt is valid for %d minutes and works once. "+
 		"If you did not ask for it, ignore this email; nobody can use it without access to your mailbox.\n\n— Clara\n",
@@ -203,5 +225,5 @@ func otpMessage(u User, t OTPType, code string, ttl time.Duration) Message {
 		`<p>Hello %s,</p><p>Your code to %s is</p><p style="font-size:28px;font-weight:bold;letter-spacing:4px">%s</p>`+
 		`<p>It is valid for %d minutes and works once. If you did not ask for it, ignore this email.</p><p>— Clara</p>`+
 		`</body></html>`, html.EscapeString(u.FirstName), purpose, code, minutes)
-	return Message{To: u.Email, Subject: "Your Clara code: " + code, Text: text, HTML: html}
+	return Message{To: u.Email, Subject: otpSubject + code, Text: text, HTML: html}
 }

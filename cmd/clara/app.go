@@ -2,12 +2,10 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -75,16 +73,6 @@ func configure(loader *config.Loader, env *environment) (config.Config, *slog.Lo
 		return cfg, nil, err
 	}
 	return cfg, newLogger(cfg, env.stderr), nil
-}
-
-// openCommand parses the flags of a serving command and opens its app;
-// sendsCodes says whether the command mails one-time codes to users.
-func openCommand(ctx context.Context, env *environment, name, about string, args []string, sendsCodes bool) (*app, error) {
-	fs, loader := configFlagSet(name, "[flags]", about, env)
-	if err := parse(fs, args); err != nil {
-		return nil, err
-	}
-	return open(ctx, loader, env, sendsCodes)
 }
 
 // open reads the configuration, fills in embedded secrets, opens and
@@ -206,7 +194,7 @@ func newMailer(cfg config.Config, log *slog.Logger, sendsCodes bool) (core.Maile
 		return nil, nil // nothing here mails codes; none go to a log
 	}
 	if cfg.SMTP.Host == "" {
-		outbox := filepath.Join(cfg.DataDir, "outbox")
+		outbox := cfg.OutboxDir()
 		level := slog.LevelDebug
 		if !cfg.Embedded() {
 			level = slog.LevelWarn
@@ -297,10 +285,4 @@ func isTerminal(w io.Writer) bool {
 	}
 	info, err := f.Stat()
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
-}
-
-// configFlagSet returns a flag set with every configuration flag bound.
-func configFlagSet(name, args, about string, env *environment) (*flag.FlagSet, *config.Loader) {
-	fs := newFlagSet(name, args, about, env)
-	return fs, config.Bind(fs)
 }

@@ -14,6 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spf13/pflag"
+
+	"github.com/clara-backend/clara/config"
 	"github.com/clara-backend/clara/core"
 	"github.com/clara-backend/clara/internal/logbuf"
 	"github.com/clara-backend/clara/store/pgtest"
@@ -176,10 +179,7 @@ func startWorker(t *testing.T, bin string, vars []string) workerProc {
 func openApp(t *testing.T, vars ...string) *app {
 	t.Helper()
 	env, _, errOut := testEnv(t, nil, vars...)
-	fs, loader := configFlagSet("test", "", "", env)
-	if err := parse(fs, nil); err != nil {
-		t.Fatal(err)
-	}
+	loader := config.Bind(pflag.NewFlagSet("test", pflag.ContinueOnError), 0)
 	a, err := open(t.Context(), loader, env, true)
 	if err != nil {
 		t.Fatalf("open: %v: %s", err, errOut)

@@ -6,68 +6,79 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/spf13/cobra"
+
+	"github.com/clara-backend/clara/config"
 	"github.com/clara-backend/clara/core"
 )
 
-func runCredits(ctx context.Context, env *environment, args []string) error {
-	const usage = "grant --email EMAIL --credits N --reason TEXT [--key KEY] | reconcile"
-	if len(args) == 0 || (args[0] != "grant" && args[0] != "reconcile") {
-		fs := newFlagSet("credits", usage, creditsAbout, env)
-		help := len(args) > 0 && (args[0] == "help" || asksHelp(args[:1]))
-		showUsage(fs, help)
-		if help {
-			return nil
-		}
-		return errUsage
-	}
-	if args[0] == "grant" {
-		return runGrant(ctx, env, args[1:])
-	}
-	return runReconcile(ctx, env, args[1:])
+// creditsCommand is clara credits grant|reconcile.
+func creditsCommand(env *environment) *cobra.Command {
+	return group("credits", "grant credits to a user, or check every balance against the ledger",
+		"Operator work on credits, on the configured database.",
+		grantCommand(env), reconcileCommand(env))
 }
 
-const creditsAbout = "Operator work on credits, on the configured database:\n" +
-	"  grant      add credits to a user's balance as a CREDIT transaction (support, self-hosting)\n" +
-	"  reconcile  check that every balance equals the sum of its ledger; exits 1 if any does not"
-
-func runGrant(ctx context.Context, env *environment, args []string) error {
-	fs, loader := configFlagSet("credits grant", "--email EMAIL --credits N --reason TEXT [--key KEY] [flags]",
-		"Add credits to a user's balance as a CREDIT transaction whose description is the reason.\n"+
-			"Granting twice with the same --key adds the credits once; without --key every run grants anew.", env)
-	email := fs.String("email", "", "the user's email (required)")
-	credits := fs.Int64("credits", 0, "how many credits to add (required, above 0)")
-	reason := fs.String("reason", "", "the description the user sees (required)")
-	key := fs.String("key", "", "idempotency key of this grant (default: a new one)")
-	if err := parse(fs, args); err != nil {
-		return err
+// grantCommand is clara credits grant.
+func grantCommand(env *environment) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "grant --email EMAIL --credits N --reason TEXT [--key KEY]",
+		Short: "add credits to a user's balance as a CREDIT transaction (support, self-hosting)",
+		Long: "Add credits to a user's balance as a CREDIT transaction whose description is the reason.\n" +
+			"Granting twice with the same --key adds the credits once; without --key every run grants anew.",
+		Args: noArgs,
 	}
-	if *key == "" {
-		*key = core.NewID("")
+	var in core.GrantInput
+	cmd.Flags().StringVar(&in.Email, "email", "", "the user's email (required)")
+	cmd.Flags().Int64Var(&in.Credits, "credits", 0, "how many credits to add, above 0 (required)")
+	cmd.Flags().StringVar(&in.Reason, "reason", "", "the description the user sees (required)")
+	cmd.Flags().StringVar(&in.Key, "key", "", "idempotency key of this grant (default: a new one)")
+	loader := bindConfig(cmd, config.GroupStore|config.GroupLogging)
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		if err := requireFlags(cmd, "email", "credits", "reason"); err != nil {
+			return err
+		}
+		return runGrant(cmd.Context(), env, loader, in)
+	}
+	return cmd
+}
+
+func runGrant(ctx context.Context, env *environment, loader *config.Loader, in core.GrantInput) error {
+	if in.Key == "" {
+		in.Key = core.NewID("")
 	}
 	a, err := open(ctx, loader, env, false)
 	if err != nil {
 		return err
 	}
 	defer a.close()
-	tx, applied, err := a.svc.GrantCredits(ctx, core.GrantInput{Email: *email, Credits: *credits, Reason: *reason, Key: *key})
+	tx, applied, err := a.svc.GrantCredits(ctx, in)
 	if err != nil {
 		return describe(err)
 	}
-	what := fmt.Sprintf("%d credits to %s", int64(tx.ValueInCredits), strings.ToLower(*email))
+	what := fmt.Sprintf("%d credits to %s", int64(tx.ValueInCredits), strings.ToLower(in.Email))
 	if applied {
-		fmt.Fprintf(env.stdout, "%s: granted %s (key %s)\n", tx.ID, what, *key)
+		fmt.Fprintf(env.stdout, "%s: granted %s (key %s)\n", tx.ID, what, in.Key)
 	} else {
-		fmt.Fprintf(env.stdout, "%s: nothing added: key %s already granted %s\n", tx.ID, *key, what)
+		fmt.Fprintf(env.stdout, "%s: nothing added: key %s already granted %s\n", tx.ID, in.Key, what)
 	}
 	return nil
 }
 
-func runReconcile(ctx context.Context, env *environment, args []string) error {
-	fs, loader := configFlagSet("credits reconcile", "[flags]",
-		"Check that every user's available and held credits equal the sums of the user's ledger entries.", env)
-	if err := parse(fs, args); err != nil {
-		return err
+// reconcileCommand is clara credits reconcile.
+func reconcileCommand(env *environment) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "reconcile",
+		Short: "check that every balance equals the sum of its ledger; exits 1 if any does not",
+		Long:  "Check that every user's available and held credits equal the sums of the user's ledger entries.",
+		Args:  noArgs,
 	}
+	loader := bindConfig(cmd, config.GroupStore|config.GroupLogging)
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error { return runReconcile(cmd.Context(), env, loader) }
+	return cmd
+}
+
+func runReconcile(ctx context.Context, env *environment, loader *config.Loader) error {
 	a, err := open(ctx, loader, env, false)
 	if err != nil {
 		return err

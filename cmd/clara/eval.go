@@ -7,7 +7,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
+	"github.com/spf13/cobra"
+
+	"github.com/clara-backend/clara/config"
 	"github.com/clara-backend/clara/eval"
 )
 
@@ -20,30 +24,45 @@ const evalAbout = "Measure verdicts: run labelled claims through the configured 
 	"are spent, but every claim costs the model tokens and searches. Exits 0 whenever the run completes,\n" +
 	"whatever the accuracy."
 
+// evalCommand is clara eval.
+func evalCommand(env *environment) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "eval --claims FILE [--concurrency N] [--timeout D] [--json]",
+		Short: "measure verdicts: run labelled claims through the configured model and search, report accuracy",
+		Long:  evalAbout,
+		Args:  noArgs,
+	}
+	var o evalOptions
+	cmd.Flags().StringVar(&o.path, "claims", "", "the labelled claims, in JSON Lines; - for standard input (required)")
+	cmd.Flags().IntVar(&o.concurrency, "concurrency", eval.DefaultConcurrency, "how many claims are analysed at once")
+	cmd.Flags().DurationVar(&o.timeout, "timeout", eval.DefaultTimeout, "the longest the analysis of one claim may take")
+	cmd.Flags().BoolVar(&o.asJSON, "json", false, "print the report as JSON instead of a table")
+	loader := bindConfig(cmd, config.GroupLogging|config.GroupAnalysis)
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		if err := requireFlags(cmd, "claims"); err != nil {
+			return err
+		}
+		switch {
+		case o.concurrency < 1:
+			return usageError{cmd: cmd, err: errors.New("--concurrency must be 1 or more")}
+		case o.timeout <= 0:
+			return usageError{cmd: cmd, err: errors.New("--timeout must be above 0")}
+		}
+		return runEval(cmd.Context(), env, loader, o)
+	}
+	return cmd
+}
+
+// evalOptions are clara eval's own flags.
+type evalOptions struct {
+	path        string
+	concurrency int
+	timeout     time.Duration
+	asJSON      bool
+}
+
 // runEval runs `clara eval`.
-func runEval(ctx context.Context, env *environment, args []string) error {
-	fs, loader := configFlagSet("eval", "--claims FILE [--concurrency N] [--timeout D] [--json] [flags]", evalAbout, env)
-	path := fs.String("claims", "", "the labelled claims, in JSON Lines (required; - for standard input)")
-	concurrency := fs.Int("concurrency", eval.DefaultConcurrency, "how many claims are analysed at once")
-	timeout := fs.Duration("timeout", eval.DefaultTimeout, "the longest the analysis of one claim may take")
-	asJSON := fs.Bool("json", false, "print the report as JSON instead of a table")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	var problem string
-	switch {
-	case *path == "":
-		problem = "--claims is required"
-	case *concurrency < 1:
-		problem = "--concurrency must be 1 or more"
-	case *timeout <= 0:
-		problem = "--timeout must be above 0"
-	}
-	if problem != "" {
-		fmt.Fprintln(env.stderr, "clara eval: "+problem)
-		fs.Usage()
-		return errUsage
-	}
+func runEval(ctx context.Context, env *environment, loader *config.Loader, o evalOptions) error {
 	cfg, _, err := configure(loader, env)
 	if err != nil {
 		return err
@@ -56,7 +75,7 @@ func runEval(ctx context.Context, env *environment, args []string) error {
 		return errors.New("needs a model: set CLARA_MODEL_PROVIDER (anthropic or openai) with CLARA_MODEL_API_KEY " +
 			"or CLARA_MODEL_BASE_URL, and CLARA_SEARCH_PROVIDER for web search (see clara eval --help)")
 	}
-	claims, err := readClaimsFile(*path, env.stdin)
+	claims, err := readClaimsFile(o.path, env.stdin)
 	if err != nil {
 		return err
 	}
@@ -65,13 +84,13 @@ func runEval(ctx context.Context, env *environment, args []string) error {
 		search = "search " + cfg.Search.Provider
 	}
 	fmt.Fprintf(env.stderr, "clara eval: %d claims, model %s/%s, %s, concurrency %d, timeout %s\n",
-		len(claims), cfg.Model.Provider, cfg.Model.Name, search, *concurrency, *timeout)
+		len(claims), cfg.Model.Provider, cfg.Model.Name, search, o.concurrency, o.timeout)
 
 	report := eval.Run(ctx, analyzer, claims, eval.Options{
-		Concurrency: *concurrency, Timeout: *timeout,
+		Concurrency: o.concurrency, Timeout: o.timeout,
 		Progress: func(o eval.Outcome) { fmt.Fprintln(env.stderr, progressLine(o, len(claims))) },
 	})
-	if *asJSON {
+	if o.asJSON {
 		enc := json.NewEncoder(env.stdout)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)

@@ -301,7 +301,7 @@ func TestEvalCommandErrors(t *testing.T) {
 		code   int
 		stderr string
 	}{
-		{"no --claims", []string{"eval"}, false, 2, "clara eval: --claims is required\nUsage: clara eval --claims FILE"},
+		{"no --claims", []string{"eval"}, false, 2, "clara eval: --claims is required\n\nUsage:\n  clara eval --claims FILE"},
 		{"zero concurrency", []string{"eval", "--claims", good, "--concurrency", "0"}, false, 2, "clara eval: --concurrency must be 1 or more\n"},
 		{"zero timeout", []string{"eval", "--claims", good, "--timeout", "0s"}, false, 2, "clara eval: --timeout must be above 0\n"},
 		{"stray argument", []string{"eval", "--claims", good, "more"}, false, 2, `unexpected argument "more"`},

@@ -2,43 +2,46 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
+
+	"github.com/spf13/cobra"
 
 	"github.com/clara-backend/clara/agent/isolate"
 	"github.com/clara-backend/clara/core"
 )
 
+// extractCommand is clara extract.
+func extractCommand(env *environment) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "extract --name FILE < FILE",
+		Short: "print a document's text, read from stdin in an isolated child process",
+		Long: "Read a document from standard input as an analysis does (PDF and HTML are parsed in an\n" +
+			"isolated child process with bounded memory and CPU time) and print its readable text.",
+		Args: noArgs,
+	}
+	name := cmd.Flags().String("name", "", "the file's name; its extension gives its type, e.g. report.pdf (required)")
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		if err := requireFlags(cmd, "name"); err != nil {
+			return err
+		}
+		return runExtract(cmd.Context(), env, *name)
+	}
+	return cmd
+}
+
 // runExtract reads a document from standard input as an analysis does, in
 // an isolated child within the same limits, and prints its title and text.
-func runExtract(ctx context.Context, env *environment, args []string) error {
-	const about = "Read a document from standard input as an analysis does (PDF and HTML are parsed in an\n" +
-		"isolated child process with bounded memory and CPU time) and print its readable text."
-	fs := flag.NewFlagSet("clara extract", flag.ContinueOnError)
-	fs.SetOutput(&flagOutput{out: env.stdout, err: env.stderr})
-	name := fs.String("name", "", "the file's name; its extension gives its type (e.g. report.pdf)")
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: clara extract --name FILE < FILE\n\n%s\n\nFlags:\n", about)
-		fs.PrintDefaults()
-	}
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if *name == "" {
-		fmt.Fprintln(env.stderr, "clara extract: --name is required")
-		showUsage(fs, false)
-		return errUsage
-	}
+func runExtract(ctx context.Context, env *environment, name string) error {
 	limit := core.DefaultPolicy().MaxFileBytes
 	data, err := io.ReadAll(io.LimitReader(env.stdin, limit+1))
 	if err != nil {
 		return fmt.Errorf("read standard input: %w", err)
 	}
 	if int64(len(data)) > limit {
-		return fmt.Errorf("%s is larger than %d bytes", *name, limit)
+		return fmt.Errorf("%s is larger than %d bytes", name, limit)
 	}
-	c, err := isolate.Extract(ctx, *name, data)
+	c, err := isolate.Extract(ctx, name, data)
 	if err != nil {
 		return err
 	}

@@ -8,13 +8,14 @@
 //	clara credits grant|reconcile  grant credits; check balances against the ledger
 //	clara extract --name FILE  print a document's text, parsed in isolation
 //	clara eval --claims FILE  measure verdicts over labelled claims
+//	clara dev public-key|last-code  development helpers: the public API key, a mailed code
+//	clara health             probe a running clara serve (a container's health check)
 //	clara version            print the release (also clara --version)
+//	clara completion SHELL   shell completion for bash, zsh, fish or powershell
 package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -23,36 +24,19 @@ import (
 	"runtime/debug"
 	"syscall"
 
+	"github.com/spf13/cobra"
+
 	"github.com/clara-backend/clara/auth"
 )
 
 // version is Clara's release, without a leading v (see release.go).
 var version = release()
 
-// command is one subcommand of clara.
-type command struct {
-	name, args, summary string
-	run                 func(ctx context.Context, env *environment, args []string) error
-}
-
 // environment is what a command may touch of the process.
 type environment struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	lookupEnv      func(string) (string, bool)
-}
-
-func commands() []command {
-	return []command{
-		{"serve", "[flags]", "serve the REST API, MCP over HTTP (Streamable HTTP and SSE) and metrics", runServe},
-		{"mcp", "[flags]", "serve MCP over stdio (stdout carries only JSON-RPC; logs go to stderr)", runMCP},
-		{"worker", "[flags]", "run analysis workers only, no HTTP (several may share one database)", runWorker},
-		{"migrate", "up|status [flags]", "apply pending database migrations, or list them", runMigrate},
-		{"credits", "grant|reconcile", "grant credits to a user, or check every balance against the ledger", runCredits},
-		{"extract", "--name FILE", "print a document's text, read from stdin in an isolated child process", runExtract},
-		{"eval", "--claims FILE", "measure verdicts: run labelled claims through the configured model and search, report accuracy", runEval},
-		{"version", "", "print Clara's release", runVersion},
-	}
 }
 
 // defaultGCPercent is the garbage collector's target when GOGC is not set:
@@ -92,57 +76,13 @@ func main() {
 	os.Exit(code)
 }
 
-// run executes the command line args and returns the exit code.
-func run(ctx context.Context, args []string, env *environment) int {
-	switch {
-	case len(args) == 0:
-		usage(env.stderr)
-		return 2
-	case args[0] == "help" || asksHelp(args[:1]):
-		usage(env.stdout)
-		return 0
-	case args[0] == "-version" || args[0] == "--version":
-		args = append([]string{"version"}, args[1:]...)
+// versionCommand prints the release, as clara --version does.
+func versionCommand(env *environment) *cobra.Command {
+	return &cobra.Command{
+		Use: "version", Short: "print Clara's release (also clara --version)", Args: noArgs,
+		RunE: func(*cobra.Command, []string) error {
+			fmt.Fprintln(env.stdout, "clara", version)
+			return nil
+		},
 	}
-	for _, c := range commands() {
-		if c.name != args[0] {
-			continue
-		}
-		err := c.run(ctx, env, args[1:])
-		switch {
-		case err == nil:
-			return 0
-		case errors.Is(err, flag.ErrHelp):
-			return 0
-		case errors.Is(err, errUsage):
-			return 2
-		default:
-			fmt.Fprintf(env.stderr, "clara %s: %v\n", c.name, err)
-			return 1
-		}
-	}
-	fmt.Fprintf(env.stderr, "clara: unknown command %q\n\n", args[0])
-	usage(env.stderr)
-	return 2
-}
-
-// errUsage reports a command line that was already explained to the user.
-var errUsage = errors.New("usage")
-
-func usage(w io.Writer) {
-	fmt.Fprintln(w, "Clara: claim checking and content analysis, over REST and MCP.")
-	fmt.Fprintln(w, "\nUsage:")
-	for _, c := range commands() {
-		fmt.Fprintf(w, "  clara %-8s %-18s %s\n", c.name, c.args, c.summary)
-	}
-	fmt.Fprintln(w, "\nRun `clara COMMAND --help` for a command's flags and environment variables.")
-}
-
-func runVersion(_ context.Context, env *environment, args []string) error {
-	fs := newFlagSet("version", "", "Print Clara's release.", env)
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	fmt.Fprintln(env.stdout, "clara", version)
-	return nil
 }

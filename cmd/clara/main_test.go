@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/clara-backend/clara/internal/logbuf"
 	"github.com/clara-backend/clara/mcpserve/mcpservetest"
 	"github.com/clara-backend/clara/store/pgtest"
@@ -45,15 +47,25 @@ func TestVersion(t *testing.T) {
 }
 
 func TestHelpOnEveryCommand(t *testing.T) {
-	for _, c := range commands() {
-		env, out, errOut := testEnv(t, nil)
-		if code := run(t.Context(), []string{c.name, "--help"}, env); code != 0 {
-			t.Errorf("%s --help: exit %d", c.name, code)
-		}
-		if !strings.Contains(out.String(), "Usage: clara "+c.name) || errOut.String() != "" {
-			t.Errorf("%s --help printed %q to stdout, %q to stderr", c.name, out.String(), errOut.String())
+	env, _, _ := testEnv(t, nil)
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		for _, sub := range c.Commands() {
+			if sub.Hidden {
+				continue
+			}
+			path := strings.Fields(sub.CommandPath())[1:]
+			env, out, errOut := testEnv(t, nil)
+			if code := run(t.Context(), append(path, "--help"), env); code != 0 {
+				t.Errorf("%s --help: exit %d", sub.CommandPath(), code)
+			}
+			if !strings.Contains(out.String(), "Usage:\n  "+sub.CommandPath()) || errOut.String() != "" {
+				t.Errorf("%s --help printed %q to stdout, %q to stderr", sub.CommandPath(), out.String(), errOut.String())
+			}
+			walk(sub)
 		}
 	}
+	walk(newRootCommand(env))
 	env, out, _ := testEnv(t, nil)
 	if code := run(t.Context(), []string{"serve", "--help"}, env); code != 0 || !strings.Contains(out.String(), "CLARA_HTTP_ADDR") {
 		t.Errorf("serve --help must list the environment: %q", out.String())
@@ -99,7 +111,7 @@ func TestBadConfigurationStopsWithOneLine(t *testing.T) {
 		}
 		env, _, errOut := testEnv(t, nil, "CLARA_LOG_LEVEL", "loud")
 		code := run(t.Context(), args, env)
-		want := "clara " + cmd + `: CLARA_LOG_LEVEL: "loud" is not one of debug, info, warn, error` + "\n"
+		want := "clara " + strings.Join(args, " ") + `: CLARA_LOG_LEVEL: "loud" is not one of debug, info, warn, error` + "\n"
 		if code != 1 || errOut.String() != want {
 			t.Errorf("%s: exit %d, stderr %q, want %q", cmd, code, errOut.String(), want)
 		}

@@ -3,15 +3,32 @@ package main
 import (
 	"context"
 
+	"github.com/spf13/cobra"
+
+	"github.com/clara-backend/clara/config"
+
 	"github.com/clara-backend/clara/core"
 	"github.com/clara-backend/clara/mcpserve"
 	"github.com/clara-backend/clara/tools"
 )
 
-func runMCP(ctx context.Context, env *environment, args []string) error {
-	a, err := openCommand(ctx, env, "mcp",
-		"Serve MCP over stdio: JSON-RPC on stdin and stdout, logs on stderr. Exits when stdin closes.\n"+
-			"CLARA_API_KEY (an API key, clara_api_…) identifies the caller for the whole process.", args, true)
+// mcpCommand is clara mcp.
+func mcpCommand(env *environment) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "mcp",
+		Short: "serve MCP over stdio (stdout carries only JSON-RPC; logs go to stderr)",
+		Long: "Serve MCP over stdio: JSON-RPC on stdin and stdout, logs on stderr. Exits when stdin closes.\n" +
+			"CLARA_API_KEY (an API key, clara_api_…) identifies the caller for the whole process.",
+		Args: noArgs,
+	}
+	loader := bindConfig(cmd, config.GroupStore|config.GroupLogging|config.GroupProfiling|config.GroupService|
+		config.GroupStdio|config.GroupAnalysis|config.GroupJobs)
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error { return runMCP(cmd.Context(), env, loader) }
+	return cmd
+}
+
+func runMCP(ctx context.Context, env *environment, loader *config.Loader) error {
+	a, err := open(ctx, loader, env, true)
 	if err != nil {
 		return err
 	}

@@ -6,27 +6,31 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/spf13/cobra"
+
+	"github.com/clara-backend/clara/config"
 	"github.com/clara-backend/clara/jobs"
 	"github.com/clara-backend/clara/store"
 )
 
-func runMigrate(ctx context.Context, env *environment, args []string) error {
-	fs, loader := configFlagSet("migrate", "up|status [flags]",
-		"Apply every pending migration, Clara's and the job queue's (up), or list Clara's migrations and\n"+
-			"whether each is applied (status).\n"+
-			"`clara serve` and `clara mcp` also migrate on start.", env)
-	if len(args) == 0 || (args[0] != "up" && args[0] != "status") {
-		if len(args) > 0 && (args[0] == "help" || asksHelp(args[:1])) {
-			showUsage(fs, true)
-			return nil
-		}
-		showUsage(fs, false)
-		return errUsage
+// migrateCommand is clara migrate up|status.
+func migrateCommand(env *environment) *cobra.Command {
+	sub := func(use, short, long string) *cobra.Command {
+		cmd := &cobra.Command{Use: use, Short: short, Long: long, Args: noArgs}
+		loader := bindConfig(cmd, config.GroupStore|config.GroupLogging)
+		cmd.RunE = func(cmd *cobra.Command, _ []string) error { return runMigrate(cmd.Context(), env, loader, use == "up") }
+		return cmd
 	}
-	action := args[0]
-	if err := parse(fs, args[1:]); err != nil {
-		return err
-	}
+	return group("migrate", "apply pending database migrations, or list them",
+		"Apply or list database migrations. `clara serve` and `clara mcp` also migrate on start.",
+		sub("up", "apply every pending migration, Clara's and the job queue's",
+			"Apply every pending migration, Clara's and the job queue's, then list Clara's migrations."),
+		sub("status", "list Clara's migrations and whether each is applied",
+			"List Clara's migrations and whether each is applied."))
+}
+
+// runMigrate lists the migrations, after applying them when up.
+func runMigrate(ctx context.Context, env *environment, loader *config.Loader, up bool) error {
 	cfg, log, err := configure(loader, env)
 	if err != nil {
 		return err
@@ -36,7 +40,7 @@ func runMigrate(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer db.Close()
-	if action == "up" {
+	if up {
 		if err := db.Migrate(ctx); err != nil {
 			return fmt.Errorf("migrate up: %w", err)
 		}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/spf13/cobra"
 
 	"github.com/clara-backend/clara/api"
 	"github.com/clara-backend/clara/authserver"
@@ -20,10 +21,23 @@ import (
 	"github.com/clara-backend/clara/tools"
 )
 
-func runServe(ctx context.Context, env *environment, args []string) error {
-	a, err := openCommand(ctx, env, "serve",
-		"Serve the REST API under /api/v1, MCP over Streamable HTTP at /mcp and over SSE at /sse and /message,\n"+
-			"and Prometheus metrics at /metrics. Stops gracefully on SIGINT or SIGTERM.", args, true)
+// serveCommand is clara serve.
+func serveCommand(env *environment) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "serve the REST API, MCP over HTTP (Streamable HTTP and SSE) and metrics",
+		Long: "Serve the REST API under /api/v1, MCP over Streamable HTTP at /mcp and over SSE at /sse and /message,\n" +
+			"and Prometheus metrics at /metrics. Stops gracefully on SIGINT or SIGTERM.",
+		Args: noArgs,
+	}
+	loader := bindConfig(cmd, config.GroupStore|config.GroupLogging|config.GroupHTTP|config.GroupProfiling|
+		config.GroupService|config.GroupAnalysis|config.GroupJobs)
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error { return runServe(cmd.Context(), env, loader) }
+	return cmd
+}
+
+func runServe(ctx context.Context, env *environment, loader *config.Loader) error {
+	a, err := open(ctx, loader, env, true)
 	if err != nil {
 		return err
 	}

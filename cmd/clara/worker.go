@@ -3,13 +3,29 @@ package main
 import (
 	"context"
 	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/clara-backend/clara/config"
 )
 
-func runWorker(ctx context.Context, env *environment, args []string) error {
-	a, err := openCommand(ctx, env, "worker",
-		"Run analysis workers only (no HTTP): they take queued analyses from the database, so several\n"+
-			"`clara worker` and `clara serve` processes can share one PostgreSQL database. Stops gracefully on\n"+
-			"SIGINT or SIGTERM, letting running analyses finish within CLARA_SHUTDOWN_TIMEOUT.", args, false)
+// workerCommand is clara worker.
+func workerCommand(env *environment) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "worker",
+		Short: "run analysis workers only, no HTTP (several may share one database)",
+		Long: "Run analysis workers only (no HTTP): they take queued analyses from the database, so several\n" +
+			"`clara worker` and `clara serve` processes can share one PostgreSQL database. Stops gracefully on\n" +
+			"SIGINT or SIGTERM, letting running analyses finish within CLARA_SHUTDOWN_TIMEOUT.",
+		Args: noArgs,
+	}
+	loader := bindConfig(cmd, config.GroupStore|config.GroupLogging|config.GroupAnalysis|config.GroupJobs)
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error { return runWorker(cmd.Context(), env, loader) }
+	return cmd
+}
+
+func runWorker(ctx context.Context, env *environment, loader *config.Loader) error {
+	a, err := open(ctx, loader, env, false)
 	if err != nil {
 		return err
 	}
