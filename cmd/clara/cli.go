@@ -21,13 +21,22 @@ func newRootCommand(env *environment) *cobra.Command {
 		Short: "Clara: claim checking and content analysis, over REST and MCP",
 		Long: "Clara: claim checking and content analysis, over REST and MCP.\n\n" +
 			"Settings come from flags, then CLARA_* environment variables, then a .env file, then defaults.",
-		Version:       version,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		Args:          unknownCommand,
-		RunE:          func(cmd *cobra.Command, _ []string) error { return usageError{cmd: cmd} },
 	}
-	root.SetVersionTemplate("clara {{.Version}}\n")
+	// --version is handled here rather than by cobra's Version field, whose
+	// output format is set with a text/template: linking text/template
+	// keeps the linker from dropping unused methods (the executable grows
+	// by half).
+	showVersion := root.Flags().BoolP("version", "v", false, "print Clara's release")
+	root.RunE = func(cmd *cobra.Command, _ []string) error {
+		if *showVersion {
+			fmt.Fprintln(env.stdout, "clara", version)
+			return nil
+		}
+		return usageError{cmd: cmd}
+	}
 	root.SetIn(env.stdin)
 	root.SetOut(env.stdout)
 	root.SetErr(env.stderr)
