@@ -68,6 +68,8 @@ type Config struct {
 	OAuthLoopbackClients bool
 	// Search configures the agent's web search and fact-checks.
 	Search Search
+	// Media configures video and audio attachments.
+	Media Media
 	// OAuthRegistrationsPerHour bounds dynamic client registrations per
 	// client address.
 	OAuthRegistrationsPerHour int
@@ -109,6 +111,21 @@ type Search struct {
 	APIKey       string
 	FactCheckKey string // Google Fact Check Tools; "" turns fact-check lookups off
 	FactCheckURL string // the claims:search endpoint
+}
+
+// Media configures video and audio attachments: ffmpeg reads them and a
+// transcription model hears them. Both are needed, or media is off.
+type Media struct {
+	FFmpeg      string        // ffmpeg's path; "" looks it up on PATH
+	MaxDuration time.Duration // the longest clip an analysis takes
+	// Transcription is the OpenAI-compatible /audio/transcriptions
+	// endpoint: Model "" turns media off; BaseURL "" is OpenAI's.
+	Transcription Transcription
+}
+
+// Transcription is the model that turns speech into text.
+type Transcription struct {
+	Model, BaseURL, APIKey string
 }
 
 // Jobs configures the background workers that run analyses.
@@ -211,6 +228,17 @@ func finish(c *Config) error {
 	}
 	if c.Model.Provider == "openai" && c.Model.APIKey == "" && c.Model.BaseURL == "" {
 		return errors.New("CLARA_MODEL_API_KEY: required with CLARA_MODEL_PROVIDER=openai, unless CLARA_MODEL_BASE_URL names a local server")
+	}
+	if t := &c.Media.Transcription; t.Model != "" && c.Model.Provider == "openai" {
+		if t.BaseURL == "" {
+			t.BaseURL = c.Model.BaseURL
+		}
+		if t.APIKey == "" {
+			t.APIKey = c.Model.APIKey
+		}
+	}
+	if t := c.Media.Transcription; t.Model != "" && t.APIKey == "" && t.BaseURL == "" {
+		return errors.New("CLARA_TRANSCRIPTION_API_KEY: required with CLARA_TRANSCRIPTION_MODEL, unless CLARA_TRANSCRIPTION_BASE_URL names a local server or the model provider is openai")
 	}
 	if c.Jobs.RescueAfter <= c.Jobs.Timeout {
 		return errors.New("CLARA_JOB_RESCUE_AFTER: must be longer than CLARA_JOB_TIMEOUT, or a slow analysis would run twice")

@@ -290,3 +290,38 @@ func TestEmptyVariableIsUnset(t *testing.T) {
 		t.Errorf("addr %q, rate limit %d, toolsets %v: want the defaults", c.HTTPAddr, c.RateLimit, c.MCPToolsets)
 	}
 }
+
+// Media needs a transcription model; its endpoint and key default to the
+// model's when the model provider is openai.
+func TestMediaSettings(t *testing.T) {
+	t.Chdir(t.TempDir())
+	c, err := load(t, nil, map[string]string{"HOME": "/h"})
+	if err != nil || c.Media.Transcription.Model != "" || c.Media.MaxDuration != 20*time.Minute || c.Media.FFmpeg != "" {
+		t.Fatalf("defaults: %+v, %v", c.Media, err)
+	}
+	c, err = load(t, []string{"--transcription-model", "whisper-1", "--ffmpeg", "/usr/local/bin/ffmpeg", "--media-max-duration", "5m"}, map[string]string{
+		"HOME": "/h", "CLARA_MODEL_PROVIDER": "openai", "CLARA_MODEL_API_KEY": "sk-model", "CLARA_MODEL_BASE_URL": "http://127.0.0.1:9/v1",
+	})
+	want := Transcription{Model: "whisper-1", BaseURL: "http://127.0.0.1:9/v1", APIKey: "sk-model"}
+	if err != nil || c.Media.Transcription != want || c.Media.FFmpeg != "/usr/local/bin/ffmpeg" || c.Media.MaxDuration != 5*time.Minute {
+		t.Fatalf("inherited: %+v, %v", c.Media, err)
+	}
+	c, err = load(t, nil, map[string]string{
+		"HOME": "/h", "CLARA_MODEL_PROVIDER": "anthropic", "CLARA_MODEL_API_KEY": "sk-ant",
+		"CLARA_TRANSCRIPTION_MODEL": "whisper-1", "CLARA_TRANSCRIPTION_API_KEY": "sk-openai",
+	})
+	if err != nil || c.Media.Transcription != (Transcription{Model: "whisper-1", APIKey: "sk-openai"}) {
+		t.Fatalf("own key: %+v, %v", c.Media, err)
+	}
+	for _, bad := range []map[string]string{
+		{"CLARA_MODEL_PROVIDER": "anthropic", "CLARA_MODEL_API_KEY": "sk-ant", "CLARA_TRANSCRIPTION_MODEL": "whisper-1"},
+		{"CLARA_FFMPEG": "bin/ffmpeg"},
+		{"CLARA_MEDIA_MAX_DURATION": "0s"},
+		{"CLARA_TRANSCRIPTION_BASE_URL": "ftp://x"},
+	} {
+		bad["HOME"] = "/h"
+		if _, err := load(t, nil, bad); err == nil {
+			t.Errorf("%v: accepted", bad)
+		}
+	}
+}

@@ -350,6 +350,38 @@ var settings = []setting{
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			return absoluteURL(v, &c.Search.FactCheckURL)
 		}},
+	{env: "CLARA_FFMPEG", group: GroupAnalysis, flag: "ffmpeg", usage: "path of ffmpeg (ffprobe is looked for beside it), which reads video and audio attachments; empty: ffmpeg on PATH",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			if v != "" && !filepath.IsAbs(v) {
+				return fmt.Errorf("%q is not an absolute path", v)
+			}
+			c.Media.FFmpeg = v
+			return nil
+		}},
+	{env: "CLARA_MEDIA_MAX_DURATION", group: GroupAnalysis, flag: "media-max-duration", def: "20m", usage: "the longest video or audio clip an analysis takes (longer: 400)",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			return positiveDuration(v, &c.Media.MaxDuration)
+		}},
+	{env: "CLARA_TRANSCRIPTION_MODEL", group: GroupAnalysis, flag: "transcription-model", usage: "the speech-to-text model of an OpenAI-compatible /audio/transcriptions endpoint, e.g. whisper-1 or gpt-4o-transcribe; with ffmpeg it turns video and audio attachments on; empty: off",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			if v != "" && !printableToken(v) {
+				return fmt.Errorf("%q is not a model name", v)
+			}
+			c.Media.Transcription.Model = v
+			return nil
+		}},
+	{env: "CLARA_TRANSCRIPTION_BASE_URL", group: GroupAnalysis, flag: "transcription-base-url", usage: "the transcription endpoint's API base URL, e.g. http://127.0.0.1:8080/v1 for a local whisper server (default the model's base URL when CLARA_MODEL_PROVIDER is openai, else OpenAI's)",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			if v == "" {
+				return nil
+			}
+			return absoluteURL(v, &c.Media.Transcription.BaseURL)
+		}},
+	{env: "CLARA_TRANSCRIPTION_API_KEY", group: GroupAnalysis, secret: true, usage: "the transcription endpoint's API key (default the model's key when CLARA_MODEL_PROVIDER is openai)",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			c.Media.Transcription.APIKey = v
+			return nil
+		}},
 	{env: "CLARA_ANALYSIS_COST", group: GroupService, flag: "analysis-cost", def: "20", usage: "credits one analysis costs",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			var n int
