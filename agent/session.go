@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/clara-backend/clara/core"
@@ -15,13 +16,14 @@ import (
 // the budgets.
 type session struct {
 	a           *Agent
-	fetched     map[string]core.Source // normalised final URL → the page, as it may be cited
-	requested   map[string]string      // normalised requested URL → its final URL
-	attachments map[string]bool        // names of the attachments given to the model
-	fetches     int                    // pages fetched (or tried)
-	searches    int                    // searches and fact-check lookups made (or tried)
-	textLeft    int64                  // page text bytes the model may still be fed
-	steps       []core.AnalysisStep    // what the agent did, in order
+	fetched     map[string]core.Source   // normalised final URL → the page, as it may be cited
+	requested   map[string]string        // normalised requested URL → its final URL
+	attachments map[string]bool          // names of the attachments given to the model
+	clips       map[string]time.Duration // video and audio attachments given → their length
+	fetches     int                      // pages fetched (or tried)
+	searches    int                      // searches and fact-check lookups made (or tried)
+	textLeft    int64                    // page text bytes the model may still be fed
+	steps       []core.AnalysisStep      // what the agent did, in order
 	onStep      func(core.AnalysisStep)
 	usage       core.AnalysisUsage
 }
@@ -30,7 +32,7 @@ type session struct {
 func (a *Agent) newSession(onStep func(core.AnalysisStep)) *session {
 	return &session{
 		a: a, fetched: map[string]core.Source{}, requested: map[string]string{},
-		attachments: map[string]bool{}, textLeft: a.cfg.MaxFetchBytes, onStep: onStep,
+		attachments: map[string]bool{}, clips: map[string]time.Duration{}, textLeft: a.cfg.MaxFetchBytes, onStep: onStep,
 	}
 }
 
@@ -112,6 +114,7 @@ func (s *session) fetchText(ctx context.Context, rawURL string) (string, bool) {
 	s.step(core.StepFetch, page.URL, fmt.Sprintf("read (%s of text)", byteSize(len(text))))
 	var b strings.Builder
 	fmt.Fprintf(&b, "URL: %s\nTitle: %s\nContent-Type: %s\nCite this page as: %s\n\n", page.URL, page.Title, page.ContentType, page.URL)
+	b.WriteString(s.postBlock(page.Post))
 	if text == "" {
 		text = "(the page has no readable text)"
 	}

@@ -37,7 +37,7 @@ func parseBody(page *Page, contentType string, data []byte) error {
 	page.ContentType = mt
 	var text string
 	switch {
-	case mt == "text/html" || mt == "application/xhtml+xml":
+	case isHTML(mt):
 		title, t, cut, err := isolate.HTMLText(context.Background(), toUTF8(data, contentType))
 		if err != nil {
 			return err
@@ -73,3 +73,6 @@ func toUTF8(data []byte, contentType string) []byte {
 	}
 	return bytes.ToValidUTF8(out, []byte("\uFFFD"))
 }
+
+// isHTML reports whether the media type mt is HTML.
+func isHTML(mt string) bool { return mt == "text/html" || mt == "application/xhtml+xml" }

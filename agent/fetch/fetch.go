@@ -2,7 +2,10 @@
 // and https, no credentials in URLs, and no connection to loopback,
 // private, link-local or other non-public addresses (see PublicAddr),
 // checked on the address actually dialled, for every redirect hop. Time
-// and size are bounded and the page is returned as readable text.
+// and size are bounded and the page is returned as readable text. A page
+// that is a social post (or any page with OpenGraph, Twitter card,
+// JSON-LD or oEmbed data) is also described as a Post, its oEmbed answer
+// read through the same checks.
 package fetch
 
 import (
@@ -50,8 +53,8 @@ func (e *StatusError) Error() string {
 
 // Config tunes a Fetcher; zero fields take the defaults.
 type Config struct {
-	// Timeout bounds a whole fetch, redirects and body included
-	// (default 15s).
+	// Timeout bounds a whole fetch, redirects, body and the oEmbed
+	// request of a post included (default 15s).
 	Timeout time.Duration
 	// MaxBytes bounds each response body; a longer body is cut there
 	// and the page marked Truncated (default 2 MiB).
@@ -87,6 +90,9 @@ type Page struct {
 	// Truncated reports that the body was cut at MaxBytes or the text
 	// at attach.MaxText.
 	Truncated bool
+	// Post describes the post an HTML page carries, from its metadata
+	// and oEmbed answer; nil for a page without such metadata.
+	Post *Post
 }
 
 // Fetcher fetches pages under a Config. It is safe for concurrent use.
@@ -97,6 +103,10 @@ type Fetcher struct {
 	// dialIP connects to an ip:port that has passed the address check;
 	// the dialer's Control checks it again. Tests wrap it.
 	dialIP func(ctx context.Context, network, address string) (net.Conn, error)
+	// providers are the oEmbed providers asked about their own pages
+	// when a page links no oEmbed answer (knownProviders; tests point
+	// them at local servers).
+	providers []provider
 }
 
 // New returns a Fetcher for cfg, with defaults for zero fields.
@@ -113,7 +123,7 @@ func New(cfg Config) *Fetcher {
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = DefaultUserAgent
 	}
-	f := &Fetcher{cfg: cfg, allow: cfg.AllowAddr}
+	f := &Fetcher{cfg: cfg, allow: cfg.AllowAddr, providers: knownProviders}
 	if f.allow == nil {
 		f.allow = PublicAddr
 	}

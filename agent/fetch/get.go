@@ -21,19 +21,55 @@ const accept = "text/html,application/xhtml+xml,text/plain;q=0.9,text/markdown;q
 // checked on every hop and every connection), ErrTooManyRedirects,
 // ErrUnsupportedType, a *StatusError for a non-2xx status, or the
 // network or context error (e.g. the Timeout).
+//
+// An HTML page that describes a post (OpenGraph, Twitter card, JSON-LD or
+// oEmbed data) also gets its Post, read within the same Timeout; see
+// Post. A failure to read those details is no error: Post stays nil or
+// partial.
 func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (Page, error) {
 	u, err := url.Parse(strings.TrimSpace(rawURL))
 	if err != nil {
 		return Page{}, fmt.Errorf("fetch: invalid URL: %w", err)
 	}
-	if err := f.checkURL(u); err != nil {
-		return Page{}, fmt.Errorf("fetch %s: %w", u.Redacted(), err)
-	}
 	ctx, cancel := context.WithTimeout(ctx, f.cfg.Timeout)
 	defer cancel()
+	resp, err := f.get(ctx, u, accept, f.cfg.MaxBytes)
+	if err != nil {
+		return Page{}, err
+	}
+	final := resp.url.String()
+	page := Page{URL: final, Bytes: len(resp.body), Truncated: resp.truncated}
+	contentType := resp.header.Get("Content-Type")
+	if err := parseBody(&page, contentType, resp.body); err != nil {
+		return Page{}, fmt.Errorf("fetch %s: %w", final, err)
+	}
+	if isHTML(page.ContentType) {
+		page.Post = f.describePost(ctx, u, resp.url, resp.body, contentType)
+	}
+	return page, nil
+}
+
+// response is a 2xx response that get read.
+type response struct {
+	url       *url.URL    // the final URL, after redirects
+	header    http.Header // its headers
+	body      []byte      // at most the limit get was given
+	truncated bool        // the body was longer than the limit
+}
+
+// get checks u (checkURL), requests it with the Accept header accept,
+// following allowed redirects, and reads at most limit bytes of its body.
+// Every request of the package goes through get, so that every one gets
+// the same checks: the URL's, each redirect's (checkRedirect) and each
+// dialled address's (dialContext, control). A non-2xx status is a
+// *StatusError.
+func (f *Fetcher) get(ctx context.Context, u *url.URL, accept string, limit int64) (response, error) {
+	if err := f.checkURL(u); err != nil {
+		return response{}, fmt.Errorf("fetch %s: %w", u.Redacted(), err)
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return Page{}, fmt.Errorf("fetch %s: %w", u, err)
+		return response{}, fmt.Errorf("fetch %s: %w", u, err)
 	}
 	req.Header.Set("User-Agent", f.cfg.UserAgent)
 	req.Header.Set("Accept", accept)
@@ -41,24 +77,20 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (Page, error) {
 	if err != nil {
 		var ue *url.Error
 		if errors.As(err, &ue) {
-			return Page{}, fmt.Errorf("fetch %s: %w", ue.URL, ue.Err)
+			return response{}, fmt.Errorf("fetch %s: %w", ue.URL, ue.Err)
 		}
-		return Page{}, fmt.Errorf("fetch %s: %w", u, err)
+		return response{}, fmt.Errorf("fetch %s: %w", u, err)
 	}
 	defer resp.Body.Close()
-	final := resp.Request.URL.String()
+	final := resp.Request.URL
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return Page{}, &StatusError{URL: final, Code: resp.StatusCode, Status: resp.Status}
+		return response{}, &StatusError{URL: final.String(), Code: resp.StatusCode, Status: resp.Status}
 	}
-	data, truncated, err := readLimited(resp.Body, f.cfg.MaxBytes)
+	data, truncated, err := readLimited(resp.Body, limit)
 	if err != nil {
-		return Page{}, fmt.Errorf("fetch %s: read body: %w", final, err)
+		return response{}, fmt.Errorf("fetch %s: read body: %w", final, err)
 	}
-	page := Page{URL: final, Bytes: len(data), Truncated: truncated}
-	if err := parseBody(&page, resp.Header.Get("Content-Type"), data); err != nil {
-		return Page{}, fmt.Errorf("fetch %s: %w", final, err)
-	}
-	return page, nil
+	return response{url: final, header: resp.Header, body: data, truncated: truncated}, nil
 }
 
 // checkURL refuses a URL that is not http(s), has userinfo, no host or a
