@@ -6,6 +6,7 @@
 package agent
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -65,6 +66,8 @@ type Config struct {
 	// StepTimeout bounds one search or fact-check lookup; 0:
 	// DefaultStepTimeout. (A fetch has the fetcher's own bound.)
 	StepTimeout time.Duration
+	// Media reads video and audio attachments; nil: they are not taken.
+	Media MediaReader
 }
 
 // Agent is the analysis agent. It is safe for concurrent use.
@@ -174,10 +177,21 @@ func orDefault[T int | int64 | time.Duration](v, def T, field string, bad func(f
 	return v
 }
 
-// Supported lists, by category, the file extensions the model can take.
-func (a *Agent) Supported() map[string][]string { return a.files.Supported(a.vision) }
+// Supported lists, by category, the file extensions the model can take:
+// video and audio under CategoryMedia when media is on.
+func (a *Agent) Supported() map[string][]string {
+	s := a.files.Supported(a.vision)
+	if a.cfg.Media != nil {
+		s[CategoryMedia] = a.cfg.Media.Exts()
+	}
+	return s
+}
 
-// CheckAttachment reports why a file cannot be analysed, or nil.
-func (a *Agent) CheckAttachment(name string, data []byte) error {
+// CheckAttachment reports why a file cannot be analysed, or nil. A clip is
+// checked by the media reader (its content, its duration).
+func (a *Agent) CheckAttachment(ctx context.Context, name string, data []byte) error {
+	if a.isMedia(name) {
+		return a.cfg.Media.Check(ctx, name, data)
+	}
 	return a.files.Check(name, data, a.vision)
 }

@@ -124,11 +124,11 @@ func TestSupportedFollowsVision(t *testing.T) {
 		if hasImage != tc.wantImage || len(a.Supported()["document"]) == 0 {
 			t.Errorf("vision %v: Supported() = %v", tc.vision, a.Supported())
 		}
-		err = a.CheckAttachment("photo.png", tinyPNG(t))
+		err = a.CheckAttachment(t.Context(), "photo.png", tinyPNG(t))
 		if (err == nil) != tc.wantImage {
 			t.Errorf("vision %v: CheckAttachment(photo.png) = %v", tc.vision, err)
 		}
-		if err := a.CheckAttachment("photo.png", []byte("not a png")); err == nil {
+		if err := a.CheckAttachment(t.Context(), "photo.png", []byte("not a png")); err == nil {
 			t.Errorf("vision %v: a fake PNG passed the check", tc.vision)
 		}
 	}

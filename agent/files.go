@@ -1,6 +1,10 @@
 package agent
 
-import "github.com/clara-backend/clara/core"
+import (
+	"context"
+
+	"github.com/clara-backend/clara/core"
+)
 
 // Files judges attachments as Clara does with no model configured: the
 // documents it reads itself, no images (as GET supported_attachments then
@@ -15,6 +19,6 @@ type documentFiles struct{}
 func (documentFiles) Supported() map[string][]string { return attachFiles{}.Supported(false) }
 
 // CheckAttachment implements core.AttachmentChecker.
-func (documentFiles) CheckAttachment(name string, data []byte) error {
+func (documentFiles) CheckAttachment(_ context.Context, name string, data []byte) error {
 	return attachFiles{}.Check(name, data, false)
 }

@@ -42,6 +42,9 @@ func (s *session) firstMessage(ctx context.Context, req core.AnalysisRequest) (M
 func (s *session) attachment(ctx context.Context, att core.AttachmentData) ([]Part, error) {
 	label := fmt.Sprintf("Attachment %q", att.Name)
 	cite := "attachment:" + att.Name
+	if s.a.isMedia(att.Name) {
+		return s.clipAttachment(ctx, att)
+	}
 	if att.URL != "" {
 		page, text, note, err := s.fetch(ctx, att.URL)
 		if errors.Is(err, isolate.ErrRefused) {

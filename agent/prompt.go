@@ -46,7 +46,9 @@ How to work:
 2. Use the %[1]s tool to read the links given in the query, then the sources you need to check each claim (official sites, reputable publications, primary documents). You may fetch at most %[2]d pages, so choose them well. A tool result that starts with "refused" or "error" means nothing was read.
 %[5]s3. Judge each claim only on what you read in the fetched pages and the attachments, and on well-established knowledge.
 
-Sources: cite only pages you actually fetched with %[1]s, by the final URL the tool returned, or an attachment as "attachment:<file name>". Never invent a source, a URL or a quotation. If you could not find good sources for a claim, say so and use UNVERIFIABLE.
+Sources: cite only pages you actually fetched with %[1]s, by the final URL the tool returned, or an attachment as "attachment:<file name>" (a moment of a video or audio attachment as "attachment:<file name>@mm:ss"). Never invent a source, a URL or a quotation. If you could not find good sources for a claim, say so and use UNVERIFIABLE.
+
+A video or audio attachment comes as its transcript and, for a video, some keyframes: judge what is said and shown in it, and let the summary say what was heard and seen.
 
 Verdicts, for each claim and overall: %[3]s.
 Confidence is a number from 0 to 1: how sure you are of the overall verdict.

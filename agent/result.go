@@ -172,6 +172,18 @@ func (c *checker) source(path string, a answerSource) (core.Source, bool) {
 		return core.Source{}, false
 	}
 	if name, ok := strings.CutPrefix(raw, "attachment:"); ok {
+		if clip, at, ok := cutMoment(name); ok && !c.s.attachments[name] {
+			length, isClip := c.s.clips[clip]
+			switch {
+			case !isClip:
+				c.add(fmt.Sprintf("%s %q names no video or audio attachment that was given", path, raw))
+				return core.Source{}, false
+			case at > length:
+				c.add(fmt.Sprintf("%s %q is past the end of %s, which lasts %s", path, raw, clip, clock(length)))
+				return core.Source{}, false
+			}
+			return core.Source{URL: raw, Title: cmp.Or(title, clip+" at "+clock(at))}, true
+		}
 		if !c.s.attachments[name] {
 			c.add(fmt.Sprintf("%s %q names no attachment that was given", path, raw))
 			return core.Source{}, false

@@ -102,6 +102,9 @@ type Model struct {
 	// MaxSearches bounds the searches and fact-check lookups of an
 	// analysis.
 	MaxSearches int
+	// FetchLoopback lets the agent fetch from loopback addresses too
+	// (development and tests).
+	FetchLoopback bool
 }
 
 // Search configures the agent's web search and fact-check lookups.

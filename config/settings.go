@@ -382,6 +382,10 @@ var settings = []setting{
 			c.Media.Transcription.APIKey = v
 			return nil
 		}},
+	{env: "CLARA_FETCH_LOOPBACK", group: GroupAnalysis, flag: "fetch-loopback", def: "false", usage: "let the analysis agent fetch pages and linked attachments from loopback addresses as well as public ones (development and tests only; never in production)",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			return boolean(v, &c.Model.FetchLoopback)
+		}},
 	{env: "CLARA_ANALYSIS_COST", group: GroupService, flag: "analysis-cost", def: "20", usage: "credits one analysis costs",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			var n int

@@ -69,7 +69,7 @@ func (s *Service) Analyze(ctx context.Context, p Principal, userID string, in An
 			return Task{}, fmt.Errorf("load task by key: %w", err)
 		}
 	}
-	if err := s.checkAnalysis(in); err != nil {
+	if err := s.checkAnalysis(ctx, in); err != nil {
 		return Task{}, err
 	}
 	for i, a := range in.Attachments {
@@ -130,6 +130,9 @@ var contentTypes = map[string]string{
 	".pdf": "application/pdf", ".txt": "text/plain", ".md": "text/markdown", ".csv": "text/csv",
 	".json": "application/json", ".html": "text/html", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
 	".png": "image/png", ".gif": "image/gif", ".webp": "image/webp",
+	".mp4": "video/mp4", ".mov": "video/quicktime", ".avi": "video/x-msvideo", ".mkv": "video/x-matroska",
+	".mpeg": "video/mpeg", ".webm": "video/webm", ".mp3": "audio/mpeg", ".wav": "audio/wav", ".m4a": "audio/mp4",
+	".ogg": "audio/ogg", ".flac": "audio/flac",
 }
 
 // contentTypeOf returns the media type of a file by its extension.
@@ -142,7 +145,7 @@ func contentTypeOf(name string) string {
 
 // checkAnalysis checks the query and the attachments against the policy
 // and the agent.
-func (s *Service) checkAnalysis(in AnalyzeInput) error {
+func (s *Service) checkAnalysis(ctx context.Context, in AnalyzeInput) error {
 	var f fields
 	switch {
 	case strings.TrimSpace(in.Query) == "" && len(in.Attachments) == 0:
@@ -170,7 +173,7 @@ func (s *Service) checkAnalysis(in AnalyzeInput) error {
 				f.add(a.Name, "the URL must be http or https")
 			}
 		case s.checker() != nil:
-			if err := s.checker().CheckAttachment(a.Name, a.Data); err != nil {
+			if err := s.checker().CheckAttachment(ctx, a.Name, a.Data); err != nil {
 				f.add(a.Name, err.Error())
 			}
 		}

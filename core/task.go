@@ -174,8 +174,9 @@ type AttachmentChecker interface {
 	// analysed (".pdf", ".png", …).
 	Supported() map[string][]string
 	// CheckAttachment reports why a file cannot be analysed (unsupported
-	// extension, content that does not match it), or nil.
-	CheckAttachment(name string, data []byte) error
+	// extension, content that does not match it, a clip too long), or nil;
+	// ctx bounds the work (a clip is probed for its duration).
+	CheckAttachment(ctx context.Context, name string, data []byte) error
 }
 
 // Analyzer is the port of the analysis agent (package agent). Its

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"os"
 	"sync"
 	"time"
@@ -251,7 +252,11 @@ func newAnalyzer(cfg config.Config) (core.Analyzer, error) {
 		}
 		ac.FactChecker = fc
 	}
-	a, err := agent.New(ac, fetch.New(fetch.Config{}))
+	fc := fetch.Config{}
+	if cfg.Model.FetchLoopback {
+		fc.AllowAddr = func(a netip.Addr) bool { return fetch.PublicAddr(a) || a.Unmap().IsLoopback() }
+	}
+	a, err := agent.New(ac, fetch.New(fc))
 	if err != nil {
 		return nil, fmt.Errorf("CLARA_MODEL_*: %w", err)
 	}
