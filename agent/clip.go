@@ -58,7 +58,11 @@ func (s *session) clip(ctx context.Context, name string, data []byte) ([]Part, e
 	case err != nil:
 		// A clip that cannot be heard or seen fails the analysis rather
 		// than leaving the model to judge without it.
-		return nil, &core.FailedAnalysis{Reason: fmt.Sprintf("%s could not be read: %v. Your credits were released.", name, err), Err: err}
+		reason := err.Error()
+		if !strings.HasPrefix(reason, name+" ") {
+			reason = name + " could not be read: " + reason
+		}
+		return nil, &core.FailedAnalysis{Reason: reason + ". Your credits were released.", Err: err}
 	}
 	s.attachments[name] = true
 	s.clips[name] = c.Duration

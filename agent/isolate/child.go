@@ -24,6 +24,9 @@ func init() {
 	if os.Getenv(childEnv) == "1" {
 		os.Exit(serveChild(os.Stdin, os.Stdout, os.Stderr))
 	}
+	if spec, ok := os.LookupEnv(execEnv); ok {
+		os.Exit(serveExec(spec))
+	}
 }
 
 // serveChild reads one request from r, caps this process as the request

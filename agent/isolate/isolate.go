@@ -10,6 +10,10 @@
 // exhausts its memory or overruns its time is refused with an error that
 // matches ErrRefused; a file the parser merely cannot read keeps the
 // parser's error (e.g. attach.ErrUnreadablePDF).
+//
+// Run does the same for an external program such as ffmpeg: a child of
+// the executable caps its own resources and then executes the program in
+// its place, so that the caps bind the program.
 package isolate
 
 import (
@@ -177,9 +181,10 @@ func (x *Extractor) run(ctx context.Context, name string, req request) (answer, 
 var executable = sync.OnceValues(os.Executable)
 
 // cappedBuffer keeps the first max bytes written to it and discards the
-// rest, noting that it did.
+// rest, noting that it did. It has no ReadFrom (the buffer is not
+// embedded), so that io.Copy goes through Write and its cap.
 type cappedBuffer struct {
-	bytes.Buffer
+	buf      bytes.Buffer
 	max      int
 	overflow bool
 }
@@ -187,10 +192,13 @@ type cappedBuffer struct {
 // Write implements io.Writer; it never fails, so that the writer is never
 // blocked.
 func (b *cappedBuffer) Write(p []byte) (int, error) {
-	if room := b.max - b.Len(); len(p) > room {
+	if room := b.max - b.buf.Len(); len(p) > room {
 		b.overflow = true
-		b.Buffer.Write(p[:max(room, 0)])
+		b.buf.Write(p[:max(room, 0)])
 		return len(p), nil
 	}
-	return b.Buffer.Write(p)
+	return b.buf.Write(p)
 }
+
+// Bytes returns what was kept.
+func (b *cappedBuffer) Bytes() []byte { return b.buf.Bytes() }

@@ -30,6 +30,28 @@ func killedByLimit(runErr error) bool {
 	return ok && ws.Signaled() && (ws.Signal() == syscall.SIGKILL || ws.Signal() == syscall.SIGXCPU)
 }
 
+// signalReason words why the program of runErr was killed by a signal,
+// and reports whether it was: SIGKILL is the CPU limit (or the kernel's
+// out-of-memory killer), SIGXFSZ the file-size limit, SIGPIPE a write past
+// the output limit; others are crashes.
+func signalReason(runErr error) (string, bool) {
+	var exitErr *exec.ExitError
+	if !errors.As(runErr, &exitErr) {
+		return "", false
+	}
+	ws, ok := exitErr.Sys().(syscall.WaitStatus)
+	if !ok || !ws.Signaled() {
+		return "", false
+	}
+	switch ws.Signal() {
+	case syscall.SIGKILL, syscall.SIGXCPU:
+		return reasonTime, true
+	case syscall.SIGXFSZ, syscall.SIGPIPE:
+		return reasonOutput, true
+	}
+	return reasonCrash, true
+}
+
 // limitSelf caps the CPU time (seconds) of this process, and its address
 // space to what it maps now (the Go runtime reserves over 1 GiB at start)
 // plus memory bytes, never above the limits it already has. At the CPU

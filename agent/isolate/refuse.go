@@ -15,6 +15,8 @@ const (
 	reasonDepth  = "its structure is nested too deeply"
 	reasonFault  = "the document reader failed on it"
 	reasonAnswer = "the document reader's answer was not usable"
+	reasonOutput = "reading it produced too much data"
+	reasonCrash  = "the reader crashed on it"
 )
 
 // RefusedError is a file refused because reading it faulted or overran.

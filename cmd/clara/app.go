@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/netip"
+	"path/filepath"
 	"os"
 	"sync"
 	"time"
@@ -15,6 +16,8 @@ import (
 
 	"github.com/clara-backend/clara/agent"
 	"github.com/clara-backend/clara/agent/fetch"
+	"github.com/clara-backend/clara/agent/media"
+	"github.com/clara-backend/clara/agent/transcribe"
 	"github.com/clara-backend/clara/agent/search"
 	"github.com/clara-backend/clara/auth/googleid"
 	"github.com/clara-backend/clara/billing"
@@ -39,6 +42,7 @@ type app struct {
 	// generatedKey: the public API key is the embedded store's own,
 	// generated in its data directory, which client apps need to know.
 	generatedKey bool
+	media        string // whether video and audio are taken, and why not, for the log
 
 	closeOnce sync.Once
 }
@@ -115,7 +119,7 @@ func open(ctx context.Context, loader *config.Loader, env *environment, sendsCod
 		db.Close()
 		return nil, err
 	}
-	analyzer, err := newAnalyzer(cfg)
+	analyzer, media, err := newAnalyzer(cfg)
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -154,7 +158,7 @@ func open(ctx context.Context, loader *config.Loader, env *environment, sendsCod
 		Attachments:  agent.Files(),
 		Queue:        queue,
 	})
-	return &app{cfg: cfg, log: log, db: db, svc: svc, jobs: queue, metrics: reg, generatedKey: generated}, nil
+	return &app{cfg: cfg, log: log, db: db, svc: svc, jobs: queue, metrics: reg, generatedKey: generated, media: media}, nil
 }
 
 // readyAttrs are the attributes of the one line a command logs once it
@@ -169,7 +173,7 @@ func (a *app) readyAttrs() []any {
 	if a.cfg.StripeSecretKey != "" {
 		billing = "on"
 	}
-	attrs := []any{"version", version, "store", a.db.Dialect(), "model", model, "billing", billing}
+	attrs := []any{"version", version, "store", a.db.Dialect(), "model", model, "billing", billing, "media", a.media}
 	if a.generatedKey {
 		attrs = append(attrs, "public_api_key", a.cfg.PublicAPIKey, "data_dir", a.cfg.DataDir)
 	}
@@ -229,9 +233,9 @@ func newPayments(cfg config.Config) (core.Payments, error) {
 
 // newAnalyzer returns the analysis agent, or nil (analyses off) when no
 // model provider is configured.
-func newAnalyzer(cfg config.Config) (core.Analyzer, error) {
+func newAnalyzer(cfg config.Config) (core.Analyzer, string, error) {
 	if cfg.Model.Provider == "" {
-		return nil, nil
+		return nil, "off (no model)", nil
 	}
 	ac := agent.Config{
 		Provider: cfg.Model.Provider, Model: cfg.Model.Name, APIKey: cfg.Model.APIKey, BaseURL: cfg.Model.BaseURL,
@@ -241,14 +245,14 @@ func newAnalyzer(cfg config.Config) (core.Analyzer, error) {
 	if p := cfg.Search.Provider; p != "" && p != "native" {
 		s, err := search.New(search.Config{Provider: p, URL: cfg.Search.URL, APIKey: cfg.Search.APIKey})
 		if err != nil {
-			return nil, fmt.Errorf("CLARA_SEARCH_*: %w", err)
+			return nil, "", fmt.Errorf("CLARA_SEARCH_*: %w", err)
 		}
 		ac.Searcher = s
 	}
 	if cfg.Search.FactCheckKey != "" {
 		fc, err := search.NewFactCheckTools(cfg.Search.FactCheckKey, cfg.Search.FactCheckURL, nil, 0)
 		if err != nil {
-			return nil, fmt.Errorf("CLARA_FACTCHECK_*: %w", err)
+			return nil, "", fmt.Errorf("CLARA_FACTCHECK_*: %w", err)
 		}
 		ac.FactChecker = fc
 	}
@@ -256,11 +260,33 @@ func newAnalyzer(cfg config.Config) (core.Analyzer, error) {
 	if cfg.Model.FetchLoopback {
 		fc.AllowAddr = func(a netip.Addr) bool { return fetch.PublicAddr(a) || a.Unmap().IsLoopback() }
 	}
+	var status string
+	ac.Media, status = newMediaReader(cfg.Media)
 	a, err := agent.New(ac, fetch.New(fc))
 	if err != nil {
-		return nil, fmt.Errorf("CLARA_MODEL_*: %w", err)
+		return nil, "", fmt.Errorf("CLARA_MODEL_*: %w", err)
 	}
-	return a, nil
+	return a, status, nil
+}
+
+// newMediaReader returns what reads video and audio attachments, or nil
+// when a transcription model or ffmpeg is missing, with what to log.
+func newMediaReader(cfg config.Media) (agent.MediaReader, string) {
+	if cfg.Transcription.Model == "" {
+		return nil, "off (no CLARA_TRANSCRIPTION_MODEL)"
+	}
+	o := media.Options{FFmpeg: cfg.FFmpeg, MaxDuration: cfg.MaxDuration}
+	if cfg.FFmpeg != "" {
+		o.FFprobe = filepath.Join(filepath.Dir(cfg.FFmpeg), "ffprobe")
+	}
+	p := media.New(o)
+	if !p.Available() {
+		return nil, "off (no working ffmpeg and ffprobe: CLARA_FFMPEG, or on PATH)"
+	}
+	t := transcribe.New(transcribe.Options{
+		Model: cfg.Transcription.Model, BaseURL: cfg.Transcription.BaseURL, APIKey: cfg.Transcription.APIKey,
+	})
+	return agent.NewMediaReader(p, t), "on (transcription " + cfg.Transcription.Model + ")"
 }
 
 // newGoogle returns the Google ID-token verifier, or nil (Google sign-in

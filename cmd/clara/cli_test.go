@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/clara-backend/clara/config"
 )
 
 // help returns what `clara args... --help` prints on standard output.
@@ -184,6 +186,24 @@ func TestDialAddr(t *testing.T) {
 	} {
 		if got := dialAddr(in); got != want {
 			t.Errorf("dialAddr(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// Media is on only with a transcription model and a working ffmpeg.
+func TestMediaReaderNeedsFFmpegAndTranscription(t *testing.T) {
+	for _, tc := range []struct {
+		cfg    config.Media
+		on     bool
+		status string
+	}{
+		{config.Media{}, false, "off (no CLARA_TRANSCRIPTION_MODEL)"},
+		{config.Media{FFmpeg: filepath.Join(t.TempDir(), "ffmpeg"), Transcription: config.Transcription{Model: "whisper-1"}}, false, "off (no working ffmpeg"},
+		{config.Media{Transcription: config.Transcription{Model: "whisper-1"}}, true, "on (transcription whisper-1)"},
+	} {
+		r, status := newMediaReader(tc.cfg)
+		if (r != nil) != tc.on || !strings.HasPrefix(status, tc.status) {
+			t.Errorf("%+v: reader %v, status %q", tc.cfg, r != nil, status)
 		}
 	}
 }

@@ -67,7 +67,7 @@ func runEval(ctx context.Context, env *environment, loader *config.Loader, o eva
 	if err != nil {
 		return err
 	}
-	analyzer, err := newAnalyzer(cfg)
+	analyzer, _, err := newAnalyzer(cfg)
 	if err != nil {
 		return err
 	}
