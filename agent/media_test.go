@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -14,37 +11,11 @@ import (
 
 	"github.com/clara-backend/clara/agent/attach"
 	"github.com/clara-backend/clara/agent/media"
+	"github.com/clara-backend/clara/agent/media/mediatest"
 	"github.com/clara-backend/clara/agent/transcribe"
 	"github.com/clara-backend/clara/agent/transcribe/transcribetest"
 	"github.com/clara-backend/clara/core"
 )
-
-// ffmpegRun runs ffmpeg with args in dir, failing the test when it fails.
-func ffmpegRun(t *testing.T, dir string, args ...string) {
-	t.Helper()
-	cmd := exec.Command("ffmpeg", append([]string{"-hide_banner", "-loglevel", "error", "-nostdin", "-y"}, args...)...)
-	cmd.Dir = dir
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("ffmpeg %v: %v\n%s (make test needs ffmpeg and espeak-ng; .ci/run installs them)", args, err, out)
-	}
-}
-
-// spokenClip returns an MP4 of a test pattern with sentence spoken over it.
-func spokenClip(t *testing.T, sentence string) []byte {
-	t.Helper()
-	dir := t.TempDir()
-	speech, _ := transcribetest.Speech(t, sentence)
-	if err := os.WriteFile(filepath.Join(dir, "speech.wav"), speech, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	ffmpegRun(t, dir, "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=10", "-i", "speech.wav", "-shortest",
-		"-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "clip.mp4")
-	data, err := os.ReadFile(filepath.Join(dir, "clip.mp4"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
 
 // withMedia turns media on: ffmpeg from PATH, speech heard by tr.
 func withMedia(tr *transcribetest.Server, maxDuration time.Duration) func(*Config) {
@@ -57,7 +28,7 @@ func withMedia(tr *transcribetest.Server, maxDuration time.Duration) func(*Confi
 // A video's transcript and keyframes reach the model, which may cite a
 // moment of it.
 func TestVideoAttachment(t *testing.T) {
-	clip := spokenClip(t, "The Eiffel Tower was finished in 1889.")
+	clip := mediatest.Spoken(t, "The Eiffel Tower was finished in 1889.")
 	forEachWire(t, func(t *testing.T, w wire) {
 		tr := transcribetest.New(t)
 		tr.Enqueue(transcribetest.Segments(transcribetest.Segment{End: 2 * time.Second, Text: "The Eiffel Tower was finished in 1889."}))
@@ -104,12 +75,7 @@ func TestMediaRefused(t *testing.T) {
 	tr := transcribetest.New(t)
 	fake := newFake(t, wires[1].path)
 	a := newTestAgent(t, wires[1], fake, nil, withMedia(tr, time.Minute))
-	dir := t.TempDir()
-	ffmpegRun(t, dir, "-f", "lavfi", "-i", "anullsrc=r=8000:cl=mono", "-t", "90", "-c:a", "libopus", "-b:a", "6k", "long.ogg")
-	long, err := os.ReadFile(filepath.Join(dir, "long.ogg"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	long := mediatest.Silence(t, ".ogg", 90*time.Second)
 	if err := a.CheckAttachment(t.Context(), "long.ogg", long); !errors.Is(err, media.ErrTooLong) || !strings.Contains(err.Error(), "lasts 1m30s") {
 		t.Errorf("long clip: %v", err)
 	}
@@ -120,7 +86,7 @@ func TestMediaRefused(t *testing.T) {
 	if err := a.CheckAttachment(t.Context(), "damaged.mp4", damaged); err == nil {
 		t.Error("a damaged MP4 passed the check")
 	}
-	_, err = a.Analyze(t.Context(), core.AnalysisRequest{Query: "q", Attachments: []core.AttachmentData{{Name: "damaged.mp4", Data: damaged}}})
+	_, err := a.Analyze(t.Context(), core.AnalysisRequest{Query: "q", Attachments: []core.AttachmentData{{Name: "damaged.mp4", Data: damaged}}})
 	var failed *core.FailedAnalysis
 	if !errors.As(err, &failed) || !strings.Contains(failed.Reason, "damaged.mp4 could not be read") || core.IsTransient(err) {
 		t.Errorf("analysing a damaged MP4: %v", err)
@@ -141,7 +107,7 @@ func TestMediaRefused(t *testing.T) {
 // A transcription the provider may answer later makes the analysis
 // transient, so that the job retries it.
 func TestTranscriptionOutageIsTransient(t *testing.T) {
-	clip := spokenClip(t, "Hello.")
+	clip := mediatest.Spoken(t, "Hello.")
 	tr := transcribetest.New(t)
 	tr.Enqueue(transcribetest.Status(503))
 	fake := newFake(t, wires[1].path)

@@ -1,10 +1,10 @@
 // Helpers shared by the end-to-end tests (mcp.test.mjs, oauth.test.mjs,
-// depth.test.mjs):
+// depth.test.mjs, media.test.mjs):
 // the clara binary, temporary data directories, free ports, `clara serve`
 // started and waited for, one-time codes read from the development mailer's
 // outbox (<CLARA_DATA_DIR>/outbox), Clara's REST API, and little HTTP
 // servers on 127.0.0.1 for the fakes a test plays (an OpenAI-compatible
-// model and the Stripe API), `clara credits grant`, and a throwaway
+// model, with its speech to text, and the Stripe API), `clara credits grant`, and a throwaway
 // PostgreSQL cluster.
 //
 // CLARA_BIN names the binary (default ../bin/clara, relative to this folder).
@@ -315,8 +315,12 @@ export function stripeID(n) {
  * Starts a fake OpenAI-compatible chat completions server on 127.0.0.1. It
  * records each request's body and answers with a final analysis: verdict
  * MOSTLY_TRUE, citing the attachment notes.txt when the request carries it
- * (clara's fetcher refuses loopback pages, so no page can be cited). A
- * wrong key gets OpenAI's 401. Returns { url, requests, hold, close }.
+ * (clara's fetcher refuses loopback pages, so no page can be cited), and,
+ * for each video or audio clip the request offers ("cite it as
+ * attachment:clip.mp4, or attachment:clip.mp4@mm:ss …"), the clip and its
+ * moment 00:01. A wrong key gets OpenAI's 401. It also answers speech to
+ * text (POST /v1/audio/transcriptions, multipart; see transcribe).
+ * Returns { url, requests, transcriptions, hold, close }.
  *
  * hold(marker) makes the requests whose body contains marker wait until
  * released (or 30 s, or the caller hangs up); it returns { arrived, hungUp,
@@ -325,17 +329,22 @@ export function stripeID(n) {
  */
 export async function startFakeModel() {
   const requests = [];
+  const transcriptions = [];
   const holds = [];
   const srv = await listenLocal(async (req, res) => {
-    let raw = '';
-    for await (const chunk of req) raw += chunk;
+    const chunks = [];
+    for await (const chunk of req) chunks.push(chunk);
+    const bytes = Buffer.concat(chunks);
     const path = new URL(req.url, 'http://model').pathname;
-    if (req.method !== 'POST' || path !== '/v1/chat/completions') {
+    const routes = ['/v1/chat/completions', '/v1/audio/transcriptions'];
+    if (req.method !== 'POST' || !routes.includes(path)) {
       return replyJSON(res, 404, { error: { message: `no route ${req.method} ${path}`, type: 'invalid_request_error' } });
     }
     if (req.headers.authorization !== `Bearer ${MODEL_KEY}`) {
       return replyJSON(res, 401, { error: { message: 'Incorrect API key provided.', type: 'invalid_request_error' } });
     }
+    if (path === '/v1/audio/transcriptions') return transcribe(req, res, bytes, transcriptions);
+    const raw = bytes.toString('utf8');
     const body = JSON.parse(raw);
     requests.push(body);
     const hold = holds.find((h) => raw.includes(h.marker));
@@ -350,7 +359,12 @@ export async function startFakeModel() {
       clearTimeout(timer);
       if (res.destroyed || res.writableEnded) return;
     }
-    const sources = JSON.stringify(body.messages).includes('attachment:notes.txt') ? [{ url: 'attachment:notes.txt', title: 'Notes' }] : [];
+    const sent = JSON.stringify(body.messages);
+    const sources = sent.includes('attachment:notes.txt') ? [{ url: 'attachment:notes.txt', title: 'Notes' }] : [];
+    for (const [, clip] of sent.matchAll(/cite it as attachment:(\S+?), or attachment:\S+?@mm:ss/g)) {
+      if (sources.some((s) => s.url === `attachment:${clip}`)) continue;
+      sources.push({ url: `attachment:${clip}@00:01`, title: `${clip} at 00:01` }, { url: `attachment:${clip}`, title: clip });
+    }
     const answer = {
       verdict: 'MOSTLY_TRUE',
       confidence: 0.8,
@@ -380,7 +394,102 @@ export async function startFakeModel() {
       },
     };
   };
-  return { ...srv, requests, hold };
+  return { ...srv, requests, transcriptions, hold };
+}
+
+/** The text the fake transcription endpoint hears in every clip. */
+export const SPOKEN = 'The Eiffel Tower was finished in 1889.';
+
+/**
+ * Reads a WAV file (RIFF/WAVE, PCM): { format, channels, sampleRate, bits,
+ * seconds, rms }. The data chunk is taken as far as the bytes go (a WAV
+ * written to a pipe declares a size it could not know); rms is the root
+ * mean square of 16-bit samples over full scale (0 silent, 1 loudest), or
+ * null for other sample sizes. Throws on anything that is not a WAV.
+ */
+export function readWAV(buf) {
+  if (buf.length < 12 || buf.toString('latin1', 0, 4) !== 'RIFF' || buf.toString('latin1', 8, 12) !== 'WAVE') {
+    throw new Error(`not a RIFF/WAVE file (starts ${JSON.stringify(buf.toString('latin1', 0, 12))})`);
+  }
+  let fmt;
+  for (let at = 12; at + 8 <= buf.length;) {
+    const id = buf.toString('latin1', at, at + 4);
+    const declared = buf.readUInt32LE(at + 4);
+    const start = at + 8;
+    if (id === 'fmt ') {
+      fmt = {
+        format: buf.readUInt16LE(start), channels: buf.readUInt16LE(start + 2), sampleRate: buf.readUInt32LE(start + 4),
+        blockAlign: buf.readUInt16LE(start + 12), bits: buf.readUInt16LE(start + 14),
+      };
+    } else if (id === 'data') {
+      if (!fmt) throw new Error('WAV data chunk before its fmt chunk');
+      const size = Math.min(declared, buf.length - start);
+      const frames = Math.floor(size / fmt.blockAlign);
+      let rms = null;
+      if (fmt.bits === 16) {
+        let sum = 0;
+        const n = frames * fmt.channels;
+        for (let i = 0; i < n; i++) sum += buf.readInt16LE(start + 2 * i) ** 2;
+        rms = n ? Math.sqrt(sum / n) / 32768 : 0;
+      }
+      const { format, channels, sampleRate, bits } = fmt;
+      return { format, channels, sampleRate, bits, seconds: frames / sampleRate, rms };
+    }
+    at = start + declared + (declared % 2);
+  }
+  throw new Error(fmt ? 'no data chunk in the WAV file' : 'no fmt chunk in the WAV file');
+}
+
+/**
+ * The fake's POST /v1/audio/transcriptions (OpenAI's speech to text): a
+ * multipart form with the audio as `file`, `model` and `response_format`.
+ * Records { model, response_format, filename, sampleRate, channels, bits,
+ * seconds, rms } (or { error }) in transcriptions and answers verbose_json
+ * (one segment of SPOKEN over the whole clip), json or text, as asked.
+ */
+async function transcribe(req, res, bytes, transcriptions) {
+  let form;
+  try {
+    form = await new Request('http://model/v1/audio/transcriptions', {
+      method: 'POST', headers: { 'Content-Type': req.headers['content-type'] ?? '' }, body: bytes,
+    }).formData();
+  } catch (err) {
+    transcriptions.push({ error: `not a multipart form: ${err.message}` });
+    return replyJSON(res, 400, { error: { message: `Could not parse multipart form: ${err.message}`, type: 'invalid_request_error' } });
+  }
+  const file = form.get('file');
+  const model = form.get('model');
+  const format = form.get('response_format') ?? 'json';
+  const seen = { model, response_format: format, filename: typeof file === 'object' ? file?.name : undefined };
+  let wav;
+  try {
+    if (!file || typeof file === 'string') throw new Error('no file part');
+    wav = readWAV(Buffer.from(await file.arrayBuffer()));
+  } catch (err) {
+    transcriptions.push({ ...seen, error: err.message });
+    return replyJSON(res, 400, { error: { message: `Invalid file format: ${err.message}`, type: 'invalid_request_error', param: 'file' } });
+  }
+  transcriptions.push({ ...seen, ...wav });
+  if (!model) return replyJSON(res, 400, { error: { message: 'you must provide a model parameter', type: 'invalid_request_error' } });
+  const duration = Math.round(wav.seconds * 100) / 100;
+  const text = ` ${SPOKEN}`;
+  switch (format) {
+    case 'verbose_json':
+      return replyJSON(res, 200, {
+        task: 'transcribe', language: 'english', duration, text: SPOKEN,
+        segments: [{
+          id: 0, seek: 0, start: 0, end: duration, text, tokens: [], temperature: 0,
+          avg_logprob: -0.2, compression_ratio: 1, no_speech_prob: 0.01,
+        }],
+      });
+    case 'json':
+      return replyJSON(res, 200, { text: SPOKEN });
+    case 'text':
+      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
+      return res.end(`${SPOKEN}\n`);
+    default:
+      return replyJSON(res, 400, { error: { message: `response_format ${format} is not supported by the fake`, type: 'invalid_request_error' } });
+  }
 }
 
 /**

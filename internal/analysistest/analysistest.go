@@ -26,10 +26,11 @@ const (
 
 // Options vary the analyses of a test environment.
 type Options struct {
-	NoModel   bool            // no model configured: the jobs run, the agent is off
-	NoWorkers bool            // jobs are queued but never run: tasks stay PENDING
-	Fetcher   agent.Fetcher   // the agent's page fetcher; nil: the default, public addresses only
-	Searcher  search.Searcher // the agent's web search; nil: none
+	NoModel   bool              // no model configured: the jobs run, the agent is off
+	NoWorkers bool              // jobs are queued but never run: tasks stay PENDING
+	Fetcher   agent.Fetcher     // the agent's page fetcher; nil: the default, public addresses only
+	Searcher  search.Searcher   // the agent's web search; nil: none
+	Media     agent.MediaReader // reads video and audio attachments; nil: they are not taken
 }
 
 // Parts are the analysis parts of a test environment.
@@ -47,7 +48,7 @@ func New(t testing.TB, db store.DB, o Options, deps *core.Deps) *Parts {
 	deps.Attachments = agent.Files() // as clara serve wires it
 	if !o.NoModel {
 		a, err := agent.New(agent.Config{
-			Provider: agent.ProviderOpenAI, Model: Model, APIKey: "sk-test", BaseURL: p.Model.URL(), Searcher: o.Searcher,
+			Provider: agent.ProviderOpenAI, Model: Model, APIKey: "sk-test", BaseURL: p.Model.URL(), Searcher: o.Searcher, Media: o.Media,
 		}, o.Fetcher)
 		if err != nil {
 			t.Fatalf("agent.New: %v", err)
