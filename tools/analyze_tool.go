@@ -19,9 +19,9 @@ const defaultPoll = 250 * time.Millisecond
 
 // attachmentIn is a file or a link given to analyze.
 type attachmentIn struct {
-	Name          string `json:"name" jsonschema:"the file name with its extension (report.pdf, photo.png), as supported_attachments lists them; for a link, any short name to cite it by"`
+	Name          string `json:"name" jsonschema:"the file name with its extension (report.pdf, photo.png, clip.mp4), as supported_attachments lists them; for a link, any short name to cite it by, with a video or audio extension (clip.mp4) for a link to a clip"`
 	ContentBase64 string `json:"content_base64,omitempty" jsonschema:"the file's content in standard base64, at most {max_file} once decoded ({max_total} for all files together); give this or url"`
-	URL           string `json:"url,omitempty" jsonschema:"a public http(s) URL the agent reads instead of a file; give this or content_base64"`
+	URL           string `json:"url,omitempty" jsonschema:"a public http(s) URL the agent reads instead of a file: a page, or a video or audio file when name has a media extension; give this or content_base64"`
 }
 
 // analyzeIn is the input of analyze.

@@ -88,8 +88,9 @@ func (a agentTools) supportedAttachmentsTool() Tool[supportedAttachmentsIn, map[
 		Name:  "supported_attachments",
 		Title: "List the supported attachments",
 		Description: "Returns the file extensions that analyze accepts as attachments, by category (document, " +
-			"image, …), e.g. {\"document\": [\".pdf\", \".txt\"], \"image\": [\".png\"]}. It lists only what the " +
-			"configured analysis model can read. Free, changes nothing.",
+			"image, and audio for video and audio clips), e.g. {\"document\": [\".pdf\", \".txt\"], \"image\": [\".png\"], " +
+			"\"audio\": [\".mp4\", \".mp3\"]}. It lists only what the configured analysis model and server can read. " +
+			"Free, changes nothing.",
 		Hints:      Annotate(ReadOnly(true), Destructive(false), Idempotent(true), OpenWorld(false)),
 		Capability: core.CapSupportedAttachments,
 		Handle: func(ctx context.Context, p core.Principal, in supportedAttachmentsIn) (map[string][]string, error) {
