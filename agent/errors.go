@@ -4,14 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
-	"net/url"
-	"syscall"
 
 	"github.com/clara-backend/clara/agent/isolate"
 	"github.com/clara-backend/clara/core"
+	"github.com/clara-backend/clara/internal/netfail"
 )
 
 // Reasons of failed analyses, for the user.
@@ -34,20 +31,10 @@ func classify(ctx context.Context, provider string, status int, err error) error
 		return core.Transient(err)
 	case status >= 400:
 		return &core.FailedAnalysis{Reason: reasonRefused, Err: err}
-	case isNetwork(err):
+	case netfail.Is(err):
 		return core.Transient(err)
 	}
 	return err
-}
-
-// isNetwork reports whether err is a timeout or a failure to reach the
-// provider or to read its answer.
-func isNetwork(err error) bool {
-	var netErr net.Error
-	var urlErr *url.Error
-	return errors.Is(err, context.DeadlineExceeded) || errors.As(err, &netErr) || errors.As(err, &urlErr) ||
-		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
-		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED)
 }
 
 // refusedFile is the failure of an analysis whose attachment name the

@@ -4,13 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
-	"net/url"
 	"strings"
-	"syscall"
 
+	"github.com/clara-backend/clara/internal/netfail"
 	"github.com/openai/openai-go/v3"
 )
 
@@ -83,7 +80,7 @@ func (t *Transcriber) classify(ctx context.Context, status int, err error) error
 		return &retryableError{err}
 	case status >= 400 || errors.Is(err, errTooLarge):
 		return err
-	case isNetwork(err):
+	case netfail.Is(err):
 		return &retryableError{err}
 	}
 	return err
@@ -113,16 +110,6 @@ func refusedFormat(err error) bool {
 		return false
 	}
 	return se.param == "response_format" || strings.Contains(strings.ToLower(se.Message), "response_format")
-}
-
-// isNetwork reports whether err is a timeout or a failure to reach the
-// provider or to read its answer.
-func isNetwork(err error) bool {
-	var netErr net.Error
-	var urlErr *url.Error
-	return errors.Is(err, context.DeadlineExceeded) || errors.As(err, &netErr) || errors.As(err, &urlErr) ||
-		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
-		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED)
 }
 
 // chunkError names the chunk i of n, spanning sp, that failed with err.
