@@ -66,7 +66,7 @@ func TestMain(m *testing.M) {
 
 // needFFmpeg fails the test unless ffmpeg, ffprobe and espeak-ng are
 // installed.
-func needFFmpeg(t *testing.T) {
+func needFFmpeg(t testing.TB) {
 	t.Helper()
 	for _, tool := range []string{"ffmpeg", "ffprobe", "espeak-ng"} {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -76,7 +76,7 @@ func needFFmpeg(t *testing.T) {
 }
 
 // fixture returns the content of the clip name, made on first use.
-func fixture(t *testing.T, name string) []byte {
+func fixture(t testing.TB, name string) []byte {
 	t.Helper()
 	needFFmpeg(t)
 	fixtureMu.Lock()
