@@ -32,6 +32,7 @@ type Config struct {
 	APIKey          string        // an API key that identifies the stdio caller
 	ShutdownTimeout time.Duration // how long a stopping server drains requests
 	RateLimit       int           // requests per second of one user token, API key or address
+	RedisURL        string        // redis:// or rediss:// of the shared rate limits; "" = in memory, per process
 	OTPTTL          time.Duration // how long a one-time code is valid
 	SessionTTL      time.Duration // how long a user token is valid
 

@@ -14,6 +14,8 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/clara-backend/clara/core"
 )
 
@@ -148,6 +150,10 @@ var settings = []setting{
 	{env: "CLARA_RATE_LIMIT", group: GroupService, flag: "rate-limit", def: "10", usage: "requests per second allowed to one user token, API key or client address",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
 			return wholeNumber(v, 1, 1_000_000, &c.RateLimit)
+		}},
+	{env: "CLARA_REDIS_URL", group: GroupService, secret: true, usage: "Redis that keeps every rate limit and budget, shared by all replicas: redis://[user:password@]host:port/db, or rediss:// for TLS; while it does not answer, each process keeps them in memory; empty: in memory, per process",
+		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
+			return redisURL(v, &c.RedisURL)
 		}},
 	{env: "CLARA_OTP_TTL", group: GroupService, flag: "otp-ttl", def: "10m", usage: "how long an emailed one-time code is valid",
 		apply: func(c *Config, v string, _ func(string) (string, bool)) error {
@@ -482,6 +488,27 @@ func toolsets(v string, dst *[]string) error {
 			*dst = append(*dst, ts)
 		}
 	}
+	return nil
+}
+
+// redisURL checks that v is empty or a redis:// or rediss:// URL that
+// redis.ParseURL reads, and stores it in dst. Its errors never repeat v,
+// which may hold a password.
+func redisURL(v string, dst *string) error {
+	if v == "" {
+		return nil
+	}
+	if !strings.HasPrefix(v, "redis://") && !strings.HasPrefix(v, "rediss://") {
+		return errors.New("must start with redis:// or rediss:// (or be empty to keep rate limits in memory)")
+	}
+	if _, err := redis.ParseURL(v); err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // its message quotes the whole URL
+		}
+		return fmt.Errorf("is not a Redis URL: %v", err)
+	}
+	*dst = v
 	return nil
 }
 

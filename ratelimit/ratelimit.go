@@ -1,8 +1,11 @@
-// Package ratelimit keeps Clara's rate limits in memory: a keyed generic
-// cell rate algorithm (GCRA), the token bucket in one timestamp per key,
-// and fixed-window budgets, a count per key until its window ends.
-// Limits hold per process; behind a load balancer each replica counts its
-// own requests.
+// Package ratelimit keeps Clara's rate limits: a keyed generic cell rate
+// algorithm (GCRA), the token bucket in one timestamp per key, and
+// fixed-window budgets, a count per key until its window ends.
+//
+// Memory keeps them in the process: behind a load balancer each replica
+// counts its own requests. Redis keeps them in a Redis server that every
+// replica shares, with the same semantics, and falls back to memory while
+// the server does not answer.
 package ratelimit
 
 import (

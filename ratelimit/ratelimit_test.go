@@ -117,7 +117,9 @@ func TestNoRateAllowsEverything(t *testing.T) {
 	}
 }
 
-func BenchmarkAllow(b *testing.B) {
+// BenchmarkMemoryAllow is the cost of a decision in memory, from
+// parallel callers on one key.
+func BenchmarkMemoryAllow(b *testing.B) {
 	m := New(nil)
 	rate := core.Rate{Events: 1 << 30, Per: time.Second}
 	b.RunParallel(func(pb *testing.PB) {

@@ -1,0 +1,56 @@
+package ratelimit
+
+import (
+	"errors"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// The names of the metrics of the Redis limiter.
+const (
+	metricRedisUp  = "clara_ratelimit_redis_up"
+	metricFallback = "clara_ratelimit_fallback_total"
+)
+
+// metrics say whether this process's limits are shared, and how often
+// they were not.
+type metrics struct {
+	up       prometheus.Gauge
+	fallback prometheus.Counter
+}
+
+// newMetrics registers the metrics on reg (nil: kept but not exported),
+// reusing those an earlier limiter registered on the same registry.
+func newMetrics(reg prometheus.Registerer) *metrics {
+	m := &metrics{
+		up: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: metricRedisUp,
+			Help: "1 while Redis answers and rate limits are shared by every replica; 0 while this process keeps them in memory.",
+		}),
+		fallback: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: metricFallback,
+			Help: "Rate-limit decisions and refunds this process made in memory because Redis did not answer.",
+		}),
+	}
+	if reg != nil {
+		m.up = register(reg, m.up)
+		m.fallback = register(reg, m.fallback)
+	}
+	return m
+}
+
+// register registers c on reg, or returns the collector already there.
+// Any other failure is a programming error.
+func register[C prometheus.Collector](reg prometheus.Registerer, c C) C {
+	err := reg.Register(c)
+	if err == nil {
+		return c
+	}
+	var are prometheus.AlreadyRegisteredError
+	if errors.As(err, &are) {
+		if existing, ok := are.ExistingCollector.(C); ok {
+			return existing
+		}
+	}
+	panic("ratelimit: register metrics: " + err.Error())
+}
