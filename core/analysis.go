@@ -196,15 +196,22 @@ func (s *Service) ViewTask(ctx context.Context, p Principal, userID, taskID stri
 }
 
 // WatchTask follows one of the user's tasks until it finishes or ctx ends,
-// reading it every poll and handing each read to seen, and each step its
-// analysis takes in this process to step (when not nil) as it is taken. It
-// authorizes once, so a long wait does not spend the caller's rate limit.
-// It returns the task as last read: finished, or still pending or running
-// when ctx ended (which is then no error).
+// handing each read of it to seen, and each step its analysis takes in this
+// process to step (when not nil) as it is taken. Without Deps.TaskEvents it
+// reads the task every poll; with them, whenever a wake-up says it may have
+// changed (in any process, on PostgreSQL) and otherwise every fallback
+// (Deps.WatchFallback, at least poll). It authorizes once, so a long wait
+// does not spend the caller's rate limit. It returns the task as last read:
+// finished, or still pending or running when ctx ended (which is then no
+// error).
 func (s *Service) WatchTask(ctx context.Context, p Principal, userID, taskID string, poll time.Duration, seen func(Task), step func(AnalysisStep)) (Task, error) {
 	if err := s.authorize(p, CapViewTask, userID); err != nil {
 		return Task{}, err
 	}
+	// Subscribed before the first read, so that no change after it is
+	// missed.
+	wake, every, stopWake := s.watchEvery(taskID, poll)
+	defer stopWake()
 	r, err := s.ownTask(ctx, p, taskID)
 	if err != nil {
 		return Task{}, err
@@ -215,7 +222,7 @@ func (s *Service) WatchTask(ctx context.Context, p Principal, userID, taskID str
 		steps, stop = s.steps.subscribe(taskID)
 		defer stop()
 	}
-	tick := time.NewTicker(poll)
+	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {
 		seen(r.Task())
@@ -223,9 +230,10 @@ func (s *Service) WatchTask(ctx context.Context, p Principal, userID, taskID str
 			drainSteps(steps, step)
 			return r.Task(), nil
 		}
-		if !awaitTick(ctx, tick.C, steps, step) {
+		if !awaitChange(ctx, tick.C, wake, steps, step) {
 			return r.Task(), nil
 		}
+		tick.Reset(every) // the next read without a wake-up: a whole interval from this one
 		next, err := s.store.TaskByID(ctx, taskID)
 		if err != nil {
 			if ctx.Err() != nil {
@@ -237,9 +245,9 @@ func (s *Service) WatchTask(ctx context.Context, p Principal, userID, taskID str
 	}
 }
 
-// awaitTick waits for the next tick, handing the steps that come meanwhile
-// to step; false when ctx ended first.
-func awaitTick(ctx context.Context, tick <-chan time.Time, steps <-chan AnalysisStep, step func(AnalysisStep)) bool {
+// awaitChange waits for the next tick or wake-up, handing the steps that
+// come meanwhile to step; false when ctx ended first.
+func awaitChange(ctx context.Context, tick <-chan time.Time, wake <-chan struct{}, steps <-chan AnalysisStep, step func(AnalysisStep)) bool {
 	for {
 		select {
 		case <-ctx.Done():
@@ -247,6 +255,8 @@ func awaitTick(ctx context.Context, tick <-chan time.Time, steps <-chan Analysis
 		case st := <-steps:
 			step(st)
 		case <-tick:
+			return true
+		case <-wake:
 			return true
 		}
 	}

@@ -39,6 +39,9 @@ type Service struct {
 	queue     Queue
 	files     AttachmentChecker
 	steps     stepHub // the steps of the analyses running here, for WatchTask
+
+	events        TaskEvents    // wake-ups of WatchTask; nil: it polls
+	watchFallback time.Duration // with events, WatchTask's slow re-read
 }
 
 // Deps are what a Service is built from. Only Store is required.
@@ -71,6 +74,14 @@ type Deps struct {
 	// Attachments judges files when Analyzer is nil, so that a bad file is
 	// a 400 whether or not a model is configured; nil: not judged then.
 	Attachments AttachmentChecker
+
+	// TaskEvents wakes waits (WatchTask) when a task changes, in this
+	// process or, on PostgreSQL, in any process on the database (see
+	// TaskEvents); nil: waits re-read their task every poll.
+	TaskEvents TaskEvents
+	// WatchFallback is how often, with TaskEvents, a wait re-reads its task
+	// without a wake-up; DefaultWatchFallback when zero.
+	WatchFallback time.Duration
 }
 
 // New returns a Service over deps.
@@ -91,6 +102,12 @@ func New(deps Deps) *Service {
 		files:     deps.Attachments,
 		tiers:     deps.Tiers,
 		app:       strings.TrimRight(deps.AppURL, "/"),
+
+		events:        deps.TaskEvents,
+		watchFallback: deps.WatchFallback,
+	}
+	if s.watchFallback <= 0 {
+		s.watchFallback = DefaultWatchFallback
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

@@ -182,6 +182,8 @@ type Tasks interface {
 	// only if it is one of from, and reports whether it did; it returns the
 	// task as it is afterwards (not found: "Task"). A move to a final
 	// status also deletes the contents of the task's attachments, in the
-	// same transaction; their names and sizes stay in the task.
+	// same transaction; their names and sizes stay in the task. A store
+	// that implements TaskEvents announces every move there, on commit
+	// only.
 	MoveTask(ctx context.Context, id string, from []TaskStatus, to TaskStatus, u TaskUpdate, now time.Time) (TaskRecord, bool, error)
 }

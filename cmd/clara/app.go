@@ -25,7 +25,6 @@ import (
 	"github.com/clara-backend/clara/core"
 	"github.com/clara-backend/clara/jobs"
 	"github.com/clara-backend/clara/mail"
-	"github.com/clara-backend/clara/ratelimit"
 	"github.com/clara-backend/clara/store"
 )
 
@@ -141,6 +140,7 @@ func open(ctx context.Context, loader *config.Loader, env *environment, sendsCod
 		db.Close()
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
+	events, _ := db.(core.TaskEvents) // waits wake on task changes: across processes on PostgreSQL
 	svc := core.New(core.Deps{
 		Store:        db,
 		Version:      version,
@@ -148,7 +148,7 @@ func open(ctx context.Context, loader *config.Loader, env *environment, sendsCod
 		Secret:       cfg.TokenSecret,
 		PublicAPIKey: cfg.PublicAPIKey,
 		Mailer:       mailer,
-		Limiter:      ratelimit.New(nil),
+		Limiter:      newLimiter(ctx, cfg, log, reg),
 		Google:       newGoogle(ctx, cfg),
 		Logger:       log,
 		Payments:     payments,
@@ -157,6 +157,7 @@ func open(ctx context.Context, loader *config.Loader, env *environment, sendsCod
 		Analyzer:     analyzer,
 		Attachments:  agent.Files(),
 		Queue:        queue,
+		TaskEvents:   events,
 	})
 	return &app{cfg: cfg, log: log, db: db, svc: svc, jobs: queue, metrics: reg, generatedKey: generated, media: media}, nil
 }
@@ -173,7 +174,8 @@ func (a *app) readyAttrs() []any {
 	if a.cfg.StripeSecretKey != "" {
 		billing = "on"
 	}
-	attrs := []any{"version", version, "store", a.db.Dialect(), "model", model, "billing", billing, "media", a.media}
+	attrs := []any{"version", version, "store", a.db.Dialect(), "model", model, "billing", billing, "media", a.media,
+		"limits", limitsMode(a.cfg)}
 	if a.generatedKey {
 		attrs = append(attrs, "public_api_key", a.cfg.PublicAPIKey, "data_dir", a.cfg.DataDir)
 	}

@@ -37,6 +37,7 @@ type DB struct {
 	sqlDB     *sql.DB       // database/sql view of pool, for goose
 	migrator  *migrate.Migrator
 	pinger    *pingshare.Pinger // shares Ping among callers
+	events    *listener         // task events (SubscribeTask)
 	closeOnce sync.Once
 }
 
@@ -74,7 +75,8 @@ func Open(ctx context.Context, url string, opts ...Option) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("connect to postgres %s: %w", where, err)
 	}
-	db := &DB{pool: pool, sqlDB: stdlib.OpenDBFromPool(pool), pinger: pingshare.New(pool.Ping)}
+	db := &DB{pool: pool, sqlDB: stdlib.OpenDBFromPool(pool), pinger: pingshare.New(pool.Ping),
+		events: newListener(pool.Config().ConnConfig)}
 	db.queries = sqlq.On(conn{pool}, dialect, func(ctx context.Context, fn func(tx sqlq.Conn) error) error {
 		return inTx(ctx, pool, fn)
 	})
@@ -115,10 +117,12 @@ func (db *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close closes every connection. Later calls do nothing.
+// Close stops the task events listener and closes every connection.
+// Later calls do nothing.
 func (db *DB) Close() error {
 	var err error
 	db.closeOnce.Do(func() {
+		db.events.close()
 		db.pinger.Close()
 		err = db.sqlDB.Close()
 		db.pool.Close()

@@ -19,8 +19,12 @@ type dbtx interface {
 
 // conn is a dbtx as a sqlq.Conn. It stores times as text of timeLayout:
 // it formats every time.Time argument, and scans such text (or NULL) into
-// *time.Time and **time.Time destinations.
-type conn struct{ db dbtx }
+// *time.Time and **time.Time destinations. It announces the moves of
+// tasks through events (see announcer).
+type conn struct {
+	db     dbtx
+	events *announcer
+}
 
 // Exec implements sqlq.Conn.
 func (c conn) Exec(ctx context.Context, query string, args ...any) (int64, error) {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/clara-backend/clara/core"
 	"github.com/clara-backend/clara/store/internal/sqlq"
+	"github.com/clara-backend/clara/store/internal/taskwake"
 )
 
 // queries implements core.Queries over the database or over one
@@ -29,22 +30,25 @@ var dialect = sqlq.SQLite(classify)
 // returns an error, which InTx returns unchanged, and when fn panics, in
 // which case InTx panics again with the same value.
 func (db *DB) InTx(ctx context.Context, fn func(q core.Queries) error) error {
-	return inTx(ctx, db.db, func(tx sqlq.Conn) error { return fn(sqlq.Bound(tx, dialect)) })
+	return inTx(ctx, db.db, &db.hub, func(tx sqlq.Conn) error { return fn(sqlq.Bound(tx, dialect)) })
 }
 
-// inTx runs fn in a transaction on root; see DB.InTx.
-func inTx(ctx context.Context, root *sql.DB, fn func(tx sqlq.Conn) error) error {
+// inTx runs fn in a transaction on root; see DB.InTx. The moves of tasks
+// it announces wake their subscribers on hub once it has committed.
+func inTx(ctx context.Context, root *sql.DB, hub *taskwake.Hub, fn func(tx sqlq.Conn) error) error {
 	tx, err := root.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin sqlite transaction: %w", err)
 	}
+	events := &announcer{hub: hub, inTx: true}
 	commit := func() error {
 		if err := tx.Commit(); err != nil {
 			return fmt.Errorf("commit sqlite transaction: %w", dialect.MapErr(err))
 		}
+		events.committed()
 		return nil
 	}
-	return sqlq.Transact(conn{tx}, commit, tx.Rollback, fn)
+	return sqlq.Transact(conn{tx, events}, commit, tx.Rollback, fn)
 }
 
 // classify tells sqlq which constraint err violates, from its extended

@@ -19,6 +19,7 @@ import (
 
 	"github.com/clara-backend/clara/store/internal/pingshare"
 	"github.com/clara-backend/clara/store/internal/sqlq"
+	"github.com/clara-backend/clara/store/internal/taskwake"
 	"github.com/clara-backend/clara/store/migrate"
 )
 
@@ -42,6 +43,7 @@ type DB struct {
 	path      string
 	migrator  *migrate.Migrator
 	pinger    *pingshare.Pinger
+	hub       taskwake.Hub // wake-ups of SubscribeTask
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -71,8 +73,8 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 	db := &DB{db: sqlDB, path: path, pinger: pingshare.New(sqlDB.PingContext)}
-	db.queries = sqlq.On(conn{sqlDB}, dialect, func(ctx context.Context, fn func(tx sqlq.Conn) error) error {
-		return inTx(ctx, sqlDB, fn)
+	db.queries = sqlq.On(conn{sqlDB, &announcer{hub: &db.hub}}, dialect, func(ctx context.Context, fn func(tx sqlq.Conn) error) error {
+		return inTx(ctx, sqlDB, &db.hub, fn)
 	})
 	if db.migrator, err = newMigrator(sqlDB); err != nil {
 		_ = sqlDB.Close()

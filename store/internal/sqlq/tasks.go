@@ -148,16 +148,14 @@ func (q Queries) PendingAttachmentBytes(ctx context.Context, userID string) (int
 // its updated_at to now, in one conditional update, only if its status is
 // one of from; it returns the task as it is afterwards and whether it moved
 // it. A move to a final status (COMPLETED, FAILED) also deletes the
-// contents of the task's attachments, in the same transaction (its own, or
-// the caller's under a savepoint); their descriptions stay in the task. Of
-// concurrent moves out of one status exactly one succeeds: on PostgreSQL a
-// blocked UPDATE re-checks its WHERE on the row the winner committed; on
+// contents of the task's attachments; their descriptions stay in the task.
+// A move is announced to the waits on the task (see Announcer). All of it
+// happens in one transaction (its own, or the caller's under a savepoint).
+// Of concurrent moves out of one status exactly one succeeds: on PostgreSQL
+// a blocked UPDATE re-checks its WHERE on the row the winner committed; on
 // SQLite writers take turns on the file. A task that is not in from comes
 // back unchanged with false; none at all is not found ("Task").
 func (q Queries) MoveTask(ctx context.Context, id string, from []core.TaskStatus, to core.TaskStatus, u core.TaskUpdate, now time.Time) (core.TaskRecord, bool, error) {
-	if !to.Done() {
-		return q.moveTask(ctx, id, from, to, u, now)
-	}
 	var (
 		r     core.TaskRecord
 		moved bool
@@ -167,10 +165,12 @@ func (q Queries) MoveTask(ctx context.Context, id string, from []core.TaskStatus
 		if r, moved, err = q.moveTask(ctx, id, from, to, u, now); err != nil || !moved {
 			return err
 		}
-		if _, err := q.conn.Exec(ctx, `DELETE FROM task_attachments WHERE task_id = $1`, id); err != nil {
-			return q.wrap(err, "delete attachment contents of task %s", id)
+		if to.Done() {
+			if _, err := q.conn.Exec(ctx, `DELETE FROM task_attachments WHERE task_id = $1`, id); err != nil {
+				return q.wrap(err, "delete attachment contents of task %s", id)
+			}
 		}
-		return nil
+		return q.announce(ctx, id)
 	})
 	if err != nil {
 		return core.TaskRecord{}, false, err
