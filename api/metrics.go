@@ -1,13 +1,14 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/clara-backend/clara/internal/promreg"
 )
 
 // The names of the HTTP metrics.
@@ -46,11 +47,11 @@ type observerKey struct {
 // registered there already.
 func newMetrics(reg prometheus.Registerer) *metrics {
 	return &metrics{
-		requests: register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
+		requests: promreg.Register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: metricRequests,
 			Help: "HTTP requests answered, by method, route pattern and status code.",
 		}, []string{"method", "route", "code"})),
-		duration: register(reg, prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		duration: promreg.Register(reg, prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    metricDuration,
 			Help:    "Time to answer HTTP requests, by method and route pattern.",
 			Buckets: durationBuckets,
@@ -58,22 +59,6 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		counters:  make(map[counterKey]prometheus.Counter),
 		observers: make(map[observerKey]prometheus.Observer),
 	}
-}
-
-// register registers c with reg and returns it, or returns the collector
-// registered already in its place. Any other failure is a programming error.
-func register[C prometheus.Collector](reg prometheus.Registerer, c C) C {
-	err := reg.Register(c)
-	if err == nil {
-		return c
-	}
-	var are prometheus.AlreadyRegisteredError
-	if errors.As(err, &are) {
-		if existing, ok := are.ExistingCollector.(C); ok {
-			return existing
-		}
-	}
-	panic("api: register metrics: " + err.Error())
 }
 
 // measure counts and times every request once it is answered.

@@ -1,10 +1,11 @@
 package jobs
 
 import (
-	"errors"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/clara-backend/clara/internal/promreg"
 )
 
 // The outcomes of an analysis attempt, as counted.
@@ -36,21 +37,9 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Buckets: []float64{0.1, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600},
 		}),
 	}
-	m.attempts = register(reg, m.attempts)
-	m.seconds = register(reg, m.seconds)
+	m.attempts = promreg.Register(reg, m.attempts)
+	m.seconds = promreg.Register(reg, m.seconds)
 	return m
-}
-
-// register registers c on reg, or returns the collector already there.
-func register[C prometheus.Collector](reg prometheus.Registerer, c C) C {
-	if err := reg.Register(c); err != nil {
-		var are prometheus.AlreadyRegisteredError
-		if !errors.As(err, &are) {
-			panic(err)
-		}
-		return are.ExistingCollector.(C)
-	}
-	return c
 }
 
 // observe records an attempt that started at start and ended with err.

@@ -1,9 +1,9 @@
 package ratelimit
 
 import (
-	"errors"
-
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/clara-backend/clara/internal/promreg"
 )
 
 // The names of the metrics of the Redis limiter.
@@ -33,24 +33,8 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		}),
 	}
 	if reg != nil {
-		m.up = register(reg, m.up)
-		m.fallback = register(reg, m.fallback)
+		m.up = promreg.Register(reg, m.up)
+		m.fallback = promreg.Register(reg, m.fallback)
 	}
 	return m
-}
-
-// register registers c on reg, or returns the collector already there.
-// Any other failure is a programming error.
-func register[C prometheus.Collector](reg prometheus.Registerer, c C) C {
-	err := reg.Register(c)
-	if err == nil {
-		return c
-	}
-	var are prometheus.AlreadyRegisteredError
-	if errors.As(err, &are) {
-		if existing, ok := are.ExistingCollector.(C); ok {
-			return existing
-		}
-	}
-	panic("ratelimit: register metrics: " + err.Error())
 }

@@ -2,11 +2,12 @@ package tools
 
 import (
 	"context"
-	"errors"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/clara-backend/clara/internal/promreg"
 )
 
 // The outcomes of a tool call, as counted.
@@ -32,14 +33,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		Name: "clara_mcp_tool_calls_total",
 		Help: "MCP tool calls by tool and outcome (ok, tool_error, protocol_error).",
 	}, []string{"tool", "outcome"})
-	if err := reg.Register(calls); err != nil {
-		var are prometheus.AlreadyRegisteredError
-		if !errors.As(err, &are) {
-			panic(err)
-		}
-		calls = are.ExistingCollector.(*prometheus.CounterVec)
-	}
-	return &metrics{calls: calls}
+	return &metrics{calls: promreg.Register(reg, calls)}
 }
 
 // observe counts every tools/call through hooks, so that calls refused
