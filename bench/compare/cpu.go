@@ -43,37 +43,84 @@ func procCPU(pid int) (time.Duration, error) {
 	return time.Duration(ticks) * clockTick, nil
 }
 
-// cpuMeter measures the CPU time a process uses from a given instant to
-// the call of its stop method.
+// machineCPU returns the CPU time every core of the machine has spent
+// busy so far (all but idle and iowait), from the first line of /proc/stat.
+func machineCPU() (time.Duration, error) {
+	raw, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, fmt.Errorf("proc stat: %w", err)
+	}
+	line, _, _ := bytes.Cut(raw, []byte("\n"))
+	fields := bytes.Fields(line)
+	if len(fields) < 6 || string(fields[0]) != "cpu" {
+		return 0, fmt.Errorf("proc stat: unexpected first line %q", line)
+	}
+	var busy int64
+	for i, f := range fields[1:] {
+		n, err := strconv.ParseInt(string(f), 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("proc stat: %w", err)
+		}
+		if i != 3 && i != 4 { // idle, iowait
+			busy += n
+		}
+	}
+	return time.Duration(busy) * clockTick, nil
+}
+
+// cpuTimes are the CPU times a run used: the server's, this process's (the
+// load generator) and the whole machine's (which adds PostgreSQL and
+// anything else running).
+type cpuTimes struct {
+	server, load, machine time.Duration
+}
+
+// readCPU reads the CPU times so far of server pid, this process and the
+// machine.
+func readCPU(pid int) (cpuTimes, error) {
+	var c cpuTimes
+	var err error
+	if c.server, err = procCPU(pid); err != nil {
+		return c, err
+	}
+	if c.load, err = procCPU(os.Getpid()); err != nil {
+		return c, err
+	}
+	c.machine, err = machineCPU()
+	return c, err
+}
+
+// cpuMeter measures the CPU times of a run from a given instant to the
+// call of its stop method.
 type cpuMeter struct {
 	pid   int
 	first chan struct{} // closed once the reading at the start is taken
-	at    time.Duration
+	at    cpuTimes
 	err   error
 }
 
-// startCPUMeter returns a meter of process pid that takes its first
+// startCPUMeter returns a meter of server pid that takes its first
 // reading at from (at once if from has passed).
 func startCPUMeter(pid int, from time.Time) *cpuMeter {
 	m := &cpuMeter{pid: pid, first: make(chan struct{})}
 	go func() {
 		time.Sleep(time.Until(from))
-		m.at, m.err = procCPU(pid)
+		m.at, m.err = readCPU(pid)
 		close(m.first)
 	}()
 	return m
 }
 
-// stop takes the second reading and returns the CPU time used since the
+// stop takes the second reading and returns the CPU times used since the
 // first.
-func (m *cpuMeter) stop() (time.Duration, error) {
+func (m *cpuMeter) stop() (cpuTimes, error) {
 	<-m.first
 	if m.err != nil {
-		return 0, m.err
+		return cpuTimes{}, m.err
 	}
-	now, err := procCPU(m.pid)
+	now, err := readCPU(m.pid)
 	if err != nil {
-		return 0, err
+		return cpuTimes{}, err
 	}
-	return now - m.at, nil
+	return cpuTimes{server: now.server - m.at.server, load: now.load - m.at.load, machine: now.machine - m.at.machine}, nil
 }

@@ -29,8 +29,11 @@ type result struct {
 	RPS      float64
 	P50, P99 time.Duration
 	Errors   int
-	// CPU is the server process's CPU time per counted request.
-	CPU time.Duration
+	// CPU is the server process's CPU time per counted request; Other is
+	// the CPU time per request of everything else on the machine but the
+	// load generator: PostgreSQL's, on the database pairs; Load is the
+	// load generator's (this process's).
+	CPU, Other, Load time.Duration
 }
 
 // warmup is how long a run loads the server before it starts counting.
@@ -94,7 +97,10 @@ func tally(lat [][]time.Duration, errs []int, d time.Duration, meter *cpuMeter) 
 	r.RPS = float64(len(all)) / d.Seconds()
 	r.P50 = all[len(all)/2]
 	r.P99 = all[len(all)*99/100]
-	r.CPU = cpu / time.Duration(len(all)+r.Errors)
+	n := time.Duration(len(all) + r.Errors)
+	r.CPU = cpu.server / n
+	r.Other = max(0, cpu.machine-cpu.server-cpu.load) / n
+	r.Load = cpu.load / n
 	return r, nil
 }
 

@@ -37,6 +37,8 @@ func summary(rs []result) result {
 		P50:    time.Duration(med(func(r result) float64 { return float64(r.P50) })),
 		P99:    time.Duration(med(func(r result) float64 { return float64(r.P99) })),
 		CPU:    time.Duration(med(func(r result) float64 { return float64(r.CPU) })),
+		Other:  time.Duration(med(func(r result) float64 { return float64(r.Other) })),
+		Load:   time.Duration(med(func(r result) float64 { return float64(r.Load) })),
 		Errors: errs,
 	}
 }
@@ -45,16 +47,17 @@ func summary(rs []result) result {
 func printReport(w io.Writer, pairs []pair, runs []pairRuns, o options) {
 	fmt.Fprintf(w, "\n### Clara vs floors (median of %d rounds, %d clients, %s each)\n\n", o.rounds, o.clients, o.dur)
 	fmt.Fprintln(w, "| Pair | Floor req/s | Clara req/s | Ratio | Floor p50 | Clara p50 | Floor p99 | Clara p99 |"+
-		" Floor CPU/req | Clara CPU/req | Errors (floor/Clara) |")
-	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+		" Floor CPU/req | Clara CPU/req | Other CPU/req (floor/Clara) | Load CPU/req (floor/Clara) | Errors (floor/Clara) |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for i, p := range pairs {
 		f, c := summary(runs[i].floor), summary(runs[i].clara)
-		fmt.Fprintf(w, "| %s | %.0f | %.0f | %.2f | %s | %s | %s | %s | %.1f µs | %.1f µs | %d/%d |\n",
+		fmt.Fprintf(w, "| %s | %.0f | %.0f | %.2f | %s | %s | %s | %s | %.1f µs | %.1f µs | %.0f/%.0f µs | %.0f/%.0f µs | %d/%d |\n",
 			p.name, f.RPS, c.RPS, c.RPS/f.RPS, us(f.P50), us(c.P50), us(f.P99), us(c.P99),
-			micros(f.CPU), micros(c.CPU), f.Errors, c.Errors)
+			micros(f.CPU), micros(c.CPU), micros(f.Other), micros(c.Other), micros(f.Load), micros(c.Load), f.Errors, c.Errors)
 	}
 	fmt.Fprintln(w, "\nCPU/req: user + system time of the server process alone (not the load generator, not PostgreSQL)"+
-		" over the counted window, divided by the requests counted.")
+		" over the counted window, divided by the requests counted. Other CPU/req: the machine's busy time less the"+
+		" server's and the load generator's, per request: PostgreSQL's on the database pairs, else background. Load CPU/req: the load generator's.")
 }
 
 // measures are the rows of the table of the figures other than pairs.
