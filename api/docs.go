@@ -6,6 +6,7 @@ import (
 	_ "embed" // for the page's scripts
 	"encoding/hex"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -50,13 +51,25 @@ const docsCSP = "default-src 'none'; script-src 'self'; style-src 'unsafe-inline
 	"img-src data:; connect-src 'self'; worker-src blob:; " +
 	"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
-// redocETag and docsPatchETag are the entity tags of the scripts, the start
-// of their SHA-256; the page asks for each with its tag as the query, so
-// that the scripts can be cached for long yet never outlive a change.
-var (
-	redocETag     = contentTag(redocBundle)
-	docsPatchETag = contentTag(docsPatch)
-)
+// docsFiles are the page and the entity tags of its scripts, the start of
+// their SHA-256: the page asks for each script with its tag as the query,
+// so that the scripts can be cached for long yet never outlive a change.
+type docsFiles struct {
+	page                 []byte
+	redocETag, patchETag []string // as the Etag header holds them
+}
+
+// docs works the files out on first use: hashing the megabyte of Redoc at
+// start-up would cost every start (clara mcp's too) a millisecond and the
+// bundle's pages of memory.
+var docs = sync.OnceValue(func() docsFiles {
+	redoc, patch := contentTag(redocBundle), contentTag(docsPatch)
+	return docsFiles{
+		page:      docsPage(redoc, patch),
+		redocETag: []string{`"` + redoc + `"`},
+		patchETag: []string{`"` + patch + `"`},
+	}
+})
 
 // contentTag returns the start of the SHA-256 of b, in hex.
 func contentTag(b []byte) string {
@@ -64,10 +77,12 @@ func contentTag(b []byte) string {
 	return hex.EncodeToString(sum[:8])
 }
 
-// docsPage is the HTML of GET /docs: a <redoc> element that the bundle
-// renders from the document's URL on load. Its empty icon spares the
-// browser a request for /favicon.ico.
-var docsPage = []byte(`<!doctype html>
+// docsPage returns the HTML of GET /docs: a <redoc> element that the
+// bundle renders from the document's URL on load, the scripts asked for
+// by their tags. Its empty icon spares the browser a request for
+// /favicon.ico.
+func docsPage(redocTag, patchTag string) []byte {
+	return []byte(`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -78,11 +93,12 @@ var docsPage = []byte(`<!doctype html>
 </head>
 <body>
 <redoc spec-url="` + basePath + `/openapi.json"></redoc>
-<script src="` + docsPatchPath + `?v=` + docsPatchETag + `"></script>
-<script src="` + docsScriptPath + `?v=` + redocETag + `"></script>
+<script src="` + docsPatchPath + `?v=` + patchTag + `"></script>
+<script src="` + docsScriptPath + `?v=` + redocTag + `"></script>
 </body>
 </html>
 `)
+}
 
 var (
 	hdrHTML       = []string{"text/html; charset=utf-8"}
@@ -90,8 +106,6 @@ var (
 	hdrDocsCSP    = []string{docsCSP}
 	hdrNoCache    = []string{"no-cache"}
 	hdrLongCache  = []string{"public, max-age=31536000, immutable"}
-	hdrRedocETag  = []string{`"` + redocETag + `"`}
-	hdrPatchETag  = []string{`"` + docsPatchETag + `"`}
 	hdrNoReferrer = []string{"no-referrer"}
 )
 
@@ -100,8 +114,8 @@ var (
 func mountDocs(mux chi.Router) {
 	r := mux.With(captureRoute)
 	r.Get(docsPath, serveDocsPage)
-	r.Get(docsScriptPath, serveScript("redoc.standalone.js", redocBundle, hdrRedocETag))
-	r.Get(docsPatchPath, serveScript("clara-docs.js", docsPatch, hdrPatchETag))
+	r.Get(docsScriptPath, serveScript("redoc.standalone.js", redocBundle, func() []string { return docs().redocETag }))
+	r.Get(docsPatchPath, serveScript("clara-docs.js", docsPatch, func() []string { return docs().patchETag }))
 }
 
 // serveDocsPage answers GET /docs with the page, under its CSP.
@@ -113,19 +127,19 @@ func serveDocsPage(w http.ResponseWriter, r *http.Request) {
 	h["Cache-Control"] = hdrNoCache
 	h["Referrer-Policy"] = hdrNoReferrer
 	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(docsPage) // an error means the client has gone
+	_, _ = w.Write(docs().page) // an error means the client has gone
 }
 
 // serveScript returns the handler of an embedded script named name with
 // body and etag, cacheable for a year (its URL changes with its content);
 // conditional and range requests work.
-func serveScript(name string, body []byte, etag []string) http.HandlerFunc {
+func serveScript(name string, body []byte, etag func() []string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h["Content-Type"] = hdrJavaScript
 		h["X-Content-Type-Options"] = hdrNosniff
 		h["Cache-Control"] = hdrLongCache
-		h["Etag"] = etag
+		h["Etag"] = etag()
 		http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(body))
 	}
 }

@@ -31,8 +31,8 @@ func TestDocsPage(t *testing.T) {
 		body := rec.Body.String()
 		for _, want := range []string{
 			// clara-docs.js first: it must run before Redoc renders.
-			`<script src="/docs/clara-docs.js?v=` + docsPatchETag + `"></script>
-<script src="/docs/redoc.standalone.js?v=` + redocETag + `"></script>`,
+			`<script src="/docs/clara-docs.js?v=` + contentTag(docsPatch) + `"></script>
+<script src="/docs/redoc.standalone.js?v=` + contentTag(redocBundle) + `"></script>`,
 			`<redoc spec-url="/api/v1/openapi.json"></redoc>`,
 		} {
 			if !strings.Contains(body, want) {
@@ -64,8 +64,8 @@ func TestDocsScript(t *testing.T) {
 		path, tag string
 		body      []byte
 	}{
-		{docsScriptPath, redocETag, redocBundle},
-		{docsPatchPath, docsPatchETag, docsPatch},
+		{docsScriptPath, contentTag(redocBundle), redocBundle},
+		{docsPatchPath, contentTag(docsPatch), docsPatch},
 	} {
 		for _, target := range []string{script.path, script.path + "?v=" + script.tag} {
 			rec := e.do(http.MethodGet, target, nil)
