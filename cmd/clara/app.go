@@ -41,7 +41,8 @@ type app struct {
 	// generatedKey: the public API key is the embedded store's own,
 	// generated in its data directory, which client apps need to know.
 	generatedKey bool
-	media        string // whether video and audio are taken, and why not, for the log
+	media        string       // whether video and audio are taken, and why not, for the log
+	closeLimiter func() error // closes the rate limiter's connections (Redis)
 
 	closeOnce sync.Once
 }
@@ -66,6 +67,9 @@ func (a *app) close() {
 			a.log.Warn("stop workers", "err", err)
 		}
 		a.db.Close()
+		if err := a.closeLimiter(); err != nil {
+			a.log.Warn("close the limiter's Redis connections", "err", err)
+		}
 	})
 }
 
@@ -141,6 +145,7 @@ func open(ctx context.Context, loader *config.Loader, env *environment, sendsCod
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
 	events, _ := db.(core.TaskEvents) // waits wake on task changes: across processes on PostgreSQL
+	limiter, closeLimiter := newLimiter(ctx, cfg, log, reg)
 	svc := core.New(core.Deps{
 		Store:        db,
 		Version:      version,
@@ -148,7 +153,7 @@ func open(ctx context.Context, loader *config.Loader, env *environment, sendsCod
 		Secret:       cfg.TokenSecret,
 		PublicAPIKey: cfg.PublicAPIKey,
 		Mailer:       mailer,
-		Limiter:      newLimiter(ctx, cfg, log, reg),
+		Limiter:      limiter,
 		Google:       newGoogle(ctx, cfg),
 		Logger:       log,
 		Payments:     payments,
@@ -159,7 +164,8 @@ func open(ctx context.Context, loader *config.Loader, env *environment, sendsCod
 		Queue:        queue,
 		TaskEvents:   events,
 	})
-	return &app{cfg: cfg, log: log, db: db, svc: svc, jobs: queue, metrics: reg, generatedKey: generated, media: media}, nil
+	return &app{cfg: cfg, log: log, db: db, svc: svc, jobs: queue, metrics: reg, generatedKey: generated, media: media,
+		closeLimiter: closeLimiter}, nil
 }
 
 // readyAttrs are the attributes of the one line a command logs once it

@@ -25,24 +25,25 @@ const redisPingTimeout = 2 * time.Second
 // once now; if it does not answer, the limiter says so and keeps limits in
 // memory until it does, and the process starts all the same: limits fail
 // open, and nothing else (sign-in least of all) depends on Redis. The
-// limiter's metrics go to reg.
-func newLimiter(ctx context.Context, cfg config.Config, log *slog.Logger, reg prometheus.Registerer) core.Limiter {
+// limiter's metrics go to reg. closeLimiter closes its connections.
+func newLimiter(ctx context.Context, cfg config.Config, log *slog.Logger, reg prometheus.Registerer) (l core.Limiter, closeLimiter func() error) {
+	noop := func() error { return nil }
 	if cfg.RedisURL == "" {
-		return ratelimit.New(nil)
+		return ratelimit.New(nil), noop
 	}
 	client, err := ratelimit.NewRedisClient(cfg.RedisURL)
 	if err != nil { // config has read it already: not expected
 		log.Error("CLARA_REDIS_URL: rate limits are kept in memory", "err", err)
-		return ratelimit.New(nil)
+		return ratelimit.New(nil), noop
 	}
 	redis.SetLogger(redisLog{log})
-	l := ratelimit.NewRedis(client, ratelimit.RedisOptions{
+	shared := ratelimit.NewRedis(client, ratelimit.RedisOptions{
 		KeySecret: limiterKeySecret(cfg.TokenSecret), Logger: log, Metrics: reg,
 	})
 	ctx, cancel := context.WithTimeout(ctx, redisPingTimeout)
 	defer cancel()
-	_ = l.Ping(ctx) // a failure is logged by the limiter
-	return l
+	_ = shared.Ping(ctx) // a failure is logged by the limiter
+	return shared, client.Close
 }
 
 // limitsMode names where rate limits are kept, for the start-up line.

@@ -26,13 +26,13 @@ func TestNewLimiter(t *testing.T) {
 	var buf logbuf.Buffer
 	log := slog.New(slog.NewJSONHandler(&buf, nil))
 
-	if l, ok := newLimiter(ctx, config.Config{}, log, prometheus.NewRegistry()).(*ratelimit.Memory); !ok || limitsMode(config.Config{}) != "memory" {
+	if l, ok := limiterOf(t, ctx, config.Config{}, log, prometheus.NewRegistry()).(*ratelimit.Memory); !ok || limitsMode(config.Config{}) != "memory" {
 		t.Fatalf("without CLARA_REDIS_URL: %T", l)
 	}
 
 	cfg := config.Config{RedisURL: redistest.NewURL(t), TokenSecret: "a token secret of thirty-two bytes!"}
 	reg := prometheus.NewRegistry()
-	l, ok := newLimiter(ctx, cfg, log, reg).(*ratelimit.Redis)
+	l, ok := limiterOf(t, ctx, cfg, log, reg).(*ratelimit.Redis)
 	if !ok || !l.Shared() || limitsMode(cfg) != "redis" {
 		t.Fatalf("with CLARA_REDIS_URL: %T, shared %v", l, ok && l.Shared())
 	}
@@ -43,7 +43,7 @@ func TestNewLimiter(t *testing.T) {
 		t.Fatalf("%d limiter metrics on the registry (err %v), want 2", n, err)
 	}
 	// Another replica, with the same token secret, shares the key.
-	other := newLimiter(ctx, cfg, log, prometheus.NewRegistry())
+	other := limiterOf(t, ctx, cfg, log, prometheus.NewRegistry())
 	if ok, _ := other.Allow("k", rate); ok {
 		t.Fatal("the other replica does not share the limit")
 	}
@@ -51,7 +51,7 @@ func TestNewLimiter(t *testing.T) {
 	srv := redistest.Start(t)
 	url := srv.URL()
 	srv.Kill(t)
-	down, ok := newLimiter(ctx, config.Config{RedisURL: url}, log, prometheus.NewRegistry()).(*ratelimit.Redis)
+	down, ok := limiterOf(t, ctx, config.Config{RedisURL: url}, log, prometheus.NewRegistry()).(*ratelimit.Redis)
 	if !ok || down.Shared() {
 		t.Fatalf("with Redis down at start: %T, shared %v", down, ok && down.Shared())
 	}
@@ -61,4 +61,15 @@ func TestNewLimiter(t *testing.T) {
 	if n := len(buf.Lines("Redis does not answer", `"level":"WARN"`)); n != 1 {
 		t.Fatalf("%d warnings that Redis does not answer, want 1; log:\n%s", n, buf.String())
 	}
+}
+
+// limiterOf returns newLimiter's limiter, closed when t ends.
+func limiterOf(t *testing.T, ctx context.Context, cfg config.Config, log *slog.Logger, reg prometheus.Registerer) core.Limiter {
+	l, closeLimiter := newLimiter(ctx, cfg, log, reg)
+	t.Cleanup(func() {
+		if err := closeLimiter(); err != nil {
+			t.Errorf("close the limiter: %v", err)
+		}
+	})
+	return l
 }
