@@ -104,6 +104,9 @@ func open(ctx context.Context, loader *config.Loader, env *environment, sendsCod
 	if err != nil {
 		return nil, err
 	}
+	if l, ok := db.(interface{ SetLogger(*slog.Logger) }); ok {
+		l.SetLogger(log) // PostgreSQL's task events listener
+	}
 	if err := db.Migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("migrate: %w", err)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -44,7 +45,7 @@ const listenerSuffix = "-task-events"
 type listener struct {
 	cfg *pgx.ConnConfig // of the connection: the pool's, untraced
 	hub taskwake.Hub
-	log *slog.Logger
+	log atomic.Pointer[slog.Logger] // where its rare warnings go
 
 	mu      sync.Mutex
 	started bool               // run has been started
@@ -59,7 +60,9 @@ func newListener(pool *pgx.ConnConfig) *listener {
 	cfg := pool.Copy()
 	cfg.Tracer = nil // statements counted in tests are the pool's only
 	cfg.RuntimeParams["application_name"] += listenerSuffix
-	return &listener{cfg: cfg, log: slog.Default(), done: make(chan struct{})}
+	l := &listener{cfg: cfg, done: make(chan struct{})}
+	l.log.Store(slog.Default())
+	return l
 }
 
 // subscribe subscribes to taskID's wake-ups, starting the listener if
@@ -101,7 +104,7 @@ func (l *listener) run(ctx context.Context) {
 		if listened {
 			wait = retryMin
 		}
-		l.log.Warn("postgres: task events listener lost; waits fall back to polling until it reconnects",
+		l.log.Load().Warn("postgres: task events listener lost; waits fall back to polling until it reconnects",
 			"err", err, "retry_in", wait)
 		select {
 		case <-ctx.Done():

@@ -2,12 +2,14 @@ package postgres_test
 
 import (
 	"errors"
+	"log/slog"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/clara-backend/clara/core"
+	"github.com/clara-backend/clara/internal/logbuf"
 	"github.com/clara-backend/clara/store/internal/eventtest"
 	"github.com/clara-backend/clara/store/pgtest"
 	"github.com/clara-backend/clara/store/postgres"
@@ -94,6 +96,8 @@ func TestTaskEventsReconnect(t *testing.T) {
 	t.Parallel()
 	url := pgtest.NewURL(t)
 	here, there := open(t, url), open(t, url) // there never subscribes: no listener
+	var log logbuf.Buffer
+	here.SetLogger(slog.New(slog.NewJSONHandler(&log, nil)))
 	f := eventtest.NewTask(t, there)
 	wake, _ := listening(t, here, f.Task.ID)
 	probe, _ := here.SubscribeTask(core.NewID(core.PrefixTask)) // only a reconnection wakes it
@@ -110,6 +114,9 @@ func TestTaskEventsReconnect(t *testing.T) {
 	eventtest.Woken(t, wake, "a move after reconnecting")
 	if n := listeners(t, there); n != 1 {
 		t.Errorf("%d listeners connected, want 1", n)
+	}
+	if len(log.Lines("task events listener lost", `"level":"WARN"`)) == 0 {
+		t.Errorf("the lost connection went unsaid in the logger given; log:\n%s", log.String())
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"runtime"
 	"strings"
 	"sync"
@@ -116,6 +117,10 @@ func (db *DB) Ping(ctx context.Context) error {
 	}
 	return nil
 }
+
+// SetLogger sends the task events listener's warnings (a lost LISTEN
+// connection) to log instead of slog's default logger.
+func (db *DB) SetLogger(log *slog.Logger) { db.events.log.Store(log) }
 
 // Close stops the task events listener and closes every connection.
 // Later calls do nothing.
