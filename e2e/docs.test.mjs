@@ -22,9 +22,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import { chromium } from 'playwright-core';
 
-import { baseEnv, checkBinary, findChromium, startServe, withStderrOf } from './harness.mjs';
+import { baseEnv, checkBinary, launchChromium, startServe, withStderrOf } from './harness.mjs';
 
 const OPENAPI = fileURLToPath(new URL('../api/openapi.json', import.meta.url));
 const SCREENSHOT = fileURLToPath(new URL('../docs/api-docs.png', import.meta.url));
@@ -48,27 +47,14 @@ async function operations() {
   return ops;
 }
 
-const CHROMIUM = findChromium();
-
 describe('API reference page (/docs, Redoc)', () => {
   const serve = {};
   let browser;
 
   before(async () => {
     checkBinary();
-    assert.ok(
-      CHROMIUM,
-      `no Chromium for the docs browser test: ${process.env.CHROMIUM ? `CHROMIUM=${process.env.CHROMIUM} is not executable` : 'neither /usr/bin/chromium nor chromium on PATH'}` +
-        ' (on Debian: apt-get install chromium; or set CHROMIUM to a Chromium binary)',
-    );
     Object.assign(serve, await startServe(({ dataDir }) => baseEnv(dataDir), { prefix: 'clara-e2e-docs-' }));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      timeout: 30_000,
-      // No host but 127.0.0.1 resolves; no background traffic.
-      args: ['--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1', '--disable-background-networking', '--no-first-run'],
-    });
+    browser = await launchChromium('the docs browser test');
   });
 
   after(async () => {

@@ -20,6 +20,8 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { chromium } from 'playwright-core';
+
 /** The clara binary under test: $CLARA_BIN, else ../bin/clara. */
 export const BIN = process.env.CLARA_BIN
   ? resolve(process.env.CLARA_BIN)
@@ -84,6 +86,26 @@ export function findChromium() {
     }
   }
   return null;
+}
+
+/**
+ * Launches a headless Chromium for the browser tests of what (e.g. "the
+ * docs browser test"), failing with what to install when there is none.
+ * Only 127.0.0.1 resolves in it, and it sends no background traffic.
+ */
+export async function launchChromium(what) {
+  const path = findChromium();
+  assert.ok(
+    path,
+    `no Chromium for ${what}: ${process.env.CHROMIUM ? `CHROMIUM=${process.env.CHROMIUM} is not executable` : 'neither /usr/bin/chromium nor chromium on PATH'}` +
+      ' (on Debian: apt-get install chromium; or set CHROMIUM to a Chromium binary)',
+  );
+  return chromium.launch({
+    executablePath: path,
+    headless: true,
+    timeout: 30_000,
+    args: ['--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1', '--disable-background-networking', '--no-first-run'],
+  });
 }
 
 export function checkBinary() {

@@ -30,10 +30,9 @@ import { fileURLToPath } from 'node:url';
 import { auth, UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { chromium } from 'playwright-core';
 
 import {
-  PASSWORD, SCOPES, baseEnv, checkBinary, findChromium, listenLocal, nextCode, outboxNames, replyJSON, rest, startServe, tempDir, withStderrOf,
+  PASSWORD, SCOPES, baseEnv, checkBinary, launchChromium, listenLocal, nextCode, outboxNames, replyJSON, rest, startServe, tempDir, withStderrOf,
 } from './harness.mjs';
 
 const DOCS = fileURLToPath(new URL('../docs/', import.meta.url));
@@ -374,8 +373,6 @@ async function checkSignedIn(client, user) {
 
 // ---- The tests ----------------------------------------------------------------
 
-const CHROMIUM = findChromium();
-
 describe('clara serve as its own OAuth authorization server, with a browser', () => {
   const serve = {};
   let browser;
@@ -383,20 +380,9 @@ describe('clara serve as its own OAuth authorization server, with a browser', ()
 
   before(async () => {
     checkBinary();
-    assert.ok(
-      CHROMIUM,
-      `no Chromium for the OAuth browser test: ${process.env.CHROMIUM ? `CHROMIUM=${process.env.CHROMIUM} is not executable` : 'neither /usr/bin/chromium nor chromium on PATH'}` +
-        ' (on Debian: apt-get install chromium; or set CHROMIUM to a Chromium binary)',
-    );
     shots = await tempDir('clara-e2e-shots-');
     Object.assign(serve, await startOAuthServe());
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      timeout: 30_000,
-      // No host but 127.0.0.1 resolves; no background traffic.
-      args: ['--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1', '--disable-background-networking', '--no-first-run'],
-    });
+    browser = await launchChromium('the OAuth browser test');
   });
 
   after(async () => {

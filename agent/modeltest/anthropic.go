@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+
+	"github.com/clara-backend/clara/internal/fakescript"
 )
 
 // anthropic is the Messages wire format (without streaming).
@@ -66,7 +68,7 @@ func answerAnthropic(w http.ResponseWriter, req Request, r Reply, n int) {
 		blocks = append(blocks, map[string]any{"type": "tool_use", "id": id, "name": c.Name, "input": input})
 		stop = "tool_use"
 	}
-	writeJSON(w, http.StatusOK, map[string]any{
+	fakescript.WriteJSON(w, http.StatusOK, map[string]any{
 		"id": fmt.Sprintf("msg_modeltest_%d", n), "type": "message", "role": "assistant", "model": req.Model,
 		"content": blocks, "stop_reason": stop, "stop_sequence": nil,
 		"usage": map[string]any{"input_tokens": 10, "output_tokens": 10},
@@ -85,5 +87,5 @@ func failAnthropic(w http.ResponseWriter, status int, message string) {
 	case status == http.StatusUnauthorized:
 		kind = "authentication_error"
 	}
-	writeJSON(w, status, map[string]any{"type": "error", "error": map[string]any{"type": kind, "message": message}})
+	fakescript.WriteJSON(w, status, map[string]any{"type": "error", "error": map[string]any{"type": kind, "message": message}})
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+
+	"github.com/clara-backend/clara/internal/fakescript"
 )
 
 // openAI is the Chat Completions wire format.
@@ -91,7 +93,7 @@ func answerOpenAI(w http.ResponseWriter, req Request, r Reply, n int) {
 		streamOpenAI(w, id, created, req.Model, msg, finish, usage)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{
+	fakescript.WriteJSON(w, http.StatusOK, map[string]any{
 		"id": id, "object": "chat.completion", "created": created, "model": req.Model,
 		"choices": []any{map[string]any{"index": 0, "message": msg, "finish_reason": finish, "logprobs": nil}},
 		"usage":   usage,
@@ -129,5 +131,5 @@ func failOpenAI(w http.ResponseWriter, status int, message string) {
 	case status >= 500:
 		kind = "server_error"
 	}
-	writeJSON(w, status, map[string]any{"error": map[string]any{"message": message, "type": kind, "param": nil, "code": nil}})
+	fakescript.WriteJSON(w, status, map[string]any{"error": map[string]any{"message": message, "type": kind, "param": nil, "code": nil}})
 }

@@ -1,15 +1,14 @@
 package modeltest
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/clara-backend/clara/internal/fakescript"
 )
 
 // Server is the fake provider: an httptest server answering Chat
@@ -17,12 +16,9 @@ import (
 // queued replies, in order, whichever API asks.
 type Server struct {
 	srv *httptest.Server
-
-	mu       sync.Mutex
-	queue    []Reply
-	fallback *Reply
-	requests []Request
-	calls    int
+	// The script of replies (with the queue used up: a 500, or the
+	// fallback) and the requests received.
+	fakescript.Script[Request, Reply]
 }
 
 // New starts a fake provider, closed when the test ends.
@@ -50,42 +46,6 @@ func (s *Server) Close() {
 	s.srv.Close()
 }
 
-// Enqueue appends replies to the script.
-func (s *Server) Enqueue(replies ...Reply) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.queue = append(s.queue, replies...)
-}
-
-// SetFallback makes r the answer to every request once the script is used
-// up, instead of a 500.
-func (s *Server) SetFallback(r Reply) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.fallback = &r
-}
-
-// Pending returns how many scripted replies are still queued.
-func (s *Server) Pending() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.queue)
-}
-
-// Calls returns how many requests the fake has received.
-func (s *Server) Calls() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.calls
-}
-
-// Requests returns the requests received so far, in order.
-func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Request(nil), s.requests...)
-}
-
 // WaitCalls waits up to d for at least n requests and reports whether they
 // came.
 func (s *Server) WaitCalls(n int, d time.Duration) bool {
@@ -101,17 +61,9 @@ func (s *Server) WaitCalls(n int, d time.Duration) bool {
 
 // next records req and returns the reply it gets.
 func (s *Server) next(req Request) Reply {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.calls++
-	s.requests = append(s.requests, req)
-	if len(s.queue) > 0 {
-		r := s.queue[0]
-		s.queue = s.queue[1:]
+	s.Record(req)
+	if r, ok := s.Take(); ok {
 		return r
-	}
-	if s.fallback != nil {
-		return *s.fallback
 	}
 	return Reply{Status: http.StatusInternalServerError, Text: "modeltest: no scripted reply left"}
 }
@@ -164,16 +116,4 @@ func (s *Server) handle(a api) http.HandlerFunc {
 		}
 		a.success(w, req, r, n)
 	}
-}
-
-// writeJSON answers status with v in JSON.
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	var b bytes.Buffer
-	if err := json.NewEncoder(&b).Encode(v); err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(b.Bytes())
 }

@@ -160,6 +160,15 @@ func bindConfig(cmd *cobra.Command, groups config.Group) *config.Loader {
 	return config.Bind(cmd.Flags(), groups)
 }
 
+// configCommand returns a command that takes no arguments and only the
+// flags of the configuration groups, and runs run with their loader.
+func configCommand(use, short, long string, groups config.Group, run func(ctx context.Context, loader *config.Loader) error) *cobra.Command {
+	cmd := &cobra.Command{Use: use, Short: short, Long: long, Args: noArgs}
+	loader := bindConfig(cmd, groups)
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error { return run(cmd.Context(), loader) }
+	return cmd
+}
+
 // configGroups returns the groups whose flags cmd takes.
 func configGroups(cmd *cobra.Command) config.Group {
 	n, _ := strconv.Atoi(cmd.Annotations[groupsAnnotation])

@@ -67,15 +67,10 @@ func runGrant(ctx context.Context, env *environment, loader *config.Loader, in c
 
 // reconcileCommand is clara credits reconcile.
 func reconcileCommand(env *environment) *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "reconcile",
-		Short: "check that every balance equals the sum of its ledger; exits 1 if any does not",
-		Long:  "Check that every user's available and held credits equal the sums of the user's ledger entries.",
-		Args:  noArgs,
-	}
-	loader := bindConfig(cmd, config.GroupStore|config.GroupLogging)
-	cmd.RunE = func(cmd *cobra.Command, _ []string) error { return runReconcile(cmd.Context(), env, loader) }
-	return cmd
+	return configCommand("reconcile", "check that every balance equals the sum of its ledger; exits 1 if any does not",
+		"Check that every user's available and held credits equal the sums of the user's ledger entries.",
+		config.GroupStore|config.GroupLogging,
+		func(ctx context.Context, loader *config.Loader) error { return runReconcile(ctx, env, loader) })
 }
 
 func runReconcile(ctx context.Context, env *environment, loader *config.Loader) error {

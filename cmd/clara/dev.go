@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -22,26 +23,21 @@ func devCommand(env *environment) *cobra.Command {
 
 // publicKeyCommand is clara dev public-key.
 func publicKeyCommand(env *environment) *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "public-key",
-		Short: "print the public API key that client apps send to register users",
-		Long: "Print the public API key (clara_pub_…) that client apps send raw in Authorization to register users:\n" +
+	return configCommand("public-key", "print the public API key that client apps send to register users",
+		"Print the public API key (clara_pub_…) that client apps send raw in Authorization to register users:\n"+
 			"CLARA_PUBLIC_API_KEY, or the one generated in the data directory for the embedded store.",
-		Args: noArgs,
-	}
-	loader := bindConfig(cmd, config.GroupStore)
-	cmd.RunE = func(*cobra.Command, []string) error {
-		cfg, err := loader.Load(env.lookupEnv)
-		if err != nil {
-			return err
-		}
-		if _, err := config.EnsureSecrets(&cfg); err != nil {
-			return err
-		}
-		fmt.Fprintln(env.stdout, cfg.PublicAPIKey)
-		return nil
-	}
-	return cmd
+		config.GroupStore,
+		func(_ context.Context, loader *config.Loader) error {
+			cfg, err := loader.Load(env.lookupEnv)
+			if err != nil {
+				return err
+			}
+			if _, err := config.EnsureSecrets(&cfg); err != nil {
+				return err
+			}
+			fmt.Fprintln(env.stdout, cfg.PublicAPIKey)
+			return nil
+		})
 }
 
 // lastCodeCommand is clara dev last-code.

@@ -14,17 +14,12 @@ import (
 
 // mcpCommand is clara mcp.
 func mcpCommand(env *environment) *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "mcp",
-		Short: "serve MCP over stdio (stdout carries only JSON-RPC; logs go to stderr)",
-		Long: "Serve MCP over stdio: JSON-RPC on stdin and stdout, logs on stderr. Exits when stdin closes.\n" +
+	return configCommand("mcp", "serve MCP over stdio (stdout carries only JSON-RPC; logs go to stderr)",
+		"Serve MCP over stdio: JSON-RPC on stdin and stdout, logs on stderr. Exits when stdin closes.\n"+
 			"CLARA_API_KEY (an API key, clara_api_…) identifies the caller for the whole process.",
-		Args: noArgs,
-	}
-	loader := bindConfig(cmd, config.GroupStore|config.GroupLogging|config.GroupProfiling|config.GroupService|
-		config.GroupStdio|config.GroupAnalysis|config.GroupJobs)
-	cmd.RunE = func(cmd *cobra.Command, _ []string) error { return runMCP(cmd.Context(), env, loader) }
-	return cmd
+		config.GroupStore|config.GroupLogging|config.GroupProfiling|config.GroupService|config.GroupStdio|
+			config.GroupAnalysis|config.GroupJobs,
+		func(ctx context.Context, loader *config.Loader) error { return runMCP(ctx, env, loader) })
 }
 
 func runMCP(ctx context.Context, env *environment, loader *config.Loader) error {

@@ -16,10 +16,10 @@ import (
 // migrateCommand is clara migrate up|status.
 func migrateCommand(env *environment) *cobra.Command {
 	sub := func(use, short, long string) *cobra.Command {
-		cmd := &cobra.Command{Use: use, Short: short, Long: long, Args: noArgs}
-		loader := bindConfig(cmd, config.GroupStore|config.GroupLogging)
-		cmd.RunE = func(cmd *cobra.Command, _ []string) error { return runMigrate(cmd.Context(), env, loader, use == "up") }
-		return cmd
+		return configCommand(use, short, long, config.GroupStore|config.GroupLogging,
+			func(ctx context.Context, loader *config.Loader) error {
+				return runMigrate(ctx, env, loader, use == "up")
+			})
 	}
 	return group("migrate", "apply pending database migrations, or list them",
 		"Apply or list database migrations. `clara serve` and `clara mcp` also migrate on start.",

@@ -23,17 +23,12 @@ import (
 
 // serveCommand is clara serve.
 func serveCommand(env *environment) *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "serve",
-		Short: "serve the REST API, MCP over HTTP (Streamable HTTP and SSE) and metrics",
-		Long: "Serve the REST API under /api/v1, MCP over Streamable HTTP at /mcp and over SSE at /sse and /message,\n" +
+	return configCommand("serve", "serve the REST API, MCP over HTTP (Streamable HTTP and SSE) and metrics",
+		"Serve the REST API under /api/v1, MCP over Streamable HTTP at /mcp and over SSE at /sse and /message,\n"+
 			"and Prometheus metrics at /metrics. Stops gracefully on SIGINT or SIGTERM.",
-		Args: noArgs,
-	}
-	loader := bindConfig(cmd, config.GroupStore|config.GroupLogging|config.GroupHTTP|config.GroupProfiling|
-		config.GroupService|config.GroupAnalysis|config.GroupJobs)
-	cmd.RunE = func(cmd *cobra.Command, _ []string) error { return runServe(cmd.Context(), env, loader) }
-	return cmd
+		config.GroupStore|config.GroupLogging|config.GroupHTTP|config.GroupProfiling|config.GroupService|
+			config.GroupAnalysis|config.GroupJobs,
+		func(ctx context.Context, loader *config.Loader) error { return runServe(ctx, env, loader) })
 }
 
 func runServe(ctx context.Context, env *environment, loader *config.Loader) error {

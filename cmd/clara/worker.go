@@ -11,17 +11,12 @@ import (
 
 // workerCommand is clara worker.
 func workerCommand(env *environment) *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "worker",
-		Short: "run analysis workers only, no HTTP (several may share one database)",
-		Long: "Run analysis workers only (no HTTP): they take queued analyses from the database, so several\n" +
-			"`clara worker` and `clara serve` processes can share one PostgreSQL database. Stops gracefully on\n" +
+	return configCommand("worker", "run analysis workers only, no HTTP (several may share one database)",
+		"Run analysis workers only (no HTTP): they take queued analyses from the database, so several\n"+
+			"`clara worker` and `clara serve` processes can share one PostgreSQL database. Stops gracefully on\n"+
 			"SIGINT or SIGTERM, letting running analyses finish within CLARA_SHUTDOWN_TIMEOUT.",
-		Args: noArgs,
-	}
-	loader := bindConfig(cmd, config.GroupStore|config.GroupLogging|config.GroupAnalysis|config.GroupJobs)
-	cmd.RunE = func(cmd *cobra.Command, _ []string) error { return runWorker(cmd.Context(), env, loader) }
-	return cmd
+		config.GroupStore|config.GroupLogging|config.GroupAnalysis|config.GroupJobs,
+		func(ctx context.Context, loader *config.Loader) error { return runWorker(ctx, env, loader) })
 }
 
 func runWorker(ctx context.Context, env *environment, loader *config.Loader) error {

@@ -1,14 +1,14 @@
 package transcribetest
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/clara-backend/clara/internal/fakescript"
 )
 
 // handle serves POST /v1/audio/transcriptions.
@@ -35,13 +35,13 @@ func (s *Server) handle(w http.ResponseWriter, hr *http.Request) {
 	}
 	if status != 0 {
 		req.Status = status
-		s.record(req)
+		s.Record(req)
 		writeError(w, status, param, msg)
 		return
 	}
 	r := s.take()
 	req.Status = r.status()
-	s.record(req)
+	s.Record(req)
 	switch {
 	case r.Hang:
 		<-hr.Context().Done()
@@ -98,12 +98,12 @@ func answer(w http.ResponseWriter, req Request, r Reply) {
 				"compression_ratio": 1.2, "no_speech_prob": 0.01,
 			}
 		}
-		writeJSON(w, http.StatusOK, map[string]any{
+		fakescript.WriteJSON(w, http.StatusOK, map[string]any{
 			"task": "transcribe", "language": lang, "duration": req.Audio.Duration.Seconds(),
 			"text": text, "segments": out, "usage": usage,
 		})
 	default:
-		writeJSON(w, http.StatusOK, map[string]any{"text": text, "usage": usage})
+		fakescript.WriteJSON(w, http.StatusOK, map[string]any{"text": text, "usage": usage})
 	}
 }
 
@@ -117,19 +117,7 @@ func writeError(w http.ResponseWriter, status int, param, message string) {
 	if param != "" {
 		p = param
 	}
-	writeJSON(w, status, map[string]any{"error": map[string]any{
+	fakescript.WriteJSON(w, status, map[string]any{"error": map[string]any{
 		"message": message, "type": kind, "param": p, "code": strconv.Itoa(status),
 	}})
-}
-
-// writeJSON answers status with v in JSON.
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	var b bytes.Buffer
-	if err := json.NewEncoder(&b).Encode(v); err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(b.Bytes())
 }

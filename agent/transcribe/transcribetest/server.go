@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/clara-backend/clara/internal/fakescript"
 )
 
 // Limits of the fake, as OpenAI's.
@@ -21,11 +23,12 @@ const (
 type Server struct {
 	srv *httptest.Server
 
-	mu       sync.Mutex
-	queue    []Reply
-	fallback *Reply
-	verbose  map[string]bool // models refused verbose_json, besides gpt-*transcribe
-	requests []Request
+	// The script of replies (with the queue used up: default segments,
+	// or the fallback) and the requests received.
+	fakescript.Script[Request, Reply]
+
+	mu      sync.Mutex
+	verbose map[string]bool // models refused verbose_json, besides gpt-*transcribe
 }
 
 // New starts a fake on 127.0.0.1, closed when the test ends.
@@ -54,21 +57,6 @@ func (s *Server) Close() {
 	s.srv.Close()
 }
 
-// Enqueue appends replies to the script.
-func (s *Server) Enqueue(replies ...Reply) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.queue = append(s.queue, replies...)
-}
-
-// SetFallback makes r the answer once the script is used up, instead of
-// the default segments.
-func (s *Server) SetFallback(r Reply) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.fallback = &r
-}
-
 // RefuseVerbose makes the fake refuse verbose_json for models, as OpenAI
 // refuses it for gpt-4o-transcribe: 400, param response_format.
 func (s *Server) RefuseVerbose(models ...string) {
@@ -77,27 +65,6 @@ func (s *Server) RefuseVerbose(models ...string) {
 	for _, m := range models {
 		s.verbose[m] = true
 	}
-}
-
-// Pending returns how many scripted replies are still queued.
-func (s *Server) Pending() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.queue)
-}
-
-// Calls returns how many requests the fake has received.
-func (s *Server) Calls() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.requests)
-}
-
-// Requests returns the requests received so far, in the order they came.
-func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Request(nil), s.requests...)
 }
 
 // refusesVerbose reports whether model is refused verbose_json.
@@ -111,22 +78,6 @@ func (s *Server) refusesVerbose(model string) bool {
 // take returns the reply to the next request: the next scripted one, or
 // the fallback, or default segments (a zero Reply).
 func (s *Server) take() Reply {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	switch {
-	case len(s.queue) > 0:
-		r := s.queue[0]
-		s.queue = s.queue[1:]
-		return r
-	case s.fallback != nil:
-		return *s.fallback
-	}
-	return Reply{}
-}
-
-// record keeps req.
-func (s *Server) record(req Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.requests = append(s.requests, req)
+	r, _ := s.Take()
+	return r
 }
