@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"sync"
+	"time"
 )
 
 // Over stdio, the messages an Interceptor handles are taken out of the
@@ -36,6 +37,7 @@ type stdioTasks struct {
 
 	mu       sync.Mutex
 	inflight map[string]context.CancelFunc // request id (idKey) → cancel of its answer
+	ended    time.Time                     // when the input ended, set by its reader
 }
 
 // newStdioTasks returns the answerer of h for a stdio stream whose session
@@ -128,6 +130,7 @@ func (tr *tasksReader) Read(b []byte) (int, error) {
 			tr.out.Write(tr.line)
 			tr.line = nil
 			tr.err = err
+			tr.t.ended = time.Now()
 		}
 	}
 	if tr.out.Len() > 0 {
@@ -150,5 +153,22 @@ func (tr *tasksReader) scan(data []byte) {
 		}
 		tr.line = tr.line[:0]
 		data = data[i+1:]
+	}
+}
+
+// drain waits for the answers under way until limit after the input's
+// end or until ctx ends, whichever comes first; it does not cancel them.
+func (t *stdioTasks) drain(ctx context.Context, limit time.Duration) {
+	done := make(chan struct{})
+	go func() {
+		t.wg.Wait()
+		close(done)
+	}()
+	timer := time.NewTimer(time.Until(t.ended.Add(limit)))
+	defer timer.Stop()
+	select {
+	case <-done:
+	case <-ctx.Done():
+	case <-timer.C:
 	}
 }

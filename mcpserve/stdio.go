@@ -5,9 +5,17 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"time"
 
 	"github.com/mark3labs/mcp-go/server"
 )
+
+// drainLimit bounds how long EOF waits for the requests already read.
+const drainLimit = 3 * time.Minute
+
+// longLived are the methods whose handlers run until cancelled, which EOF
+// does not wait for.
+var longLived = []string{"subscriptions/listen"}
 
 // ServeStdio serves s over newline-delimited JSON-RPC: requests from in,
 // responses and notifications (nothing else) to out. session is the context
@@ -26,8 +34,7 @@ import (
 func ServeStdio(ctx context.Context, s *server.MCPServer, in io.Reader, out io.Writer, session func(context.Context) context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	tracker := newPending(ctx)
-	in, out = tracker.reader(in), &lockedWriter{w: tracker.writer(out)}
+	out = &lockedWriter{w: out}
 	var tasks *stdioTasks
 	if h := interceptorOf(s); h != nil {
 		sessionCtx := ctx
@@ -40,8 +47,12 @@ func ServeStdio(ctx context.Context, s *server.MCPServer, in io.Reader, out io.W
 	ss := server.NewStdioServer(s)
 	ss.SetErrorLogger(slog.NewLogLogger(slog.Default().Handler(), slog.LevelError))
 	ss.SetContextFunc(session)
+	ss.SetEOFDrain(drainLimit, longLived...)
 	err := ss.Listen(ctx, in, out)
 	if tasks != nil {
+		if err == nil {
+			tasks.drain(ctx, drainLimit)
+		}
 		cancel()
 		tasks.wait()
 	}

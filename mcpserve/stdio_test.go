@@ -59,3 +59,30 @@ func TestStdioAnswersBeforeEOF(t *testing.T) {
 		t.Errorf("got %d responses, want %d", len(seen), calls+1)
 	}
 }
+
+// EOF does not wait for a subscriptions/listen stream, which lasts until it
+// is cancelled, but still answers the requests read with it.
+func TestStdioEOFEndsListen(t *testing.T) {
+	const meta = `"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}`
+	in := `{"jsonrpc":"2.0","id":1,"method":"subscriptions/listen","params":{` + meta + `,"notifications":{"toolsListChanged":true}}}` + "\n" +
+		`{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{` + meta + `,"name":"test_echo","arguments":{}}}` + "\n"
+	var out strings.Builder
+	done := make(chan error, 1)
+	go func() {
+		done <- mcpserve.ServeStdio(context.Background(), bareServer(), strings.NewReader(in), &out, tools.StdioSession(core.Credentials{}))
+	}()
+	mcpservetest.WaitDone(t, done)
+	var answered bool
+	for line := range strings.Lines(out.String()) {
+		var msg struct {
+			ID     int             `json:"id"`
+			Result json.RawMessage `json:"result"`
+		}
+		if json.Unmarshal([]byte(line), &msg) == nil && msg.ID == 2 && msg.Result != nil {
+			answered = true
+		}
+	}
+	if !answered {
+		t.Errorf("tools/call piped with a listen was not answered; output:\n%s", out.String())
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"log"
 	"os"
 	"os/signal"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -35,6 +36,9 @@ type StdioServer struct {
 	toolCallQueue  chan *toolCallWork
 	workerWg       sync.WaitGroup
 	requestWg      sync.WaitGroup // Tracks in-flight request handlers
+	drainWg        sync.WaitGroup // The request handlers EOF waits for
+	eofDrain       time.Duration  // How long EOF waits for requests in flight
+	longLived      []string       // Methods EOF does not wait for
 	workerPoolSize int
 	queueSize      int
 	writeMu        sync.Mutex // Protects concurrent writes
@@ -395,6 +399,35 @@ func (s *StdioServer) SetContextFunc(fn StdioContextFunc) {
 	s.contextFunc = fn
 }
 
+// SetEOFDrain makes Listen, when its input reaches EOF, finish the
+// requests already read before it returns, for up to limit, instead of
+// cancelling them: requests piped in just before the input closes are
+// answered. Requests whose method is one of longLived (handlers that run
+// until cancelled) are not waited for. A limit of 0, the default, cancels
+// every request at EOF.
+func (s *StdioServer) SetEOFDrain(limit time.Duration, longLived ...string) {
+	s.eofDrain = limit
+	s.longLived = longLived
+}
+
+// awaitInflight waits until the queued tool calls and the request handlers
+// that are not long-lived are done, ctx ends or limit passes.
+func (s *StdioServer) awaitInflight(ctx context.Context, limit time.Duration) {
+	done := make(chan struct{})
+	go func() {
+		s.workerWg.Wait()
+		s.drainWg.Wait()
+		close(done)
+	}()
+	timer := time.NewTimer(limit)
+	defer timer.Stop()
+	select {
+	case <-done:
+	case <-ctx.Done():
+	case <-timer.C:
+	}
+}
+
 // handleNotifications continuously processes notifications from the session's notification channel
 // and writes them to the provided output. It runs until the context is cancelled.
 // Any errors encountered while writing notifications are logged but do not stop the handler.
@@ -588,9 +621,13 @@ func (s *StdioServer) Listen(
 	// Process input stream
 	err := s.processInputStream(ctx, reader, stdout)
 
-	// Shutdown workers gracefully
-	cancelRequests()
+	// Shutdown workers gracefully: they finish the tool calls queued, then
+	// exit. At EOF (a nil error), the requests in flight may first finish.
 	close(s.toolCallQueue)
+	if err == nil && s.eofDrain > 0 {
+		s.awaitInflight(ctx, s.eofDrain)
+	}
+	cancelRequests()
 	s.workerWg.Wait()
 	s.requestWg.Wait()
 
@@ -664,7 +701,14 @@ func (s *StdioServer) processMessage(
 	// Serve requests off the read loop: a handler that blocks, such as
 	// subscriptions/listen, must not stall it. writeMu serialises the writes.
 	if parsed && baseMessage.ID != nil {
+		drained := !slices.Contains(s.longLived, baseMessage.Method)
+		if drained {
+			s.drainWg.Add(1)
+		}
 		s.requestWg.Go(func() {
+			if drained {
+				defer s.drainWg.Done()
+			}
 			s.handleRequest(ctx, baseMessage.ID, rawMessage, writer)
 		})
 		return nil
