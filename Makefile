@@ -8,7 +8,7 @@ LDFLAGS := $(if $(VERSION),-X main.releaseOverride=$(VERSION))
 .PHONY: build run mcp test test-go test-e2e lint bench fuzz clean
 
 build:
-	$(GO) build -trimpath -buildvcs=auto -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/clara
+	CGO_ENABLED=0 $(GO) build -trimpath -buildvcs=auto -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/clara
 
 run: build
 	./$(BIN) serve
