@@ -2,6 +2,9 @@ package main
 
 import (
 	"fmt"
+	"math"
+	"net"
+	"os"
 	"os/exec"
 	"time"
 )
@@ -53,9 +56,19 @@ func (s *servers) stop() {
 	s.stops = nil
 }
 
-// idleRSS starts the health floor and Clara (if not running yet), lets
-// them idle for sseSettle and adds their resident memory to m.
+// idleRSS starts the health floor and Clara, each from an executable read
+// back from disk (evictPageCache), lets them idle for sseSettle and adds
+// their resident memory to m, whole and in its anonymous and file parts.
 func idleRSS(s *servers, m *measures) error {
+	self, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("own executable: %w", err)
+	}
+	for _, path := range []string{self, s.bin} {
+		if err := evictPageCache(path); err != nil {
+			return err
+		}
+	}
 	floor, err := s.get(&s.restFloor, func() (*child, error) { return startFloor("health", "/") })
 	if err != nil {
 		return err
@@ -65,16 +78,53 @@ func idleRSS(s *servers, m *measures) error {
 		return err
 	}
 	time.Sleep(sseSettle)
-	floorRSS, err := rssMiB(floor.cmd.Process.Pid)
+	f, err := residentMemory(floor.cmd.Process.Pid)
 	if err != nil {
 		return fmt.Errorf("health floor: %w", err)
 	}
-	claraRSS, err := rssMiB(clara.cmd.Process.Pid)
+	c, err := residentMemory(clara.cmd.Process.Pid)
 	if err != nil {
 		return fmt.Errorf("clara serve: %w", err)
 	}
-	m.add("idle RSS 2 s after start (floor: bare health server)", mib(floorRSS), mib(claraRSS), claraRSS/floorRSS)
+	m.add("idle RSS 2 s after start (floor: bare health server)", mib(f.total), mib(c.total), c.total/f.total)
+	m.add("idle RSS: anonymous (heap, stacks, runtime)", mib(f.anon), mib(c.anon), c.anon/f.anon)
+	m.add("idle RSS: the executable's pages (code, read-only data)", mib(f.file), mib(c.file), c.file/f.file)
+	started, err := startedRSS(s.bin)
+	if err != nil {
+		return err
+	}
+	m.add("RSS of `clara health` waiting for its answer (start-up and package initialisation alone)", "—", mib(started.total), math.NaN())
 	return nil
+}
+
+// startedRSS is the resident memory of `clara health` from bin, read from
+// disk, while it waits for an answer that never comes: what the runtime's
+// start and the initialisation of every package cost, before Clara serves
+// anything.
+func startedRSS(bin string) (residency, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0") // accepts nothing: the connection waits in the backlog
+	if err != nil {
+		return residency{}, fmt.Errorf("silent listener: %w", err)
+	}
+	defer l.Close()
+	if err := evictPageCache(bin); err != nil {
+		return residency{}, err
+	}
+	cmd := exec.Command(bin, "health", "--timeout", "30s")
+	cmd.Env = append(os.Environ(), "CLARA_HTTP_ADDR="+l.Addr().String())
+	if err := cmd.Start(); err != nil {
+		return residency{}, fmt.Errorf("clara health: %w", err)
+	}
+	defer func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	}()
+	time.Sleep(sseSettle)
+	r, err := residentMemory(cmd.Process.Pid)
+	if err != nil {
+		return residency{}, fmt.Errorf("clara health: %w", err)
+	}
+	return r, nil
 }
 
 // startupTimes adds to m the median start → initialize time of the stdio
