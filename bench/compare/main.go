@@ -39,7 +39,7 @@ func main() {
 	flag.StringVar(&o.clara, "clara", "bin/clara", "the clara binary to measure")
 	flag.IntVar(&o.clients, "c", 16, "keep-alive HTTP clients (or stdio requests in flight) sending at once")
 	flag.DurationVar(&o.dur, "d", 5*time.Second, "how long each load run counts")
-	flag.IntVar(&o.rounds, "rounds", 3, "rounds; each visits every floor and Clara once")
+	flag.IntVar(&o.rounds, "rounds", 5, "rounds; each visits every floor and Clara once")
 	flag.IntVar(&o.starts, "starts", 10, "starts of each stdio server to time")
 	flag.IntVar(&o.sse, "sse", 1000, "legacy SSE sessions to open for the memory figure")
 	flag.BoolVar(&pg, "pg", true, "also compare on PostgreSQL (skipped when initdb is not on PATH); false drops the pg section")
@@ -123,10 +123,7 @@ func run(o options) error {
 	defer srv.stop()
 
 	var others measures
-	// Start-up times first, on a machine no load run has disturbed yet, and
-	// before idleRSS drops the executables from the page cache: read back
-	// from disk, the cache holds them in smaller pieces, which take more
-	// page faults to map, and they start 1.5 (floor) to 4 ms (Clara) slower.
+	// Start-up times first, on a machine no load run has disturbed yet.
 	if o.only["start"] {
 		if err := startupTimes(o, self, bin, dataDir, &others); err != nil {
 			return err

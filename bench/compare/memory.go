@@ -55,11 +55,12 @@ func rssMiB(pid int) (float64, error) {
 }
 
 // evictPageCache drops the file at path from the page cache, so that the
-// next start maps it in from disk. How much of an executable a process
-// holds resident depends on how its pages came into the cache: pages the
-// linker has just written come in large folios, mapped whole at the first
-// touch (the same Clara executable idles at 46–48 MiB just built, 40 MiB
-// read back from disk). Both sides start cold, as after a deploy.
+// next start reads it back from disk. How an executable's pages came into
+// the cache changes what its processes cost: pages the linker (or a copy)
+// has just written sit in large folios, which a page fault maps whole, and
+// pages read back from disk in smaller ones, which take more faults. The
+// same Clara executable idles at 46–48 MiB just built and 39–41 MiB read
+// back, and starts in about 10 ms just built and 14–15 ms read back.
 func evictPageCache(path string) error {
 	f, err := os.Open(path)
 	if err != nil {
