@@ -139,7 +139,7 @@ func TestToolMetadata(t *testing.T) {
 	seen := map[string]bool{}
 	for _, tool := range listed(t) {
 		name, _ := tool["name"].(string)
-		if !namePattern.MatchString(name) || seen[name] {
+		if !validName(name) || seen[name] {
 			t.Errorf("bad or duplicate name %q", name)
 		}
 		seen[name] = true

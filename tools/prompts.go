@@ -45,14 +45,14 @@ type PromptMessage struct {
 // Validate reports what is missing or malformed in the declaration.
 func (p Prompt) Validate() error {
 	var errs []error
-	if !namePattern.MatchString(p.Name) {
+	if !validName(p.Name) {
 		errs = append(errs, fmt.Errorf("name %q does not match %s", p.Name, namePattern))
 	}
 	if p.Title == "" || p.Description == "" {
 		errs = append(errs, errors.New("missing title or description"))
 	}
 	for _, a := range p.Arguments {
-		if !namePattern.MatchString(a.Name) || a.Description == "" {
+		if !validName(a.Name) || a.Description == "" {
 			errs = append(errs, fmt.Errorf("argument %q needs a name matching %s and a description", a.Name, namePattern))
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"regexp"
 
 	"github.com/clara-backend/clara/core"
 )
@@ -87,12 +86,27 @@ func (t Tool[In, Out]) Describe() Descriptor {
 }
 
 // namePattern is the shape of a tool name; some hosts reject dots.
-var namePattern = regexp.MustCompile(`^[a-z0-9_]{1,64}$`)
+const namePattern = `^[a-z0-9_]{1,64}$`
+
+// validName reports whether name matches namePattern. It is checked by hand:
+// the pattern's repetition compiles to a large program, which every start
+// of Clara would build to check its own tools' names.
+func validName(name string) bool {
+	if len(name) == 0 || len(name) > 64 {
+		return false
+	}
+	for _, c := range []byte(name) {
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '_' {
+			return false
+		}
+	}
+	return true
+}
 
 // Validate implements Definition.
 func (t Tool[In, Out]) Validate() error {
 	var errs []error
-	if !namePattern.MatchString(t.Name) {
+	if !validName(t.Name) {
 		errs = append(errs, fmt.Errorf("name %q does not match %s", t.Name, namePattern))
 	}
 	if t.Title == "" {

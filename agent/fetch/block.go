@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -101,8 +102,11 @@ func formatTime(s string) string {
 	return s
 }
 
-// isoDuration is an ISO 8601 duration of days, hours, minutes, seconds.
-var isoDuration = regexp.MustCompile(`^P(?:(\d{1,4})D)?(?:T(?:(\d{1,5})H)?(?:(\d{1,6})M)?(?:(\d{1,8})(?:\.\d+)?S)?)?$`)
+// isoDuration is an ISO 8601 duration of days, hours, minutes, seconds,
+// compiled on first use rather than at every start.
+var isoDuration = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^P(?:(\d{1,4})D)?(?:T(?:(\d{1,5})H)?(?:(\d{1,6})M)?(?:(\d{1,8})(?:\.\d+)?S)?)?$`)
+})
 
 // formatDuration returns the duration s, in ISO 8601 ("PT3M12S") or in
 // seconds ("192"), as "3m12s"; "" if s is neither or zero.
@@ -111,7 +115,7 @@ func formatDuration(s string) string {
 	var secs int64
 	if n, err := strconv.ParseFloat(s, 64); err == nil && n > 0 && n < 1e8 {
 		secs = int64(n)
-	} else if g := isoDuration.FindStringSubmatch(s); g != nil {
+	} else if g := isoDuration().FindStringSubmatch(s); g != nil {
 		for i, unit := range []int64{86400, 3600, 60, 1} {
 			n, _ := strconv.ParseInt(g[i+1], 10, 64) // "" is 0
 			secs += n * unit
