@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/clara-backend/clara/agent"
 	"github.com/clara-backend/clara/agent/fetch"
@@ -137,7 +136,6 @@ func open(ctx context.Context, loader *config.Loader, env *environment, sendsCod
 		workers = 0
 	}
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	queue, err := jobs.New(db, jobs.Config{
 		Metrics: reg,
 		Workers: workers, MaxAttempts: cfg.Jobs.MaxAttempts, JobTimeout: cfg.Jobs.Timeout,

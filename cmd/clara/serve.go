@@ -11,6 +11,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/spf13/cobra"
 
@@ -45,6 +46,9 @@ func runServe(ctx context.Context, env *environment, loader *config.Loader) erro
 		return err
 	}
 	reg := a.metrics
+	// The runtime's and the process's figures, for /metrics only: clara mcp
+	// shows no metrics and skips building them.
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	mcpServer := tools.NewServer(a.svc, tools.Options{Logger: a.log, Version: version, Metrics: reg,
 		Toolsets: a.cfg.MCPToolsets, ReadOnly: a.cfg.MCPReadOnly})
 	mcpHTTP := mcpserve.NewHTTPHandlers(mcpServer, mcpserve.HTTPOptions{
