@@ -228,9 +228,11 @@ func TestServeAndShutDownGracefully(t *testing.T) {
 			}
 			req, _ = http.NewRequest("GET", base+"/metrics", nil)
 			if status, body := do(t, req); status != 200 || !strings.Contains(body, "clara_http_requests_total") ||
-				!strings.Contains(body, "clara_analysis_attempt_seconds_count") {
-				t.Errorf("metrics: %d, has request counter: %v, analysis histogram: %v", status,
-					strings.Contains(body, "clara_http_requests_total"), strings.Contains(body, "clara_analysis_attempt_seconds_count"))
+				!strings.Contains(body, "clara_analysis_attempt_seconds_count") ||
+				!strings.Contains(body, "go_goroutines ") || !strings.Contains(body, "process_resident_memory_bytes ") {
+				t.Errorf("metrics: %d, has request counter: %v, analysis histogram: %v, runtime: %v, process: %v", status,
+					strings.Contains(body, "clara_http_requests_total"), strings.Contains(body, "clara_analysis_attempt_seconds_count"),
+					strings.Contains(body, "go_goroutines "), strings.Contains(body, "process_resident_memory_bytes "))
 			}
 
 			cancel()
