@@ -40,17 +40,25 @@ func (s *pgSetup) createAPIKey() error {
 // pairs returns the pairs on PostgreSQL: GET /api/v1/users/{id} with the
 // API key against the pgx floor (which reads the same row: the user joined
 // with its key), and the MCP tool view_user with the API key against the
-// echo tool of echoFloor (the Streamable HTTP floor).
+// echo tool of echoFloor (the Streamable HTTP floor). Both floors get the
+// same Authorization header, which they ignore, so that each side of a pair
+// reads requests of the same size.
 func (s *pgSetup) pairs(echoFloor *child) []pair {
+	auth := "Bearer " + s.apiKey
 	want := `"id":"` + s.userID + `"`
 	rest := get(s.clara.base+"/api/v1/users/"+s.userID, want)
-	rest.Header = http.Header{"Authorization": {"Bearer " + s.apiKey}}
+	rest.Header = http.Header{"Authorization": {auth}}
+	restFloor := get(s.floor.base+"/users/"+s.userID, want)
+	restFloor.Header = http.Header{"Authorization": {auth}}
 	view := mcpCall(s.clara.base+"/mcp", "view_user", `{"user_id":"`+s.userID+`"}`, `"id":"`+s.userID+`"`)
-	view.Header.Set("Authorization", "Bearer "+s.apiKey)
+	view.Header.Set("Authorization", auth)
+	echo := echoTarget(echoFloor)
+	echo.Header = echo.Header.Clone()
+	echo.Header.Set("Authorization", auth)
 	return []pair{
 		{"GET /api/v1/users/{id} (PostgreSQL, API key; floor: pgx, user joined with key)",
-			httpSide{get(s.floor.base+"/users/"+s.userID, want), s.floor}, httpSide{rest, s.clara}},
+			httpSide{restFloor, s.floor}, httpSide{rest, s.clara}},
 		{"MCP tools/call view_user (PostgreSQL, API key; floor: echo)",
-			httpSide{echoTarget(echoFloor), echoFloor}, httpSide{view, s.clara}},
+			httpSide{echo, echoFloor}, httpSide{view, s.clara}},
 	}
 }
