@@ -38,6 +38,11 @@ type DB interface {
 	// MigrateJobs applies River's own migrations, after Migrate, under the
 	// same migration lock.
 	MigrateJobs(ctx context.Context, logger *slog.Logger) error
+	// SchemaCurrent reports, in one query and without a lock, whether every
+	// migration of Clara's and of River's is applied: then Migrate and
+	// MigrateJobs have nothing to do. An error (no tables yet) means not
+	// known to be current.
+	SchemaCurrent(ctx context.Context) (bool, error)
 }
 
 // JobClient is a River client bound to one store: package jobs uses it the

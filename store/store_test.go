@@ -97,3 +97,39 @@ func TestOpenRejectsOtherSchemes(t *testing.T) {
 		}
 	}
 }
+
+// SchemaCurrent is true once Clara's and River's migrations are all
+// applied, on both drivers, and only then.
+func TestSchemaCurrent(t *testing.T) {
+	for _, c := range []struct{ name, url string }{
+		{"sqlite", "sqlite://" + filepath.Join(t.TempDir(), "current.db")},
+		{"postgres", pgtest.NewEmptyURL(t)},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			db, err := store.Open(t.Context(), c.url, "")
+			if err != nil {
+				t.Fatalf("Open: %v", err)
+			}
+			t.Cleanup(func() { _ = db.Close() })
+			check := func(when string, want bool) {
+				t.Helper()
+				if got, err := db.SchemaCurrent(t.Context()); got != want {
+					t.Errorf("%s: SchemaCurrent = %v (%v), want %v", when, got, err, want)
+				}
+			}
+			check("new database", false)
+			if err := db.Migrate(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			check("Clara's migrations only", false)
+			if err := db.MigrateJobs(t.Context(), nil); err != nil {
+				t.Fatal(err)
+			}
+			check("both applied", true)
+			if err := db.MigrateDownAll(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			check("Clara's rolled back", false)
+		})
+	}
+}

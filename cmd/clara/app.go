@@ -106,13 +106,9 @@ func open(ctx context.Context, loader *config.Loader, env *environment, sendsCod
 	if l, ok := db.(interface{ SetLogger(*slog.Logger) }); ok {
 		l.SetLogger(log) // PostgreSQL's task events listener
 	}
-	if err := db.Migrate(ctx); err != nil {
+	if err := migrate(ctx, db, log); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("migrate: %w", err)
-	}
-	if err := jobs.Migrate(ctx, db, log); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("migrate jobs: %w", err)
+		return nil, err
 	}
 	mailer, err := newMailer(cfg, log, sendsCodes)
 	if err != nil {
@@ -167,6 +163,21 @@ func open(ctx context.Context, loader *config.Loader, env *environment, sendsCod
 	})
 	return &app{cfg: cfg, log: log, db: db, svc: svc, jobs: queue, metrics: reg, generatedKey: generated, media: media,
 		closeLimiter: closeLimiter}, nil
+}
+
+// migrate applies Clara's and River's pending migrations, unless one query
+// finds none pending: the common start, which then takes no lock.
+func migrate(ctx context.Context, db store.DB, log *slog.Logger) error {
+	if current, err := db.SchemaCurrent(ctx); err == nil && current {
+		return nil
+	}
+	if err := db.Migrate(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if err := jobs.Migrate(ctx, db, log); err != nil {
+		return fmt.Errorf("migrate jobs: %w", err)
+	}
+	return nil
 }
 
 // readyAttrs are the attributes of the one line a command logs once it

@@ -124,3 +124,25 @@ func TestTx(t *testing.T) {
 		t.Errorf("Setting after rollback = %v, want not found", err)
 	}
 }
+
+// A start on an up-to-date database checks both sets of migrations with one
+// statement.
+func TestSchemaCurrentIsOneStatement(t *testing.T) {
+	var count pgtest.Statements
+	db, err := postgres.Open(t.Context(), pgtest.NewURL(t), postgres.WithTracer(&count))
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	if err := db.MigrateJobs(t.Context(), nil); err != nil {
+		t.Fatal(err)
+	}
+	count.Reset()
+	current, err := db.SchemaCurrent(t.Context())
+	if err != nil || !current {
+		t.Fatalf("SchemaCurrent = %v, %v; want true", current, err)
+	}
+	if n := count.Count(); n != 1 {
+		t.Errorf("SchemaCurrent ran %d statements, want 1", n)
+	}
+}

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 
 	"github.com/jackc/pgx/v5"
@@ -30,4 +31,13 @@ func (db *DB) MigrateJobs(ctx context.Context, logger *slog.Logger) error {
 	return db.WithMigrationLock(ctx, func() error {
 		return riverq.Migrate(ctx, riverpgxv5.New(db.pool), logger)
 	})
+}
+
+// SchemaCurrent implements store.DB.
+func (db *DB) SchemaCurrent(ctx context.Context) (bool, error) {
+	ok, err := riverq.SchemaCurrent(ctx, riverpgxv5.New(db.pool), db.sqlDB, db.migrator)
+	if err != nil {
+		return false, fmt.Errorf("postgres: %w", err)
+	}
+	return ok, nil
 }

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"log/slog"
 
 	"github.com/riverqueue/river"
@@ -30,4 +31,13 @@ func (db *DB) MigrateJobs(ctx context.Context, logger *slog.Logger) error {
 	return db.WithMigrationLock(ctx, func() error {
 		return riverq.Migrate(ctx, riversqlite.New(db.db), logger)
 	})
+}
+
+// SchemaCurrent implements store.DB.
+func (db *DB) SchemaCurrent(ctx context.Context) (bool, error) {
+	ok, err := riverq.SchemaCurrent(ctx, riversqlite.New(db.db), db.db, db.migrator)
+	if err != nil {
+		return false, fmt.Errorf("sqlite %s: %w", db.path, err)
+	}
+	return ok, nil
 }

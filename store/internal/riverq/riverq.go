@@ -6,6 +6,7 @@ package riverq
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -16,6 +17,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/clara-backend/clara/core"
+	"github.com/clara-backend/clara/store/migrate"
 )
 
 // ErrNotInTx is the error of InsertIn with Queries that are not bound to a
@@ -85,4 +87,19 @@ func Migrate[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], logge
 		return fmt.Errorf("river migrations: %w", err)
 	}
 	return nil
+}
+
+// SchemaCurrent reports, in one query, whether db has every migration of
+// m and every River migration of driver applied (migrate.Current).
+func SchemaCurrent[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], db *sql.DB, m *migrate.Migrator) (bool, error) {
+	rm, err := rivermigrate.New(driver, nil)
+	if err != nil {
+		return false, fmt.Errorf("river migrator: %w", err)
+	}
+	all := rm.AllVersions()
+	latest := 0
+	if len(all) > 0 {
+		latest = all[len(all)-1].Version
+	}
+	return migrate.Current(ctx, db, m, len(all), latest)
 }
