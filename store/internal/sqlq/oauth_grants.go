@@ -79,16 +79,19 @@ func (q Queries) TouchOAuthGrant(ctx context.Context, id string, now time.Time) 
 // the core judges them.
 func (q Queries) OAuthGrantWithUser(ctx context.Context, id string) (core.OAuthGrant, core.User, error) {
 	var dest grantDest
-	row := q.conn.QueryRow(ctx, `
-		SELECT `+qualify("g", oauthGrantColumns)+`, `+joinedUserColumns+`
-		FROM oauth_grants g JOIN users u ON u.id = g.user_id
-		WHERE g.id = $1`, id)
-	u, err := scanUser(leadingRow{row: row, lead: dest.targets()})
+	row := q.conn.QueryRow(ctx, oauthGrantWithUserSQL, id)
+	u, err := scanUser(row, dest.targets()...)
 	if err != nil {
 		return core.OAuthGrant{}, core.User{}, q.notFound(err, resourceOAuthGrant, "get oauth grant %s with its user", id)
 	}
 	return dest.grant(), u, nil
 }
+
+// oauthGrantWithUserSQL reads a grant joined with its user.
+var oauthGrantWithUserSQL = `
+		SELECT ` + qualify("g", oauthGrantColumns) + `, ` + joinedUserColumns + `
+		FROM oauth_grants g JOIN users u ON u.id = g.user_id
+		WHERE g.id = $1`
 
 // grantDest receives the columns of oauthGrantColumns.
 type grantDest struct {

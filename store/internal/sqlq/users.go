@@ -12,23 +12,27 @@ const userColumns = `id, email, first_name, last_name, password_hash, is_active,
 	is_dark_mode, credits, totp_secret, totp_enabled, totp_last_step, created_at, updated_at,
 	held, stripe_customer_id`
 
-// scanUser reads one row of userColumns.
-func scanUser(row Row) (core.User, error) {
-	var (
+// scanUser reads one row of userColumns, after the columns that lead's
+// destinations take (a joined session, API key or grant).
+func scanUser(row Row, lead ...any) (core.User, error) {
+	var v struct { // one allocation for every destination the scan fills
 		u                     core.User
 		created, updated      time.Time
 		credits, totpLastStep int64
-	)
-	err := row.Scan(&u.ID, &u.Email, &u.FirstName, &u.LastName, &u.PasswordHash, &u.IsActive,
-		&u.Is2FAEnabled, &u.IsDarkMode, &credits, &u.TOTPSecret, &u.TOTPEnabled, &totpLastStep,
-		&created, &updated, &u.Held, &u.StripeCustomerID)
-	if err != nil {
+	}
+	dest := make([]any, 0, len(lead)+16)
+	dest = append(dest, lead...)
+	dest = append(dest, &v.u.ID, &v.u.Email, &v.u.FirstName, &v.u.LastName, &v.u.PasswordHash, &v.u.IsActive,
+		&v.u.Is2FAEnabled, &v.u.IsDarkMode, &v.credits, &v.u.TOTPSecret, &v.u.TOTPEnabled, &v.totpLastStep,
+		&v.created, &v.updated, &v.u.Held, &v.u.StripeCustomerID)
+	if err := row.Scan(dest...); err != nil {
 		return core.User{}, err
 	}
-	u.Credits = core.Credits(credits)
-	u.TOTPLastStep = totpLastStep
-	u.CreatedAt = core.Timestamp(created.UTC())
-	u.UpdatedAt = core.Timestamp(updated.UTC())
+	u := v.u
+	u.Credits = core.Credits(v.credits)
+	u.TOTPLastStep = v.totpLastStep
+	u.CreatedAt = core.Timestamp(v.created.UTC())
+	u.UpdatedAt = core.Timestamp(v.updated.UTC())
 	return u, nil
 }
 
