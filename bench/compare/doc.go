@@ -11,11 +11,15 @@
 //
 // Over stdio it keeps -c tools/call requests in flight on the one pipe of
 // `clara mcp` and of a bare mcp-go stdio server (each started afresh for
-// every run), and it times both from start to their initialize answer.
-// It reads the idle resident memory of Clara and of the health floor, and
-// how much a fresh `clara serve` and a fresh bare mcp-go SSE server grow
-// with 1,000 (-sse) open legacy SSE sessions; it raises its open-file
-// limit for them, which the servers inherit.
+// every run), and it times both from start to their initialize answer,
+// with the executables as the page cache holds them and again read back
+// from disk. It reads the idle resident memory of Clara and of the health
+// floor, started from executables read back from disk, whole and in its
+// anonymous and file parts, and that of `clara health` waiting for an
+// answer (start-up and package initialisation alone); and how much a
+// fresh `clara serve` and a fresh bare mcp-go SSE server grow with 1,000
+// (-sse) open legacy SSE sessions; it raises its open-file limit for them,
+// which the servers inherit.
 //
 // With -pg (the default) and PostgreSQL's initdb on PATH (or under
 // /usr/lib/postgresql/*/bin), it also starts a throwaway cluster on
@@ -30,7 +34,7 @@
 // Run it with `make bench-compare`, or:
 //
 //	go build -o bin/clara ./cmd/clara
-//	go run ./bench/compare -clara bin/clara -c 16 -d 5s -rounds 3
+//	go run ./bench/compare -clara bin/clara -c 16 -d 5s -rounds 5
 //
 // Everything listens on 127.0.0.1; every server and temporary directory
 // it makes is stopped and removed before it exits.
