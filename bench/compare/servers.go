@@ -142,14 +142,11 @@ func startupTimes(o options, self, bin, dataDir string, m *measures) error {
 				}
 			}
 		}
-		floorStart, err := startupMedian(floorStdioCmd(self), o.starts)
+		medians, err := startupMedians(o.starts, floorStdioCmd(self), claraMCPCmd(bin, dataDir))
 		if err != nil {
-			return fmt.Errorf("stdio floor start-up: %w", err)
+			return fmt.Errorf("start-up: %w", err)
 		}
-		claraStart, err := startupMedian(claraMCPCmd(bin, dataDir), o.starts)
-		if err != nil {
-			return fmt.Errorf("clara mcp start-up: %w", err)
-		}
+		floorStart, claraStart := medians[0], medians[1]
 		m.add(name, ms(floorStart), ms(claraStart), float64(claraStart)/float64(floorStart))
 	}
 	return nil

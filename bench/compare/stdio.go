@@ -13,23 +13,29 @@ import (
 // initializeLine is an MCP initialize request on one line of stdio.
 const initializeLine = `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"bench-compare","version":"1"}}}` + "\n"
 
-// startupMedian starts the command that newCmd makes n times (after one
-// start that is not counted, which lets Clara create its store) and
-// returns the median time from start to the answer to initialize.
-func startupMedian(newCmd func() *exec.Cmd, n int) (time.Duration, error) {
-	if _, err := startupOnce(newCmd()); err != nil {
-		return 0, err
-	}
-	times := make([]time.Duration, 0, n)
-	for range n {
-		d, err := startupOnce(newCmd())
-		if err != nil {
-			return 0, err
+// startupMedians starts each of the commands newCmds make once to warm up
+// (which lets Clara create its store), then n times more, taking them in turn (so that what else the machine
+// does at a moment weighs on every side alike), and returns each one's
+// median time from start to its initialize answer.
+func startupMedians(n int, newCmds ...func() *exec.Cmd) ([]time.Duration, error) {
+	times := make([][]time.Duration, len(newCmds))
+	for round := range n + 1 {
+		for i, newCmd := range newCmds {
+			d, err := startupOnce(newCmd())
+			if err != nil {
+				return nil, err
+			}
+			if round > 0 {
+				times[i] = append(times[i], d)
+			}
 		}
-		times = append(times, d)
 	}
-	slices.Sort(times)
-	return times[len(times)/2], nil
+	medians := make([]time.Duration, len(newCmds))
+	for i, ts := range times {
+		slices.Sort(ts)
+		medians[i] = ts[len(ts)/2]
+	}
+	return medians, nil
 }
 
 // startupOnce starts cmd, writes initialize to its stdin and times the
