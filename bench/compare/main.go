@@ -130,7 +130,7 @@ func run(o options) error {
 		}
 	}
 	if o.only["rss"] {
-		if err := idleRSS(srv, &others); err != nil {
+		if err := idleRSS(srv, self, &others); err != nil {
 			return err
 		}
 	}

@@ -54,24 +54,34 @@ func rssMiB(pid int) (float64, error) {
 	return r.total, err
 }
 
-// evictPageCache drops the file at path from the page cache, so that the
-// next start reads it back from disk. How an executable's pages came into
+// evictPageCache drops the files at paths from the page cache, so that the
+// next start reads them back from disk. How an executable's pages came into
 // the cache changes what its processes cost: pages the linker (or a copy)
 // has just written sit in large folios, which a page fault maps whole, and
 // pages read back from disk in smaller ones, which take more faults. The
 // same Clara executable idles at 46–48 MiB just built and 39–41 MiB read
 // back, and starts in about 10 ms just built and 14–15 ms read back.
-func evictPageCache(path string) error {
+func evictPageCache(paths ...string) error {
+	for _, path := range paths {
+		if err := evictFile(path); err != nil {
+			return fmt.Errorf("evict %s: %w", path, err)
+		}
+	}
+	return nil
+}
+
+// evictFile drops one file from the page cache.
+func evictFile(path string) error {
 	f, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("evict %s: %w", path, err)
+		return err
 	}
 	defer f.Close()
 	if err := f.Sync(); err != nil { // dirty pages can't be dropped
-		return fmt.Errorf("evict %s: sync: %w", path, err)
+		return fmt.Errorf("sync: %w", err)
 	}
 	if err := unix.Fadvise(int(f.Fd()), 0, 0, unix.FADV_DONTNEED); err != nil {
-		return fmt.Errorf("evict %s: fadvise: %w", path, err)
+		return fmt.Errorf("fadvise: %w", err)
 	}
 	return nil
 }

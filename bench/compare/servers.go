@@ -56,18 +56,12 @@ func (s *servers) stop() {
 	s.stops = nil
 }
 
-// idleRSS starts the health floor and Clara, each from an executable read
-// back from disk (evictPageCache), lets them idle for sseSettle and adds
+// idleRSS starts the health floor (served by self) and Clara, each from an
+// executable read back from disk (evictPageCache), lets them idle for sseSettle and adds
 // their resident memory to m, whole and in its anonymous and file parts.
-func idleRSS(s *servers, m *measures) error {
-	self, err := os.Executable()
-	if err != nil {
-		return fmt.Errorf("own executable: %w", err)
-	}
-	for _, path := range []string{self, s.bin} {
-		if err := evictPageCache(path); err != nil {
-			return err
-		}
+func idleRSS(s *servers, self string, m *measures) error {
+	if err := evictPageCache(self, s.bin); err != nil {
+		return err
 	}
 	floor, err := s.get(&s.restFloor, func() (*child, error) { return startFloor("health", "/") })
 	if err != nil {
@@ -136,10 +130,8 @@ func startupTimes(o options, self, bin, dataDir string, m *measures) error {
 		name := fmt.Sprintf("stdio start → initialize answered (median of %d)", o.starts)
 		if cold {
 			name = fmt.Sprintf("stdio start → initialize answered, executables read back from disk (median of %d)", o.starts)
-			for _, path := range []string{self, bin} {
-				if err := evictPageCache(path); err != nil {
-					return err
-				}
+			if err := evictPageCache(self, bin); err != nil {
+				return err
 			}
 		}
 		medians, err := startupMedians(o.starts, floorStdioCmd(self), claraMCPCmd(bin, dataDir))

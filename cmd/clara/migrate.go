@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/clara-backend/clara/config"
-	"github.com/clara-backend/clara/jobs"
 	"github.com/clara-backend/clara/store"
 )
 
@@ -41,11 +40,8 @@ func runMigrate(ctx context.Context, env *environment, loader *config.Loader, up
 	}
 	defer db.Close()
 	if up {
-		if err := db.Migrate(ctx); err != nil {
-			return fmt.Errorf("migrate up: %w", err)
-		}
-		if err := jobs.Migrate(ctx, db, log); err != nil {
-			return fmt.Errorf("migrate jobs: %w", err)
+		if err := migrate(ctx, db, log); err != nil {
+			return err
 		}
 		log.Info("migrations applied", "dialect", db.Dialect())
 	}
